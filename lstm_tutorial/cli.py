@@ -1,0 +1,90 @@
+"""Command line: ``python -m lstm_tutorial sine ...`` and ``python -m lstm_tutorial agree``.
+
+sine   train the classic sine model (NumPy or Keras), print the final loss,
+       the predicted next value beside the true one, and the wall time
+agree  print the largest differences between NumPy, Keras and PyTorch
+       for random weights, forward and gradients
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Sequence
+
+import numpy as np
+
+from .data import make_windows, sine_wave
+
+__all__ = ["main"]
+
+
+def _sine(args: argparse.Namespace) -> int:
+    dtype = np.dtype(args.dtype)
+    series = sine_wave(1000, 50, dtype=dtype)
+    x, y = make_windows(series, args.look_back)
+    last_window = series[-args.look_back :].reshape(1, args.look_back, 1)
+    true_next = float(np.sin(2 * np.pi * 1000 / 50))
+    print(f"{len(y)} windows of shape {x.shape[1:]}; implementation: {args.impl}, dtype {dtype}")
+    start = time.perf_counter()
+    if args.impl == "numpy":
+        from .model import LSTMRegressor
+        from .train import fit
+
+        model = LSTMRegressor.init(1, args.units, seed=args.seed, dtype=dtype)
+        history = fit(model, x, y, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose=1)
+        final_loss = history.loss[-1]
+        predicted = float(model.predict(last_window)[0])
+    else:
+        from .keras_model import backend, build_sine_model
+
+        if dtype != np.float32:
+            print("note: Keras trains in float32; --dtype applies to the data only")
+        print(f"Keras backend: {backend()}")
+        keras_model = build_sine_model(args.units, args.look_back, seed=args.seed)
+        result = keras_model.fit(x, y, epochs=args.epochs, batch_size=args.batch_size, verbose=2)
+        final_loss = float(result.history["loss"][-1])
+        predicted = float(keras_model.predict(last_window, verbose=0)[0, 0])
+    seconds = time.perf_counter() - start
+    print(f"final training loss (MSE): {final_loss:.4e}")
+    print(f"predicted next value: {predicted:+.6f}   true next value sin(2*pi*1000/50): {true_next:+.6f}")
+    print(f"wall time: {seconds:.1f} s for {args.epochs} epochs at batch size {args.batch_size}")
+    return 0
+
+
+def _agree(args: argparse.Namespace) -> int:
+    from .agree import agreement_rows, format_rows
+
+    rows = agreement_rows(seed=args.seed)
+    print(format_rows(rows))
+    print("\nTolerances of the test suite: Keras forward <= 1e-5, torch forward <= 1e-12, gradients <= 1e-9.")
+    ok = all(
+        r.keras_forward_f32 <= 1e-5 and r.torch_forward_f64 <= 1e-12 and r.torch_grads_f64 <= 1e-9
+        for r in rows
+    )
+    print("all within tolerance" if ok else "SOME DIFFERENCES EXCEED THE TOLERANCES")
+    return 0 if ok else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``python -m lstm_tutorial`` and the ``lstm-tutorial`` script."""
+    parser = argparse.ArgumentParser(prog="lstm-tutorial", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    sine = sub.add_parser("sine", help="train the classic sine model and predict the next value")
+    sine.add_argument("--impl", choices=["numpy", "keras"], default="numpy")
+    sine.add_argument("--epochs", type=int, default=100)
+    sine.add_argument("--batch-size", type=int, default=1)
+    sine.add_argument("--units", type=int, default=4)
+    sine.add_argument("--look-back", type=int, default=10)
+    sine.add_argument("--dtype", choices=["float32", "float64"], default="float32")
+    sine.add_argument("--seed", type=int, default=0)
+    sine.set_defaults(run=_sine)
+    agree = sub.add_parser("agree", help="largest differences between NumPy, Keras and PyTorch")
+    agree.add_argument("--seed", type=int, default=0)
+    agree.set_defaults(run=_agree)
+    args = parser.parse_args(argv)
+    for name in ("epochs", "batch_size", "units", "look_back"):
+        if getattr(args, name, 1) < 1:
+            parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
+    result: int = args.run(args)
+    return result

@@ -1,0 +1,66 @@
+"""The classic Keras sine model: LSTM(4) then Dense(1), Adam, mean squared error.
+
+Keras 3 runs on several backends. This package selects PyTorch's (CPU) before
+Keras is first imported, unless the reader already chose one by setting the
+``KERAS_BACKEND`` environment variable, or imported Keras earlier: an imported
+Keras keeps the backend it started with. Everything in ``interop`` works on
+whichever backend is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+os.environ.setdefault("KERAS_BACKEND", "torch")
+
+import keras
+
+from . import _checks
+
+__all__ = ["backend", "build_sine_model", "keras"]
+
+
+def backend() -> str:
+    """The name of the backend Keras is running on, e.g. ``"torch"``."""
+    return str(keras.backend.backend())
+
+
+def build_sine_model(
+    units: int = 4,
+    look_back: int = 10,
+    seed: int | None = 0,
+    learning_rate: float = 1e-3,
+    features: int = 1,
+) -> Any:
+    """The classic model, compiled: ``Sequential([LSTM(units), Dense(1)])``.
+
+    Its input shape is ``[samples, time steps, features]`` = (N, look_back, features).
+
+    Args:
+        units: the LSTM's hidden size H (4 in the classic example).
+        look_back: time steps per input window (10 in the classic example).
+        seed: passed to ``keras.utils.set_random_seed`` (which seeds Python, NumPy and
+            the backend) so the initial weights are the same on every run; None leaves
+            the global seeds alone.
+        learning_rate: Adam's step size (Keras' default 1e-3).
+        features: D, inputs per step (1 for the sine wave).
+
+    Returns:
+        A compiled ``keras.Sequential`` with loss ``"mean_squared_error"`` and Adam.
+    """
+    units = _checks.positive_int("units", units)
+    look_back = _checks.positive_int("look_back", look_back)
+    features = _checks.positive_int("features", features)
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [
+            keras.Input(shape=(look_back, features)),
+            keras.layers.LSTM(units),
+            keras.layers.Dense(1),
+        ],
+        name="classic_sine_model",
+    )
+    model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
+    return model

@@ -1,0 +1,145 @@
+"""The classic sine model in NumPy: an LSTM layer, then Dense(1) on its last hidden state.
+
+It is the NumPy twin of ``keras_model.build_sine_model``:
+
+    h_1..h_T = LSTM(x)                (B, T, H), only h_T is used
+    y_hat    = h_T V + a              (B,)  with V (H, 1), a (1,)
+    loss     = mean((y_hat - y)**2)   Keras' "mean_squared_error"
+
+``get_weights``/``set_weights`` use Keras' order, ``[kernel, recurrent_kernel,
+bias, dense kernel, dense bias]``, so ``model.set_weights(keras_model.get_weights())``
+moves a trained Keras model into NumPy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _checks
+from .lstm import LSTMParams, glorot_uniform, lstm_backward, lstm_forward
+
+__all__ = ["LSTMRegressor"]
+
+
+@dataclass
+class LSTMRegressor:
+    """LSTM(H) followed by Dense(1), predicting one number per input sequence.
+
+    Attributes:
+        lstm: the LSTM layer's weights.
+        dense_W: (H, 1) the Dense layer's kernel.
+        dense_b: (1,) the Dense layer's bias.
+    """
+
+    lstm: LSTMParams
+    dense_W: np.ndarray
+    dense_b: np.ndarray
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.lstm, LSTMParams):
+            raise TypeError(f"lstm must be an LSTMParams, got {_checks.describe(self.lstm)}")
+        _checks.float_array("dense_W", self.dense_W, ndim=2)
+        _checks.float_array("dense_b", self.dense_b, ndim=1)
+        _checks.shape_is("dense_W", self.dense_W, (self.lstm.hidden_size, 1), "(H, 1)")
+        _checks.shape_is("dense_b", self.dense_b, (1,), "(1,)")
+        _checks.same_dtype("dense_W", self.dense_W, self.lstm.dtype, "lstm")
+        _checks.same_dtype("dense_b", self.dense_b, self.lstm.dtype, "lstm")
+
+    @classmethod
+    def init(
+        cls, input_size: int = 1, hidden_size: int = 4, seed: int = 0, dtype: Any = np.float64
+    ) -> LSTMRegressor:
+        """Fresh weights with Keras' defaults (Glorot-uniform kernels, orthogonal U, zero biases
+        but 1.0 on the forget gate).
+
+        Args:
+            input_size: D, features per step (1 for the sine wave, 2 for the adding problem).
+            hidden_size: H, the LSTM's units (4 in the classic model).
+            seed: seed for NumPy's random generator.
+            dtype: np.float32 (as Keras) or np.float64.
+        """
+        lstm = LSTMParams.init(input_size, hidden_size, seed=seed, dtype=dtype)
+        rng = np.random.default_rng([seed, 1])
+        dense_W = glorot_uniform(rng, (lstm.hidden_size, 1), lstm.dtype)
+        return cls(lstm, dense_W, np.zeros(1, dtype=lstm.dtype))
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The dtype of every weight."""
+        return self.lstm.dtype
+
+    def parameters(self) -> list[np.ndarray]:
+        """The live weight arrays in Keras' order, for an optimizer to update in place."""
+        return [self.lstm.W, self.lstm.U, self.lstm.b, self.dense_W, self.dense_b]
+
+    def get_weights(self) -> list[np.ndarray]:
+        """Copies of the weights in Keras' order: kernel, recurrent_kernel, bias, dense kernel, dense bias."""
+        return [w.copy() for w in self.parameters()]
+
+    def set_weights(self, weights: Sequence[np.ndarray]) -> None:
+        """Replace the weights with copies of ``weights`` (Keras' order and shapes).
+
+        Shapes and dtype must match this model exactly: nothing is cast.
+        """
+        names = ("kernel", "recurrent_kernel", "bias", "dense kernel", "dense bias")
+        if len(weights) != len(names):
+            raise ValueError(f"weights must be a list of {len(names)} arrays {names}, got {len(weights)}")
+        for name, new, old in zip(names, weights, self.parameters(), strict=True):
+            _checks.float_array(f"weights[{name}]", new)
+            _checks.same_dtype(f"weights[{name}]", new, old.dtype, "the model")
+            if new.shape != old.shape:
+                raise ValueError(f"weights[{name}] must have shape {old.shape}, got {new.shape}")
+        W, U, b, dense_W, dense_b = (np.array(w, copy=True) for w in weights)
+        self.lstm = LSTMParams(W, U, b)
+        self.dense_W, self.dense_b = dense_W, dense_b
+
+    def copy(self) -> LSTMRegressor:
+        """A deep copy."""
+        return LSTMRegressor(self.lstm.copy(), self.dense_W.copy(), self.dense_b.copy())
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """Predictions for a batch of sequences.
+
+        Args:
+            x: (N, T, D) windows, the model's dtype.
+
+        Returns:
+            (N,) one prediction per window (Keras' ``predict`` returns (N, 1)).
+        """
+        hs, _ = lstm_forward(x, self.lstm)
+        return (hs[:, -1] @ self.dense_W + self.dense_b)[:, 0]
+
+    def loss_and_grads(self, x: np.ndarray, y: np.ndarray) -> tuple[float, LSTMRegressor]:
+        """Mean squared error and its gradient with respect to every weight.
+
+        Args:
+            x: (N, T, D) windows, the model's dtype.
+            y: (N,) targets, the model's dtype.
+
+        Returns:
+            ``(loss, grads)``: the loss as a float, and an ``LSTMRegressor`` whose
+            arrays are the gradients of the matching weights.
+        """
+        _checks.float_array("y", y, ndim=1)
+        _checks.same_dtype("y", y, self.dtype, "the model")
+        if y.shape[0] != x.shape[0]:
+            raise ValueError(
+                f"y must have shape (N,) = ({x.shape[0]},) to match x of shape {x.shape}, got {y.shape}"
+            )
+        hs, cache = lstm_forward(x, self.lstm)
+        h_last = hs[:, -1]
+        error = (h_last @ self.dense_W + self.dense_b)[:, 0] - y
+        loss = float(np.mean(error * error))
+
+        # d loss / d y_hat, then back through Dense(1) into h_T only.
+        d_pred = (2.0 / len(y)) * error[:, None]  # (N, 1)
+        d_dense_W = h_last.T @ d_pred
+        d_dense_b = d_pred.sum(axis=0)
+        dhs = np.zeros_like(hs)
+        dhs[:, -1] = d_pred @ self.dense_W.T
+        _, lstm_grads, _, _ = lstm_backward(dhs, cache)
+        return loss, LSTMRegressor(lstm_grads, d_dense_W, d_dense_b)

@@ -1,0 +1,117 @@
+"""Optimizers that update NumPy arrays in place: plain SGD and Keras 3's Adam.
+
+``Adam`` follows Keras 3's ``Adam.update_step`` operation for operation
+(Kingma & Ba 2015, with the bias correction folded into the step size), so
+that a NumPy run and a Keras run from the same weights on the same batches
+stay together step by step. At step t = 1, 2, ...:
+
+    alpha = lr * sqrt(1 - beta_2**t) / (1 - beta_1**t)
+    m     = m + (g - m) * (1 - beta_1)
+    v     = v + (g**2 - v) * (1 - beta_2)
+    w     = w - alpha * m / (sqrt(v) + epsilon)
+
+Note where epsilon sits: outside the bias correction, so Keras' epsilon = 1e-7
+is not the paper's epsilon = 1e-8 applied to the corrected v.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from . import _checks
+
+__all__ = ["SGD", "Adam"]
+
+
+def _check_pairs(params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+    if len(params) != len(grads):
+        raise ValueError(
+            f"grads must have one array per parameter: {len(params)} params, got {len(grads)} grads"
+        )
+    for k, (param, grad) in enumerate(zip(params, grads, strict=True)):
+        if not isinstance(param, np.ndarray) or not isinstance(grad, np.ndarray):
+            raise TypeError(
+                f"params[{k}] and grads[{k}] must be NumPy arrays, got "
+                f"{_checks.describe(param)} and {_checks.describe(grad)}"
+            )
+        if grad.shape != param.shape or grad.dtype != param.dtype:
+            raise ValueError(
+                f"grads[{k}] must match params[{k}] in shape and dtype, expected "
+                f"{param.shape} {param.dtype}, got {grad.shape} {grad.dtype}"
+            )
+
+
+class SGD:
+    """Plain stochastic gradient descent: ``w = w - learning_rate * g``."""
+
+    def __init__(self, learning_rate: float = 0.01) -> None:
+        if not learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+        self.learning_rate = learning_rate
+
+    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+        """Update every array of ``params`` in place from the matching gradient."""
+        _check_pairs(params, grads)
+        for param, grad in zip(params, grads, strict=True):
+            param -= param.dtype.type(self.learning_rate) * grad
+
+
+class Adam:
+    """Adam with Keras 3's defaults and update rule (see the module docstring).
+
+    Attributes:
+        iterations: how many steps have been taken (Keras' ``optimizer.iterations``).
+    """
+
+    def __init__(
+        self,
+        learning_rate: float = 1e-3,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+    ) -> None:
+        if not learning_rate > 0:
+            raise ValueError(f"learning_rate must be positive, got {learning_rate}")
+        for name, beta in (("beta_1", beta_1), ("beta_2", beta_2)):
+            if not 0.0 <= beta < 1.0:
+                raise ValueError(f"{name} must lie in [0, 1), got {beta}")
+        if not epsilon > 0:
+            raise ValueError(f"epsilon must be positive, got {epsilon}")
+        self.learning_rate = learning_rate
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.iterations = 0
+        self._m: list[np.ndarray] = []
+        self._v: list[np.ndarray] = []
+
+    def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
+        """One Adam step on every array of ``params``, in place.
+
+        The moment estimates are created on the first call; later calls must
+        pass the same arrays in the same order.
+        """
+        _check_pairs(params, grads)
+        if not self._m:
+            self._m = [np.zeros_like(p) for p in params]
+            self._v = [np.zeros_like(p) for p in params]
+        elif [m.shape for m in self._m] != [p.shape for p in params]:
+            raise ValueError(
+                "params must be the same arrays on every step: expected shapes "
+                f"{[m.shape for m in self._m]}, got {[p.shape for p in params]}"
+            )
+        self.iterations += 1
+        for param, grad, m, v in zip(params, grads, self._m, self._v, strict=True):
+            # Computed in the parameter's own dtype, as Keras does.
+            real = param.dtype.type
+            step = real(self.iterations)
+            alpha = (
+                real(self.learning_rate)
+                * np.sqrt(real(1) - real(self.beta_2) ** step)
+                / (real(1) - real(self.beta_1) ** step)
+            )
+            m += (grad - m) * real(1 - self.beta_1)
+            v += (grad * grad - v) * real(1 - self.beta_2)
+            param -= m * alpha / (np.sqrt(v) + real(self.epsilon))
