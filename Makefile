@@ -12,9 +12,21 @@ STAMP  := $(VENV)/.installed
 # multi-GB CUDA build, so the exact CPU wheel is installed before anything else.
 TORCH  := torch==2.13.0
 
+# MathJax, served from the built site itself so that math renders offline
+# (pinned in package.json / package-lock.json, installed from the npm registry).
+MATHJAX := _static_vendor/mathjax/tex-chtml.js
+
 .PHONY: env book test lint lock clean
 
-env: $(STAMP)
+env: $(STAMP) $(MATHJAX)
+
+$(MATHJAX): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	rm -rf _static_vendor/mathjax
+	mkdir -p _static_vendor/mathjax/output/chtml/fonts
+	cp node_modules/mathjax/es5/tex-chtml.js _static_vendor/mathjax/
+	cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 _static_vendor/mathjax/output/chtml/fonts/
+	cp -r node_modules/mathjax/es5/input node_modules/mathjax/es5/ui node_modules/mathjax/es5/a11y _static_vendor/mathjax/
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,10 +34,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e ".[book,test]"
 	touch $(STAMP)
 
-book: $(STAMP)
+book: env
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
-lint: $(STAMP)
+lint: env
 	$(BIN)/ruff check lstm_tutorial tests
 	$(BIN)/ruff format --check lstm_tutorial tests
 	$(BIN)/mypy
@@ -44,4 +56,4 @@ lock:
 	rm -rf .lock-venv
 
 clean:
-	rm -rf _build $(VENV)
+	rm -rf _build $(VENV) node_modules _static_vendor

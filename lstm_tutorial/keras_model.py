@@ -18,7 +18,7 @@ import keras
 
 from . import _checks
 
-__all__ = ["backend", "build_sine_model", "keras"]
+__all__ = ["backend", "build_sine_model", "keras", "load_keras_model", "save_keras_model"]
 
 
 def backend() -> str:
@@ -64,3 +64,25 @@ def build_sine_model(
     )
     model.compile(loss="mean_squared_error", optimizer=keras.optimizers.Adam(learning_rate=learning_rate))
     return model
+
+
+def save_keras_model(model: Any, path: str | os.PathLike[str]) -> None:
+    """Save a Keras model in Keras' native ``.keras`` format (architecture, weights, optimizer).
+
+    Args:
+        model: a Keras model.
+        path: a file name ending in ``.keras``.
+    """
+    if not isinstance(model, keras.Model):
+        raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    if not str(path).endswith(".keras"):
+        raise ValueError(f"path must end in '.keras', got {str(path)!r}")
+    model.save(path)
+
+
+def load_keras_model(path: str | os.PathLike[str]) -> Any:
+    """Load a ``.keras`` file with ``safe_mode=True``: a file that would run arbitrary
+    code (for example a ``Lambda`` layer's pickled function) is refused, not executed."""
+    if not str(path).endswith(".keras"):
+        raise ValueError(f"path must end in '.keras', got {str(path)!r}")
+    return keras.saving.load_model(path, safe_mode=True)

@@ -1,0 +1,119 @@
+"""Safe persistence: round trips, and refusal of files that fail the checks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from lstm_tutorial.data import make_windows, sine_wave
+from lstm_tutorial.lstm import LSTMParams
+from lstm_tutorial.model import LSTMRegressor
+from lstm_tutorial.rnn import RNNParams
+from lstm_tutorial.saving import load_params, save_params
+
+
+@pytest.mark.parametrize(
+    "obj",
+    [
+        LSTMParams.init(3, 4, seed=1),
+        LSTMParams.init(2, 5, seed=2, dtype=np.float32),
+        RNNParams.init(3, 6, seed=3),
+        LSTMRegressor.init(1, 4, seed=4, dtype=np.float32),
+    ],
+    ids=["lstm64", "lstm32", "rnn", "regressor"],
+)
+def test_round_trip_is_exact(tmp_path: Path, obj: LSTMParams | RNNParams | LSTMRegressor) -> None:
+    path = save_params(tmp_path / "weights", obj)
+    assert path.suffix == ".npz"
+    loaded = load_params(path)
+    assert type(loaded) is type(obj)
+    original = obj.parameters() if isinstance(obj, LSTMRegressor) else obj.as_list()
+    restored = loaded.parameters() if isinstance(loaded, LSTMRegressor) else loaded.as_list()
+    for a, b in zip(original, restored, strict=True):
+        assert a.dtype == b.dtype
+        np.testing.assert_array_equal(a, b)
+
+
+def write(path: Path, **arrays: np.ndarray) -> Path:
+    np.savez(path, **arrays)
+    return path
+
+
+GOOD = {"W": np.zeros((3, 16)), "U": np.zeros((4, 16)), "b": np.zeros(16)}
+
+
+@pytest.mark.parametrize(
+    ("contents", "fragment"),
+    [
+        ({"kind": np.array("LSTMParams"), **GOOD}, "format_version None"),
+        (
+            {"format_version": np.array(2), "kind": np.array("LSTMParams"), **GOOD},
+            "format_version 2, expected 1",
+        ),
+        ({"format_version": np.array(1), "kind": np.array("GRU"), **GOOD}, "kind 'GRU'"),
+        (
+            {"format_version": np.array(1), "kind": np.array("LSTMParams"), "W": GOOD["W"]},
+            "holds arrays ['W']",
+        ),
+        (
+            {"format_version": np.array(1), "kind": np.array("LSTMParams"), **GOOD, "U": np.zeros((4, 4))},
+            "U must have shape (H, 4H)",
+        ),
+        (
+            {"format_version": np.array(1), "kind": np.array("LSTMParams"), **GOOD, "b": np.full(16, np.nan)},
+            "b must be finite",
+        ),
+        (
+            {
+                "format_version": np.array(1),
+                "kind": np.array("LSTMParams"),
+                **GOOD,
+                "W": np.zeros((3, 16), int),
+            },
+            "W must have dtype float32 or float64",
+        ),
+    ],
+    ids=["no-version", "future-version", "unknown-kind", "missing-arrays", "bad-shape", "nan", "int-dtype"],
+)
+def test_bad_files_are_refused(tmp_path: Path, contents: dict[str, np.ndarray], fragment: str) -> None:
+    path = write(tmp_path / "bad.npz", **contents)
+    with pytest.raises(ValueError) as info:
+        load_params(path)
+    assert fragment in str(info.value)
+    assert "bad.npz" in str(info.value)
+
+
+def test_pickled_object_arrays_are_never_loaded(tmp_path: Path) -> None:
+    path = tmp_path / "pickle.npz"
+    np.savez(path, format_version=np.array(1), kind=np.array("LSTMParams"), W=np.array([object()]))
+    with pytest.raises(ValueError, match=r"not a readable \.npz weights file"):
+        load_params(path)
+
+
+def test_not_an_npz_file(tmp_path: Path) -> None:
+    path = tmp_path / "text.npz"
+    path.write_text("hello")
+    with pytest.raises(ValueError, match=r"not a readable \.npz weights file"):
+        load_params(path)
+
+
+def test_keras_model_round_trip_and_safe_mode(tmp_path: Path) -> None:
+    from lstm_tutorial.keras_model import build_sine_model, keras, load_keras_model, save_keras_model
+
+    x, y = make_windows(sine_wave(100, dtype=np.float32), 10)
+    model = build_sine_model(seed=0)
+    model.fit(x, y, epochs=1, batch_size=16, verbose=0)  # a trained model, optimizer state included
+    save_keras_model(model, tmp_path / "sine.keras")
+    loaded = load_keras_model(tmp_path / "sine.keras")
+    np.testing.assert_array_equal(model.predict(x, verbose=0), loaded.predict(x, verbose=0))
+    for a, b in zip(model.optimizer.variables, loaded.optimizer.variables, strict=True):
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b))
+
+    lambda_model = keras.Sequential([keras.Input((3,)), keras.layers.Lambda(lambda t: t * 2)])
+    lambda_model.save(tmp_path / "lambda.keras")
+    with pytest.raises(ValueError, match="safe_mode"):
+        load_keras_model(tmp_path / "lambda.keras")
+    with pytest.raises(ValueError, match=r"must end in '\.keras'"):
+        load_keras_model(tmp_path / "sine.h5")
