@@ -46,7 +46,7 @@ def float_array(name: str, value: Any, ndim: int | None = None) -> np.ndarray:
         raise ValueError(f"{name} must have {ndim} dimensions, got shape {value.shape}")
     if value.size == 0:
         raise ValueError(f"{name} must not be empty, got shape {value.shape}")
-    if not np.all(np.isfinite(value)):
+    if not np.isfinite(value).all():
         bad = int(np.size(value) - np.count_nonzero(np.isfinite(value)))
         raise ValueError(f"{name} must be finite, got {bad} NaN or inf value(s) in shape {value.shape}")
     return value

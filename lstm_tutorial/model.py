@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import _checks
-from .lstm import LSTMParams, glorot_uniform, lstm_backward, lstm_forward
+from .lstm import LSTMParams, _backward, _forward, check_sequence, glorot_uniform, lstm_forward
 
 __all__ = ["LSTMRegressor"]
 
@@ -124,14 +124,20 @@ class LSTMRegressor:
             ``(loss, grads)``: the loss as a float, and an ``LSTMRegressor`` whose
             arrays are the gradients of the matching weights.
         """
+        check_sequence(x, self.dtype, self.lstm.input_size)
         _checks.float_array("y", y, ndim=1)
         _checks.same_dtype("y", y, self.dtype, "the model")
         if y.shape[0] != x.shape[0]:
             raise ValueError(
                 f"y must have shape (N,) = ({x.shape[0]},) to match x of shape {x.shape}, got {y.shape}"
             )
-        hs, cache = lstm_forward(x, self.lstm)
-        h_last = hs[:, -1]
+        return self._loss_and_grads(x, y)
+
+    def _loss_and_grads(self, x: np.ndarray, y: np.ndarray) -> tuple[float, LSTMRegressor]:
+        """``loss_and_grads`` without the input checks (``train.fit`` checks once per run)."""
+        zeros = np.zeros((x.shape[0], self.lstm.hidden_size), dtype=self.dtype)
+        cache = _forward(x, self.lstm, zeros, zeros)
+        h_last = cache.h_last
         error = (h_last @ self.dense_W + self.dense_b)[:, 0] - y
         loss = float(np.mean(error * error))
 
@@ -139,7 +145,9 @@ class LSTMRegressor:
         d_pred = (2.0 / len(y)) * error[:, None]  # (N, 1)
         d_dense_W = h_last.T @ d_pred
         d_dense_b = d_pred.sum(axis=0)
-        dhs = np.zeros_like(hs)
+        dhs = np.zeros((x.shape[0], x.shape[1], self.lstm.hidden_size), dtype=self.dtype)
         dhs[:, -1] = d_pred @ self.dense_W.T
-        _, lstm_grads, _, _ = lstm_backward(dhs, cache)
-        return loss, LSTMRegressor(lstm_grads, d_dense_W, d_dense_b)
+        _, lstm_grads, _, _ = _backward(dhs, cache, None, None)
+        grads = object.__new__(LSTMRegressor)  # our own arrays: skip the checks (hot path)
+        grads.lstm, grads.dense_W, grads.dense_b = lstm_grads, d_dense_W, d_dense_b
+        return loss, grads

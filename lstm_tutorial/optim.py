@@ -102,16 +102,21 @@ class Adam:
                 "params must be the same arrays on every step: expected shapes "
                 f"{[m.shape for m in self._m]}, got {[p.shape for p in params]}"
             )
+        if len({p.dtype for p in params}) > 1:
+            raise TypeError(f"params must share one dtype, got {[str(p.dtype) for p in params]}")
         self.iterations += 1
+        # The step size of this iteration, with both bias corrections folded in; the
+        # scalars are computed in the parameters' dtype, as Keras does.
+        real = params[0].dtype.type
+        step = real(self.iterations)
+        alpha = (
+            real(self.learning_rate)
+            * np.sqrt(real(1) - real(self.beta_2) ** step)
+            / (real(1) - real(self.beta_1) ** step)
+        )
+        one_minus_beta_1, one_minus_beta_2 = real(1 - self.beta_1), real(1 - self.beta_2)
+        epsilon = real(self.epsilon)
         for param, grad, m, v in zip(params, grads, self._m, self._v, strict=True):
-            # Computed in the parameter's own dtype, as Keras does.
-            real = param.dtype.type
-            step = real(self.iterations)
-            alpha = (
-                real(self.learning_rate)
-                * np.sqrt(real(1) - real(self.beta_2) ** step)
-                / (real(1) - real(self.beta_1) ** step)
-            )
-            m += (grad - m) * real(1 - self.beta_1)
-            v += (grad * grad - v) * real(1 - self.beta_2)
-            param -= m * alpha / (np.sqrt(v) + real(self.epsilon))
+            m += (grad - m) * one_minus_beta_1
+            v += (grad * grad - v) * one_minus_beta_2
+            param -= m * alpha / (np.sqrt(v) + epsilon)

@@ -56,12 +56,12 @@ def save_params(path: str | os.PathLike[str], obj: Saveable) -> Path:
     path = Path(path)
     if path.suffix != ".npz":
         path = path.with_name(path.name + ".npz")
-    np.savez(
-        path,
-        format_version=np.array(FORMAT_VERSION),
-        kind=np.array(type(obj).__name__),
+    contents: dict[str, Any] = {
+        "format_version": np.array(FORMAT_VERSION),
+        "kind": np.array(type(obj).__name__),
         **_arrays(obj),
-    )
+    }
+    np.savez(path, **contents)
     return path
 
 
