@@ -16,9 +16,17 @@ TORCH  := torch==2.13.0
 # (pinned in package.json / package-lock.json, installed from the npm registry).
 MATHJAX := _static_vendor/mathjax/tex-chtml.js
 
+# Headless Chromium for the browser check of the built pages (Debian's package).
+CHROMIUM := /usr/bin/chromium
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
 .PHONY: env book test lint lock clean
 
-env: $(STAMP) $(MATHJAX)
+env: $(STAMP) $(MATHJAX) $(CHROMIUM)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq chromium
 
 $(MATHJAX): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error

@@ -1,0 +1,174 @@
+"""Every page of the built book in a real browser (headless Chromium, offline).
+
+Fails on: a cell that shows an error, an image that did not load, TeX left
+unrendered or a MathJax error, a JavaScript console error, a broken internal
+link or anchor, and any request that leaves the machine (the book must work
+from file:// with the network off). A full-page screenshot of every page is
+saved under ``_build/test-book/screenshots``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+import pytest
+from conftest import OUT, toc_files
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# Runs in the page: everything the checks need, in one round trip.
+INSPECT = """() => {
+  const text = document.querySelector('article') ? document.querySelector('article').innerText : '';
+  const images = [...document.images].map(img => ({src: img.getAttribute('src'), ok: img.complete && img.naturalWidth > 0}));
+  const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
+  const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+  return {
+    text,
+    images,
+    links,
+    ids,
+    math: document.querySelectorAll('mjx-container').length,
+    mathErrors: document.querySelectorAll('mjx-merror, .MathJax_Error').length,
+    errorOutputs: document.querySelectorAll('.output.traceback, .output.error, .cell_output .stderr').length,
+  };
+}"""
+
+
+def pages(html: Path) -> list[Path]:
+    return [html / f"{name}.html" for name in toc_files()]
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}; `make env` installs Debian's chromium package")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+def visit(browser, page_path: Path) -> tuple[dict, list[str], list[str]]:  # type: ignore[no-untyped-def]
+    """Open one page; return what INSPECT found, console errors, and requests that left file://."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    console_errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda err: console_errors.append(str(err)))
+    page.on(
+        "request",
+        lambda req: (
+            outside.append(req.url) if not req.url.startswith(("file:", "data:", "blob:", "about:")) else None
+        ),
+    )
+    # Nothing may reach the network: abort anything that tries (and record it above).
+    page.route(
+        "**/*",
+        lambda route: (
+            route.abort()
+            if not route.request.url.startswith(("file:", "data:", "blob:"))
+            else route.continue_()
+        ),
+    )
+    page.goto(page_path.as_uri(), wait_until="load")
+    # MathJax typesets asynchronously; wait until it says it is done (pages without math resolve at once).
+    page.wait_for_function(
+        "() => !window.MathJax || !window.MathJax.startup || window.MathJax.startup.promise.then(() => true)"
+    )
+    page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
+    found = page.evaluate(INSPECT)
+    shots = OUT / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shots / f"{page_path.stem}.png"), full_page=True)
+    context.close()
+    return found, console_errors, outside
+
+
+def test_every_page_renders_cleanly_offline(built_book: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    problems: list[str] = []
+    anchors: dict[Path, set[str]] = {}
+    all_links: list[tuple[Path, str]] = []
+    for page_path in pages(built_book):
+        found, console_errors, outside = visit(browser, page_path)
+        name = page_path.relative_to(built_book)
+        anchors[page_path.resolve()] = set(found["ids"])
+        all_links += [(page_path, href) for href in found["links"]]
+        problems += [f"{name}: console error: {e}" for e in console_errors]
+        problems += [f"{name}: request left the machine: {u}" for u in outside]
+        problems += [f"{name}: image did not load: {img['src']}" for img in found["images"] if not img["ok"]]
+        if found["mathErrors"]:
+            problems.append(f"{name}: {found['mathErrors']} MathJax error node(s)")
+        if found["errorOutputs"]:
+            problems.append(f"{name}: {found['errorOutputs']} error/stderr output(s) in cells")
+        for raw in ("$$", "\\frac", "\\begin{", "\\mathbf", "\\odot"):
+            if raw in found["text"]:
+                problems.append(f"{name}: unrendered TeX {raw!r} in the page text")
+    for page_path, href in all_links:
+        parsed = urlparse(href)
+        if parsed.scheme or href.startswith("//") or href.startswith("mailto:"):
+            continue  # external: not followed offline
+        target = (page_path.parent / unquote(parsed.path)).resolve() if parsed.path else page_path.resolve()
+        if not target.exists():
+            problems.append(f"{page_path.name}: broken link {href}")
+            continue
+        if parsed.fragment and target.suffix == ".html":
+            if target not in anchors:
+                anchors[target] = _ids_of(target)
+            if unquote(parsed.fragment) not in anchors[target]:
+                problems.append(f"{page_path.name}: broken anchor {href}")
+    assert not problems, "\n".join(problems)
+
+
+def _ids_of(html_file: Path) -> set[str]:
+    return set(re.findall(r'id="([^"]+)"', html_file.read_text(errors="replace")))
+
+
+def test_math_is_typeset_on_the_math_pages(built_book: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    typeset = {}
+    for page_path in pages(built_book):
+        source = page_path.read_text()
+        if "math notranslate" in source:
+            found, _, _ = visit(browser, page_path)
+            typeset[page_path.stem] = found["math"]
+    assert typeset, "no page with math"
+    assert all(count > 0 for count in typeset.values()), typeset
+
+
+def test_search_and_dark_mode_work_offline(built_book: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((built_book / "search.html").as_uri() + "?q=forget")
+    page.wait_for_selector("#search-results li", timeout=15000)
+    assert page.locator("#search-results li").count() > 0
+    page.goto(pages(built_book)[1].as_uri())
+    themes = set()
+    for _ in range(3):  # the switch cycles light -> dark -> auto (order depends on the start)
+        page.locator("button.theme-switch-button").first.click()
+        themes.add(page.evaluate("() => document.documentElement.dataset.theme"))
+    assert {"light", "dark"} <= themes
+    context.close()
+
+
+def test_figures_have_an_opaque_background(built_book: Path) -> None:
+    """A transparent figure vanishes against the dark theme: every SVG starts with a white patch."""
+    figures = sorted((built_book / "_images").glob("*.svg"))
+    assert figures
+    for svg in figures:
+        head = svg.read_text()[:4000]
+        assert re.search(r'<g id="patch_1">\s*<path [^>]*style="fill: #ffffff', head), svg.name
