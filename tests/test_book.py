@@ -14,7 +14,6 @@ import importlib
 import re
 from pathlib import Path
 
-
 from conftest import ROOT, notebook_chapters, toc_files
 
 

@@ -34,7 +34,8 @@ ARGS = [
 # Runs in the page: everything the checks need, in one round trip.
 INSPECT = """() => {
   const text = document.querySelector('article') ? document.querySelector('article').innerText : '';
-  const images = [...document.images].map(img => ({src: img.getAttribute('src'), ok: img.complete && img.naturalWidth > 0}));
+  const images = [...document.images].map(
+    img => ({src: img.getAttribute('src'), ok: img.complete && img.naturalWidth > 0}));
   const links = [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'));
   const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
   return {
