@@ -46,8 +46,8 @@ book: env
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 
 lint: env
-	$(BIN)/ruff check lstm_tutorial tests
-	$(BIN)/ruff format --check lstm_tutorial tests
+	$(BIN)/ruff check lstm_tutorial tests benchmarks tools _ext
+	$(BIN)/ruff format --check lstm_tutorial tests benchmarks tools _ext
 	$(BIN)/mypy
 
 test: lint
