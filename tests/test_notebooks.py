@@ -1,0 +1,101 @@
+"""Chapters as notebooks: they run top to bottom outside the book build, print what the book
+printed (the same numbers on every clean run), and their paired .ipynb files are current.
+
+Cells whose output is a measurement of time (tagged ``timing``) are exempt from the
+comparison; everything else, text and figures alike, must match exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+from conftest import OUT, ROOT, notebook_chapters
+from nbclient import NotebookClient
+
+ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
+
+
+def outputs_of(notebook: nbformat.NotebookNode) -> list[tuple[int, list[str]]]:
+    """(cell index, normalised outputs) of every code cell not tagged ``timing``."""
+    result = []
+    for index, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
+        if "timing" in cell.metadata.get("tags", []):
+            continue
+        parts = []
+        for output in cell.get("outputs", []):
+            if output.output_type == "stream":
+                parts.append(f"{output.name}: {output.text}")
+            elif output.output_type in ("execute_result", "display_data"):
+                for mime, data in sorted(output.data.items()):
+                    text = data if isinstance(data, str) else str(data)
+                    parts.append(f"{mime}: {text}")
+            elif output.output_type == "error":
+                parts.append(f"error: {output.ename}: {output.evalue}")
+        result.append((index, [ADDRESS.sub("0x…", p) for p in parts]))
+    return result
+
+
+@pytest.mark.parametrize("chapter", notebook_chapters(), ids=lambda p: p.stem)
+def test_chapter_runs_as_a_notebook_and_reproduces_the_book(chapter: Path, built_book: Path) -> None:
+    notebook = jupytext.read(chapter)
+    client = NotebookClient(
+        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(chapter.parent)}}
+    )
+    client.execute()  # raises CellExecutionError on the first failing cell
+    executed = OUT / "_build" / "jupyter_execute" / "book" / f"{chapter.stem}.ipynb"
+    in_book = nbformat.read(executed, as_version=4)
+    ours, theirs = outputs_of(notebook), outputs_of(in_book)
+    assert [i for i, _ in ours] == [i for i, _ in theirs]
+    for (index, a), (_, b) in zip(ours, theirs, strict=True):
+        assert a == b, f"{chapter.stem}: code cell {index} printed something else on a second clean run"
+
+
+def test_paired_notebooks_are_in_sync() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "sync_notebooks.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout
+    for chapter in notebook_chapters():
+        paired = nbformat.read(chapter.with_suffix(".ipynb"), as_version=4)
+        nbformat.validate(paired)
+        source = [c.source for c in jupytext.read(chapter).cells]
+        assert [c.source for c in paired.cells] == source
+        assert all(not c.get("outputs") for c in paired.cells if c.cell_type == "code")
+
+
+def test_md_chapters_open_as_notebooks_in_jupyter() -> None:
+    """Jupyter's contents API, with jupytext's contents manager, serves a chapter .md as a notebook."""
+    # What `jupyter lab book/` uses once jupytext is installed (its server extension).
+    from jupytext import TextFileContentsManager
+
+    manager = TextFileContentsManager(root_dir=str(ROOT / "book"))
+    for chapter in notebook_chapters():
+        model = manager.get(chapter.name, type="notebook")
+        assert model["type"] == "notebook"
+        code_cells = [c for c in model["content"].cells if c.cell_type == "code"]
+        assert len(code_cells) == chapter.read_text().count("```{code-cell}")
+
+
+def test_download_and_launch_buttons_use_the_repository(built_book: Path) -> None:
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].rstrip("/")
+    branch = config["repository"]["branch"]
+    org_repo = repo.split("github.com/")[1]
+    for chapter in notebook_chapters():
+        page = (built_book / "book" / f"{chapter.stem}.html").read_text()
+        ipynb = f"book/{chapter.stem}.ipynb"
+        assert f'href="../_sources/{ipynb}"' in page
+        executed = nbformat.read(built_book / "_sources" / ipynb, as_version=4)
+        assert any(c.get("outputs") for c in executed.cells if c.cell_type == "code")
+        assert f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/{ipynb}" in page
+        assert f"https://mybinder.org/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{ipynb}" in page
+        assert f"{repo}/edit/{branch}/book/{chapter.name}" in page
+        assert (ROOT / ipynb).exists()  # what Colab and Binder open
