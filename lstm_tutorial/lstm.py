@@ -49,6 +49,7 @@ __all__ = [
     "lstm_step",
     "lstm_step_backward",
     "orthogonal",
+    "state_gradients",
 ]
 
 GATE_ORDER = ("i", "f", "g", "o")
@@ -584,3 +585,39 @@ def lstm_step_backward(
     dc_prev = _step_grads(dh_t, dc_t, gates, c_prev, tanh(c_t), dz)
     grads = LSTMParams(x_t.T @ dz, h_prev.T @ dz, dz.sum(axis=0))
     return dz @ params.W.T, dz @ params.U.T, dc_prev, grads
+
+
+def state_gradients(cache: LSTMCache, dh_last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """dL/dh_t and dL/dc_t at every step, for a loss that depends on h_T only.
+
+    The same recursion as ``lstm_step_backward``, step by step, keeping the
+    gradient that reaches each state. ``dL/dc_t`` is the total gradient at c_t:
+    through h_t and through c_{t+1} (the direct path, scaled by f_{t+1}).
+
+    Args:
+        cache: from ``lstm_forward``.
+        dh_last: (B, H) dL/dh_T.
+
+    Returns:
+        ``(dh, dc)``, each (B, T, H): entry [:, t] belongs to step t+1.
+    """
+    if not isinstance(cache, LSTMCache):
+        raise TypeError(f"cache must be the LSTMCache from lstm_forward, got {_checks.describe(cache)}")
+    params = cache.params
+    batch, steps, _ = cache.x.shape
+    hidden = params.hidden_size
+    _checks.float_array("dh_last", dh_last, ndim=2)
+    _checks.same_dtype("dh_last", dh_last, params.dtype, "the cache")
+    _checks.shape_is("dh_last", dh_last, (batch, hidden), "(B, H)")
+    dh_steps = np.empty_like(cache.h_steps)
+    dc_steps = np.empty_like(cache.h_steps)
+    dz = np.empty((batch, 4 * hidden), dtype=params.dtype)
+    dh, dc_next = dh_last.copy(), np.zeros_like(dh_last)
+    for t in reversed(range(steps)):
+        tanh_c, o = cache.tanh_c_steps[t], cache.gate_steps[t][:, 3 * hidden :]
+        dh_steps[t] = dh
+        dc_steps[t] = dc_next + dh * o * (1.0 - tanh_c * tanh_c)  # total dL/dc_t
+        c_prev = cache.c_steps[t - 1] if t > 0 else cache.c0
+        dc_next = _step_grads(dh, dc_next, cache.gate_steps[t], c_prev, tanh_c, dz)
+        dh = dz @ params.U.T
+    return dh_steps.transpose(1, 0, 2), dc_steps.transpose(1, 0, 2)

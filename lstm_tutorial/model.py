@@ -72,6 +72,10 @@ class LSTMRegressor:
         """The dtype of every weight."""
         return self.lstm.dtype
 
+    def count_params(self) -> int:
+        """The number of weights, as Keras' ``count_params`` counts them."""
+        return sum(w.size for w in self.parameters())
+
     def parameters(self) -> list[np.ndarray]:
         """The live weight arrays in Keras' order, for an optimizer to update in place."""
         return [self.lstm.W, self.lstm.U, self.lstm.b, self.dense_W, self.dense_b]

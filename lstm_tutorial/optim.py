@@ -22,7 +22,7 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["SGD", "Adam"]
+__all__ = ["SGD", "Adam", "clip_by_global_norm"]
 
 
 def _check_pairs(params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
@@ -120,3 +120,28 @@ class Adam:
             m += (grad - m) * one_minus_beta_1
             v += (grad * grad - v) * one_minus_beta_2
             param -= m * alpha / (np.sqrt(v) + epsilon)
+
+
+def clip_by_global_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[list[np.ndarray], float]:
+    """Gradient-norm clipping (Pascanu, Mikolov & Bengio 2013).
+
+    If the norm of all gradients together, ``g = sqrt(sum ||g_k||^2)``, exceeds
+    ``max_norm``, every gradient is scaled by ``max_norm / g``: the step keeps its
+    direction but not its length. ``torch.nn.utils.clip_grad_norm_`` does the same.
+
+    Args:
+        grads: the gradient arrays.
+        max_norm: the largest allowed global norm (> 0).
+
+    Returns:
+        ``(clipped, norm)``: new arrays (the inputs are not changed) and the global
+        norm before clipping.
+    """
+    if not max_norm > 0:
+        raise ValueError(f"max_norm must be positive, got {max_norm}")
+    for k, grad in enumerate(grads):
+        if not isinstance(grad, np.ndarray):
+            raise TypeError(f"grads[{k}] must be a NumPy array, got {_checks.describe(grad)}")
+    norm = float(np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads)))
+    scale = min(1.0, max_norm / max(norm, np.finfo(np.float64).tiny))
+    return [g * g.dtype.type(scale) for g in grads], norm

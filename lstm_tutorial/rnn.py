@@ -27,6 +27,8 @@ from .lstm import check_sequence, glorot_uniform, orthogonal
 __all__ = [
     "RNNCache",
     "RNNParams",
+    "RNNRegressor",
+    "hidden_state_gradients",
     "rnn_backward",
     "rnn_forward",
     "rnn_step",
@@ -248,3 +250,103 @@ def rnn_backward(
     )
     dx = (dz_flat @ params.W.T).reshape(steps, batch, inputs).transpose(1, 0, 2)
     return dx, grads, dh_next
+
+
+def hidden_state_gradients(cache: RNNCache, dh_last: np.ndarray) -> np.ndarray:
+    """dL/dh_t at every step, for a loss that depends on the last hidden state only.
+
+    Going back one step multiplies the gradient by the Jacobian
+    dh_t/dh_{t-1} = diag(1 - h_t**2) U^T (row vectors: dh_{t-1} = (dh_t * (1 - h_t**2)) U^T),
+    so ``||dL/dh_{T-k}||`` shows what k such products do.
+
+    Args:
+        cache: from ``rnn_forward``.
+        dh_last: (B, H) dL/dh_T.
+
+    Returns:
+        (B, T, H): entry [:, t] is dL/dh_{t+1} (t = T-1 is ``dh_last`` itself).
+    """
+    if not isinstance(cache, RNNCache):
+        raise TypeError(f"cache must be the RNNCache from rnn_forward, got {_checks.describe(cache)}")
+    params = cache.params
+    batch, steps, _ = cache.x.shape
+    _checks.float_array("dh_last", dh_last, ndim=2)
+    _checks.same_dtype("dh_last", dh_last, params.dtype, "the cache")
+    _checks.shape_is("dh_last", dh_last, (batch, params.hidden_size), "(B, H)")
+    grads = np.empty_like(cache.h_steps)
+    grads[-1] = dh_last
+    for t in range(steps - 1, 0, -1):
+        h_t = cache.h_steps[t]
+        grads[t - 1] = (grads[t] * (1.0 - h_t * h_t)) @ params.U.T
+    return grads.transpose(1, 0, 2)
+
+
+@dataclass
+class RNNRegressor:
+    """A vanilla RNN followed by Dense(1) on its last hidden state: ``LSTMRegressor``'s simpler twin.
+
+    Attributes:
+        rnn: the recurrent layer's weights.
+        dense_W: (H, 1) the Dense layer's kernel.
+        dense_b: (1,) the Dense layer's bias.
+    """
+
+    rnn: RNNParams
+    dense_W: np.ndarray
+    dense_b: np.ndarray
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.rnn, RNNParams):
+            raise TypeError(f"rnn must be an RNNParams, got {_checks.describe(self.rnn)}")
+        _checks.float_array("dense_W", self.dense_W, ndim=2)
+        _checks.float_array("dense_b", self.dense_b, ndim=1)
+        _checks.shape_is("dense_W", self.dense_W, (self.rnn.hidden_size, 1), "(H, 1)")
+        _checks.shape_is("dense_b", self.dense_b, (1,), "(1,)")
+        _checks.same_dtype("dense_W", self.dense_W, self.rnn.dtype, "rnn")
+        _checks.same_dtype("dense_b", self.dense_b, self.rnn.dtype, "rnn")
+
+    @classmethod
+    def init(
+        cls, input_size: int = 1, hidden_size: int = 4, seed: int = 0, dtype: Any = np.float64
+    ) -> RNNRegressor:
+        """Fresh weights with Keras' defaults (as ``SimpleRNN`` then ``Dense(1)``)."""
+        rnn = RNNParams.init(input_size, hidden_size, seed=seed, dtype=dtype)
+        rng = np.random.default_rng([seed, 1])
+        dense_W = glorot_uniform(rng, (rnn.hidden_size, 1), rnn.dtype)
+        return cls(rnn, dense_W, np.zeros(1, dtype=rnn.dtype))
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The dtype of every weight."""
+        return self.rnn.dtype
+
+    def count_params(self) -> int:
+        """The number of weights, as Keras counts them."""
+        return sum(w.size for w in self.parameters())
+
+    def parameters(self) -> list[np.ndarray]:
+        """The live weight arrays: W, U, b, dense kernel, dense bias."""
+        return [self.rnn.W, self.rnn.U, self.rnn.b, self.dense_W, self.dense_b]
+
+    def predict(self, x: np.ndarray) -> np.ndarray:
+        """(N, T, D) windows to (N,) predictions."""
+        hs, _ = rnn_forward(x, self.rnn)
+        return (hs[:, -1] @ self.dense_W + self.dense_b)[:, 0]
+
+    def loss_and_grads(self, x: np.ndarray, y: np.ndarray) -> tuple[float, RNNRegressor]:
+        """Mean squared error on (N, T, D) inputs and (N,) targets, and its gradients."""
+        _checks.float_array("y", y, ndim=1)
+        _checks.same_dtype("y", y, self.dtype, "the model")
+        hs, cache = rnn_forward(x, self.rnn)
+        if y.shape[0] != x.shape[0]:
+            raise ValueError(
+                f"y must have shape (N,) = ({x.shape[0]},) to match x of shape {x.shape}, got {y.shape}"
+            )
+        h_last = hs[:, -1]
+        error = (h_last @ self.dense_W + self.dense_b)[:, 0] - y
+        d_pred = (2.0 / len(y)) * error[:, None]
+        dhs = np.zeros_like(hs)
+        dhs[:, -1] = d_pred @ self.dense_W.T
+        _, rnn_grads, _ = rnn_backward(dhs, cache)
+        grads = RNNRegressor(rnn_grads, h_last.T @ d_pred, d_pred.sum(axis=0))
+        return float(np.mean(error * error)), grads

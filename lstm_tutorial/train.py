@@ -10,7 +10,10 @@ import numpy as np
 
 from . import _checks
 from .model import LSTMRegressor
-from .optim import SGD, Adam
+from .optim import SGD, Adam, clip_by_global_norm
+from .rnn import RNNRegressor
+
+Regressor = LSTMRegressor | RNNRegressor
 
 __all__ = ["History", "batch_indices", "fit"]
 
@@ -47,7 +50,7 @@ def batch_indices(n_samples: int, batch_size: int, rng: np.random.Generator | No
 
 
 def fit(
-    model: LSTMRegressor,
+    model: Regressor,
     x: np.ndarray,
     y: np.ndarray,
     epochs: int = 1,
@@ -57,8 +60,9 @@ def fit(
     optimizer: Adam | SGD | None = None,
     verbose: int = 1,
     on_batch_end: Callable[[int, float], None] | None = None,
+    clip_norm: float | None = None,
 ) -> History:
-    """Train ``model`` in place by mini-batch gradient descent on the mean squared error.
+    """Train ``model`` (an ``LSTMRegressor`` or ``RNNRegressor``) in place on the mean squared error.
 
     Args:
         model: the model to train; its weights are updated in place.
@@ -71,12 +75,14 @@ def fit(
         optimizer: ``Adam()`` (Keras' defaults) if None.
         verbose: 0 silent; 1 prints a line per epoch, like Keras' ``verbose=2``.
         on_batch_end: called as ``on_batch_end(step, batch_loss)`` after every step.
+        clip_norm: if given, clip the gradients to this global norm before each step
+            (``optim.clip_by_global_norm``).
 
     Returns:
         A ``History`` with the loss and wall time of every epoch.
     """
-    if not isinstance(model, LSTMRegressor):
-        raise TypeError(f"model must be an LSTMRegressor, got {_checks.describe(model)}")
+    if not isinstance(model, (LSTMRegressor, RNNRegressor)):
+        raise TypeError(f"model must be an LSTMRegressor or RNNRegressor, got {_checks.describe(model)}")
     _checks.float_array("x", x, ndim=3)
     _checks.float_array("y", y, ndim=1)
     if y.shape[0] != x.shape[0]:
@@ -94,7 +100,10 @@ def fit(
         total = 0.0
         for index in batch_indices(len(y), batch_size, rng):
             loss, grads = model.loss_and_grads(x[index], y[index])
-            optimizer.step(model.parameters(), grads.parameters())
+            grad_arrays = grads.parameters()
+            if clip_norm is not None:
+                grad_arrays, _ = clip_by_global_norm(grad_arrays, clip_norm)
+            optimizer.step(model.parameters(), grad_arrays)
             total += loss * len(index)
             step += 1
             if on_batch_end is not None:
