@@ -48,6 +48,7 @@ __all__ = [
     "lstm_gates",
     "lstm_step",
     "lstm_step_backward",
+    "lstm_tbptt_grads",
     "orthogonal",
     "state_gradients",
 ]
@@ -621,3 +622,57 @@ def state_gradients(cache: LSTMCache, dh_last: np.ndarray) -> tuple[np.ndarray, 
         dc_next = _step_grads(dh, dc_next, cache.gate_steps[t], c_prev, tanh_c, dz)
         dh = dz @ params.U.T
     return dh_steps.transpose(1, 0, 2), dc_steps.transpose(1, 0, 2)
+
+
+def lstm_tbptt_grads(
+    x: np.ndarray,
+    params: LSTMParams,
+    dhs: np.ndarray,
+    truncate: int,
+    h0: np.ndarray | None = None,
+    c0: np.ndarray | None = None,
+) -> tuple[np.ndarray, LSTMParams, np.ndarray, np.ndarray]:
+    """Truncated BPTT chunk by chunk, so memory does not grow with the sequence length.
+
+    The sequence is cut into chunks of ``truncate`` steps. Each chunk is run
+    forward from the state the previous chunk ended in, then backward through
+    itself only; its cache is dropped before the next chunk. The result equals
+    ``lstm_backward(dhs, cache, truncate=truncate)`` after a full forward pass,
+    but only one chunk's cache is alive at a time.
+
+    Args:
+        x: (B, T, D) inputs.
+        params: the weights.
+        dhs: (B, T, H) dL/dh_t at every step.
+        truncate: k, steps per chunk.
+        h0, c0: (B, H) initial states; zeros if None.
+
+    Returns:
+        ``(dx, grads, dh0, dc0)`` as ``lstm_backward`` returns them.
+    """
+    if not isinstance(params, LSTMParams):
+        raise TypeError(f"params must be an LSTMParams, got {_checks.describe(params)}")
+    check_sequence(x, params.dtype, params.input_size)
+    batch, steps, _ = x.shape
+    _checks.float_array("dhs", dhs, ndim=3)
+    _checks.same_dtype("dhs", dhs, params.dtype, "params")
+    _checks.shape_is("dhs", dhs, (batch, steps, params.hidden_size), "(B, T, H)")
+    truncate = _checks.positive_int("truncate", truncate)
+    h = _initial_state("h0", h0, batch, params)
+    c = _initial_state("c0", c0, batch, params)
+
+    dx = np.empty_like(x)
+    grads = LSTMParams.trusted(np.zeros_like(params.W), np.zeros_like(params.U), np.zeros_like(params.b))
+    dh0 = dc0 = np.zeros_like(h)
+    for start in range(0, steps, truncate):
+        chunk = slice(start, start + truncate)
+        cache = _forward(x[:, chunk], params, h, c)
+        dx[:, chunk], chunk_grads, dh_start, dc_start = _backward(dhs[:, chunk], cache, None, None)
+        grads.W += chunk_grads.W
+        grads.U += chunk_grads.U
+        grads.b += chunk_grads.b
+        if start == 0:
+            dh0, dc0 = dh_start, dc_start
+        # Carry the state forward as a constant: no gradient crosses the chunk boundary.
+        h, c = cache.h_last.copy(), cache.c_last.copy()
+    return dx, grads, dh0, dc0

@@ -12,7 +12,14 @@ import pytest
 import torch
 
 from lstm_tutorial.gradcheck import rel_error
-from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+from lstm_tutorial.lstm import (
+    LSTMParams,
+    lstm_backward,
+    lstm_forward,
+    lstm_step,
+    lstm_step_backward,
+    lstm_tbptt_grads,
+)
 from lstm_tutorial.rnn import RNNParams, rnn_backward, rnn_forward
 
 # (B, T, D, H): the classic shape first, then batch 1..32, steps 1..50, inputs 1..8, hidden 1..32.
@@ -115,6 +122,15 @@ def test_truncated_bptt_matches_torch_chunks_with_detach(truncate: int) -> None:
     assert rel_error(dx, x.grad.numpy()) <= GRAD_TOL
     assert rel_error(dh0, h0.grad.numpy()[0]) <= GRAD_TOL
     assert rel_error(dc0, c0.grad.numpy()[0]) <= GRAD_TOL
+    # The chunk-by-chunk version (one chunk's cache in memory at a time) gives the same.
+    chunked = lstm_tbptt_grads(d["x"], params, d["dhs"], truncate, d["h0"], d["c0"])
+    for ours, theirs in zip(
+        (chunked[0], *chunked[1].as_list(), chunked[2], chunked[3]),
+        (dx, grads.W, grads.U, grads.b, dh0, dc0),
+        strict=True,
+    ):
+        assert rel_error(ours, theirs) <= 1e-12
+    assert rel_error(chunked[1].U, module.weight_hh_l0.grad.numpy().T) <= GRAD_TOL
     if truncate < 12:  # truncation really changed something
         _, full, _, _ = lstm_backward(d["dhs"], cache)
         assert rel_error(full.U, grads.U) > 1e-6
