@@ -7,6 +7,7 @@ zoom.
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import matplotlib as mpl
@@ -26,7 +27,12 @@ COLORS = {
 
 
 def use_book_style() -> None:
-    """Set matplotlib's defaults for the book: opaque white figures, SVG output, readable sizes."""
+    """Set matplotlib's defaults for the book: opaque white figures, SVG output, readable sizes.
+
+    SVG files carry no creation date (``SOURCE_DATE_EPOCH``) and fixed element ids
+    (``svg.hashsalt``), so the same figure gives the same bytes on every build.
+    """
+    os.environ.setdefault("SOURCE_DATE_EPOCH", "0")
     mpl.rcParams.update(
         {
             "figure.figsize": (7.0, 3.6),
