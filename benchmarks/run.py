@@ -22,13 +22,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,183 +35,6 @@ def set_threads(threads: int) -> None:
     """Same thread count for every contender: set before NumPy and torch start their pools."""
     for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = str(threads)
-
-
-def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` in seconds."""
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
-
-
-def bench_lstm(shapes: list[tuple[int, int, int, int]], repeats: int) -> list[dict[str, object]]:
-    import numpy as np
-    import torch
-
-    from lstm_tutorial.interop import to_torch
-    from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward
-
-    rows = []
-    for shape in shapes:
-        batch, steps, inputs, hidden = shape
-        for dtype in (np.float32, np.float64):
-            params = LSTMParams.init(inputs, hidden, seed=0, dtype=dtype)
-            rng = np.random.default_rng(0)
-            x = rng.normal(size=(batch, steps, inputs)).astype(dtype)
-            dhs = rng.normal(size=(batch, steps, hidden)).astype(dtype)
-
-            def numpy_step() -> None:
-                _, cache = lstm_forward(x, params)
-                lstm_backward(dhs, cache)
-
-            module = to_torch(params)
-            x_torch, dhs_torch = torch.from_numpy(x), torch.from_numpy(dhs)
-
-            def torch_step() -> None:
-                module.zero_grad(set_to_none=True)
-                out, _ = module(x_torch)
-                out.backward(dhs_torch)
-
-            n = repeats if batch * steps * hidden < 100_000 else max(3, repeats // 20)
-            t_numpy = median_time(numpy_step, n)
-            t_torch = median_time(torch_step, n)
-            rows.append(
-                {
-                    "shape": shape,
-                    "dtype": np.dtype(dtype).name,
-                    "numpy_ms": 1e3 * t_numpy,
-                    "torch_ms": 1e3 * t_torch,
-                    "ratio": t_torch / t_numpy,
-                }
-            )
-    return rows
-
-
-def lstm_flops(batch: int, steps: int, inputs: int, hidden: int) -> float:
-    """Matrix-product FLOPs of one forward + full BPTT (2 per multiply-add)."""
-    input_proj = 2 * batch * steps * inputs * 4 * hidden  # x W, forward
-    recurrent = 2 * batch * steps * hidden * 4 * hidden  # h U, forward
-    # backward: dz U^T (recurrent), dU, dW, dx
-    return input_proj + recurrent + recurrent + recurrent + input_proj + input_proj
-
-
-def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str, float]:
-    import numpy as np
-
-    from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward
-
-    batch, steps, inputs, hidden = shape
-    dtype = np.float32
-    params = LSTMParams.init(inputs, hidden, seed=0, dtype=dtype)
-    rng = np.random.default_rng(0)
-    x = rng.normal(size=(batch, steps, inputs)).astype(dtype)
-    dhs = rng.normal(size=(batch, steps, hidden)).astype(dtype)
-
-    def lstm_step() -> None:
-        _, cache = lstm_forward(x, params)
-        lstm_backward(dhs, cache)
-
-    # The same matrix products, alone: what numpy.matmul achieves on these sizes.
-    h = rng.normal(size=(batch, hidden)).astype(dtype)
-    dz = rng.normal(size=(batch, 4 * hidden)).astype(dtype)
-    x_flat = x.reshape(-1, inputs)
-    dz_flat = rng.normal(size=(batch * steps, 4 * hidden)).astype(dtype)
-    h_flat = rng.normal(size=(batch * steps, hidden)).astype(dtype)
-    U, U_T, W = params.U, np.ascontiguousarray(params.U.T), params.W
-
-    def matmuls_only() -> None:
-        _ = x_flat @ W
-        for _ in range(steps):
-            _ = h @ U
-        for _ in range(steps):
-            _ = dz @ U_T
-        _ = h_flat.T @ dz_flat
-        _ = x_flat.T @ dz_flat
-        _ = dz_flat @ W.T
-
-    flops = lstm_flops(*shape)
-    t_lstm = median_time(lstm_step, repeats)
-    t_matmul = median_time(matmuls_only, repeats)
-    return {
-        "gflops_lstm": flops / t_lstm / 1e9,
-        "gflops_matmul": flops / t_matmul / 1e9,
-        "share": t_matmul / t_lstm,
-    }
-
-
-def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
-    import numpy as np
-
-    from lstm_tutorial.data import make_windows, sine_wave
-    from lstm_tutorial.keras_model import build_sine_model
-    from lstm_tutorial.model import LSTMRegressor
-    from lstm_tutorial.train import fit
-
-    x, y = make_windows(sine_wave(dtype=np.float32), 10)
-    model = LSTMRegressor.init(1, 4, seed=0, dtype=np.float32)
-    start = time.perf_counter()
-    history = fit(model, x, y, epochs=epochs, batch_size=1, seed=0, verbose=0)
-    t_numpy = time.perf_counter() - start
-
-    keras_model = build_sine_model(seed=0)
-    start = time.perf_counter()
-    result = keras_model.fit(x, y, epochs=keras_epochs, batch_size=1, verbose=0)
-    t_keras = time.perf_counter() - start
-    per_epoch_numpy, per_epoch_keras = t_numpy / epochs, t_keras / keras_epochs
-    return [
-        {
-            "impl": "NumPy fit",
-            "epochs": epochs,
-            "seconds": t_numpy,
-            "per_epoch": per_epoch_numpy,
-            "final_loss": history.loss[-1],
-        },
-        {
-            "impl": "Keras model.fit (torch backend)",
-            "epochs": keras_epochs,
-            "seconds": t_keras,
-            "per_epoch": per_epoch_keras,
-            "final_loss": float(result.history["loss"][-1]),
-        },
-    ]
-
-
-def bench_memory(lengths: list[int], truncate: int) -> list[dict[str, object]]:
-    import numpy as np
-
-    from lstm_tutorial import lstm
-
-    params = lstm.LSTMParams.init(32, 128, seed=0, dtype=np.float32)
-    rows = []
-    for steps in lengths:
-        rng = np.random.default_rng(0)
-        x = rng.normal(size=(16, steps, 32)).astype(np.float32)
-        dhs = rng.normal(size=(16, steps, 128)).astype(np.float32)
-
-        def full() -> None:
-            _, cache = lstm.lstm_forward(x, params)
-            lstm.lstm_backward(dhs, cache)
-
-        peaks = {"full": _peak_bytes(full)}
-        tbptt = getattr(lstm, "lstm_tbptt_grads", None)
-        if tbptt is not None:
-            peaks["truncated"] = _peak_bytes(lambda: tbptt(x, params, dhs, truncate))
-        rows.append({"steps": steps, **{k: v / 2**20 for k, v in peaks.items()}})
-    return rows
-
-
-def _peak_bytes(fn: Callable[[], object]) -> int:
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
 
 
 def bench_book() -> dict[str, float]:
@@ -238,16 +58,6 @@ def bench_book() -> dict[str, float]:
     return {"clean_s": clean, "rebuild_s": rebuild}
 
 
-def table(rows: list[dict[str, object]], columns: list[tuple[str, str, str]]) -> str:
-    """A markdown table; columns are (key, header, format)."""
-    lines = ["| " + " | ".join(h for _, h, _ in columns) + " |", "|" + "---|" * len(columns)]
-    for row in rows:
-        lines.append(
-            "| " + " | ".join(format(row[k], f) if k in row else "n/a" for k, _, f in columns) + " |"
-        )
-    return "\n".join(lines)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     size = parser.add_mutually_exclusive_group()
@@ -259,6 +69,14 @@ def main(argv: list[str] | None = None) -> int:
     set_threads(args.threads)
     import numpy as np
     import torch
+
+    from lstm_tutorial.benchmark import (
+        bench_efficiency,
+        bench_lstm,
+        bench_memory,
+        bench_training,
+        table,
+    )
 
     torch.set_num_threads(args.threads)
 

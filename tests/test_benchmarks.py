@@ -29,3 +29,29 @@ def test_benchmark_script_prints_every_table() -> None:
     assert re.search(r"share: \d+%", out)
     memory = re.findall(r"^\| (\d+) \| ([\d.]+) \|", out, re.M)
     assert [int(steps) for steps, _ in memory] == [10, 20]
+
+
+def test_textbook_lstm_matches_torch_autograd() -> None:
+    """The appendix's unoptimised baseline computes the same gradients as torch."""
+    import numpy as np
+    import torch
+
+    from lstm_tutorial.benchmark import textbook_lstm
+    from lstm_tutorial.gradcheck import rel_error
+    from lstm_tutorial.interop import to_torch
+    from lstm_tutorial.lstm import LSTMParams
+
+    rng = np.random.default_rng(0)
+    params = LSTMParams.init(3, 5, seed=1)
+    params.b[:] = rng.normal(size=20)
+    x = rng.normal(size=(4, 7, 3))
+    dhs = rng.normal(size=(4, 7, 5))
+    dW, dU, db, dx = textbook_lstm(x, params, dhs)
+    module = to_torch(params)
+    x_torch = torch.tensor(x, requires_grad=True)
+    out, _ = module(x_torch)
+    out.backward(torch.from_numpy(dhs))
+    assert rel_error(dW, module.weight_ih_l0.grad.numpy().T) <= 1e-9
+    assert rel_error(dU, module.weight_hh_l0.grad.numpy().T) <= 1e-9
+    assert rel_error(db, module.bias_ih_l0.grad.numpy()) <= 1e-9
+    assert rel_error(dx, x_torch.grad.numpy()) <= 1e-9

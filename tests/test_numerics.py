@@ -10,6 +10,7 @@ from lstm_tutorial.activations import sigmoid, tanh
 from lstm_tutorial.data import make_windows, sine_wave
 from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward
 from lstm_tutorial.model import LSTMRegressor
+from lstm_tutorial.rnn import RNNParams, rnn_backward, rnn_forward
 from lstm_tutorial.train import fit
 
 
@@ -35,6 +36,18 @@ def test_lstm_is_finite_for_huge_pre_activations(dtype: type) -> None:
     hs, cache = lstm_forward(x, params)
     dx, grads, dh0, dc0 = lstm_backward(np.ones_like(hs), cache)
     for array in (hs, dx, grads.W, grads.U, grads.b, dh0, dc0):
+        assert np.all(np.isfinite(array))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_rnn_is_finite_for_huge_pre_activations(dtype: type) -> None:
+    params = RNNParams.init(2, 3, seed=0, dtype=dtype)
+    params.W[:] = 1e4 * np.sign(params.W)
+    x = np.random.default_rng(0).normal(size=(4, 6, 2)).astype(dtype)
+    hs, cache = rnn_forward(x, params)
+    dx, grads, dh0 = rnn_backward(np.ones_like(hs), cache)
+    for array in (hs, dx, grads.W, grads.U, grads.b, dh0):
+        assert array.dtype == dtype
         assert np.all(np.isfinite(array))
 
 

@@ -1,0 +1,251 @@
+"""Timing and memory measurements of the NumPy LSTM against torch.nn.LSTM and Keras.
+
+Used by ``benchmarks/run.py`` (the full tables) and by the book's appendix (a
+reduced run). Every comparison runs its contenders in the same process, with
+the same dtype and threads, and reports medians of repeats. Nothing here is
+asserted: times depend on the machine.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import numpy as np
+
+from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+
+__all__ = [
+    "bench_efficiency",
+    "bench_lstm",
+    "bench_memory",
+    "bench_training",
+    "lstm_flops",
+    "median_time",
+    "table",
+    "textbook_lstm",
+]
+
+
+def textbook_lstm(
+    x: np.ndarray, params: LSTMParams, dhs: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Forward and full BPTT written the textbook way: ``lstm_step`` and ``lstm_step_backward`` in a loop.
+
+    The same mathematics as ``lstm_forward`` + ``lstm_backward``, without their
+    optimisations (one input projection for all steps, one tanh for all gates,
+    recursion-free factors outside the loop, weight gradients as one product,
+    checks once per call). The appendix measures the difference.
+
+    Returns:
+        ``(dW, dU, db, dx)`` with the shapes of W, U, b and x.
+    """
+    batch, steps, _ = x.shape
+    hidden = params.hidden_size
+    h = np.zeros((batch, hidden), dtype=params.dtype)
+    c = np.zeros_like(h)
+    states = [(h, c)]
+    for t in range(steps):
+        h, c = lstm_step(x[:, t], h, c, params)
+        states.append((h, c))
+    dW, dU, db = np.zeros_like(params.W), np.zeros_like(params.U), np.zeros_like(params.b)
+    dx = np.zeros_like(x)
+    dh_next, dc_next = np.zeros_like(h), np.zeros_like(c)
+    for t in reversed(range(steps)):
+        h_prev, c_prev = states[t]
+        dx[:, t], dh_next, dc_next, step = lstm_step_backward(
+            dhs[:, t] + dh_next, dc_next, x[:, t], h_prev, c_prev, params
+        )
+        dW += step.W
+        dU += step.U
+        db += step.b
+    return dW, dU, db, dx
+
+
+def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> float:
+    """Median wall time of ``fn()`` in seconds."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def bench_lstm(
+    shapes: list[tuple[int, int, int, int]], repeats: int, dtypes: tuple[type, ...] = (np.float32, np.float64)
+) -> list[dict[str, object]]:
+    """Forward + full BPTT: NumPy (``lstm_forward``/``lstm_backward``) vs ``torch.nn.LSTM`` with autograd.
+
+    For each (B, T, D, H) and dtype, returns the median milliseconds of both and
+    their ratio, torch / NumPy (above 1: NumPy is faster).
+    """
+    import torch
+
+    from .interop import to_torch
+
+    rows = []
+    for shape in shapes:
+        batch, steps, inputs, hidden = shape
+        for dtype in dtypes:
+            params = LSTMParams.init(inputs, hidden, seed=0, dtype=dtype)
+            rng = np.random.default_rng(0)
+            x: np.ndarray = rng.normal(size=(batch, steps, inputs)).astype(dtype)
+            dhs: np.ndarray = rng.normal(size=(batch, steps, hidden)).astype(dtype)
+
+            def numpy_step() -> None:
+                _, cache = lstm_forward(x, params)
+                lstm_backward(dhs, cache)
+
+            module = to_torch(params)
+            x_torch, dhs_torch = torch.from_numpy(x), torch.from_numpy(dhs)
+
+            def torch_step() -> None:
+                module.zero_grad(set_to_none=True)
+                out, _ = module(x_torch)
+                out.backward(dhs_torch)
+
+            n = repeats if batch * steps * hidden < 100_000 else max(3, repeats // 20)
+            t_numpy = median_time(numpy_step, n)
+            t_torch = median_time(torch_step, n)
+            rows.append(
+                {
+                    "shape": shape,
+                    "dtype": np.dtype(dtype).name,
+                    "numpy_ms": 1e3 * t_numpy,
+                    "torch_ms": 1e3 * t_torch,
+                    "ratio": t_torch / t_numpy,
+                }
+            )
+    return rows
+
+
+def lstm_flops(batch: int, steps: int, inputs: int, hidden: int) -> float:
+    """Matrix-product FLOPs of one forward + full BPTT (2 per multiply-add)."""
+    input_proj = 2 * batch * steps * inputs * 4 * hidden  # x W, forward
+    recurrent = 2 * batch * steps * hidden * 4 * hidden  # h U, forward
+    # backward: dz U^T (recurrent), dU, dW, dx
+    return input_proj + recurrent + recurrent + recurrent + input_proj + input_proj
+
+
+def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str, float]:
+
+    batch, steps, inputs, hidden = shape
+    dtype = np.float32
+    params = LSTMParams.init(inputs, hidden, seed=0, dtype=dtype)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(batch, steps, inputs)).astype(dtype)
+    dhs = rng.normal(size=(batch, steps, hidden)).astype(dtype)
+
+    def lstm_step() -> None:
+        _, cache = lstm_forward(x, params)
+        lstm_backward(dhs, cache)
+
+    # The same matrix products, alone: what numpy.matmul achieves on these sizes.
+    h = rng.normal(size=(batch, hidden)).astype(dtype)
+    dz = rng.normal(size=(batch, 4 * hidden)).astype(dtype)
+    x_flat = x.reshape(-1, inputs)
+    dz_flat = rng.normal(size=(batch * steps, 4 * hidden)).astype(dtype)
+    h_flat = rng.normal(size=(batch * steps, hidden)).astype(dtype)
+    U, U_T, W = params.U, np.ascontiguousarray(params.U.T), params.W
+
+    def matmuls_only() -> None:
+        _ = x_flat @ W
+        for _ in range(steps):
+            _ = h @ U
+        for _ in range(steps):
+            _ = dz @ U_T
+        _ = h_flat.T @ dz_flat
+        _ = x_flat.T @ dz_flat
+        _ = dz_flat @ W.T
+
+    flops = lstm_flops(*shape)
+    t_lstm = median_time(lstm_step, repeats)
+    t_matmul = median_time(matmuls_only, repeats)
+    return {
+        "gflops_lstm": flops / t_lstm / 1e9,
+        "gflops_matmul": flops / t_matmul / 1e9,
+        "share": t_matmul / t_lstm,
+    }
+
+
+def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
+    from .data import make_windows, sine_wave
+    from .keras_model import build_sine_model
+    from .model import LSTMRegressor
+    from .train import fit
+
+    x, y = make_windows(sine_wave(dtype=np.float32), 10)
+    model = LSTMRegressor.init(1, 4, seed=0, dtype=np.float32)
+    start = time.perf_counter()
+    history = fit(model, x, y, epochs=epochs, batch_size=1, seed=0, verbose=0)
+    t_numpy = time.perf_counter() - start
+
+    keras_model = build_sine_model(seed=0)
+    start = time.perf_counter()
+    result = keras_model.fit(x, y, epochs=keras_epochs, batch_size=1, verbose=0)
+    t_keras = time.perf_counter() - start
+    per_epoch_numpy, per_epoch_keras = t_numpy / epochs, t_keras / keras_epochs
+    return [
+        {
+            "impl": "NumPy fit",
+            "epochs": epochs,
+            "seconds": t_numpy,
+            "per_epoch": per_epoch_numpy,
+            "final_loss": history.loss[-1],
+        },
+        {
+            "impl": "Keras model.fit (torch backend)",
+            "epochs": keras_epochs,
+            "seconds": t_keras,
+            "per_epoch": per_epoch_keras,
+            "final_loss": float(result.history["loss"][-1]),
+        },
+    ]
+
+
+def bench_memory(lengths: list[int], truncate: int) -> list[dict[str, object]]:
+    from . import lstm
+
+    params = lstm.LSTMParams.init(32, 128, seed=0, dtype=np.float32)
+    rows: list[dict[str, object]] = []
+    for steps in lengths:
+        rng = np.random.default_rng(0)
+        x = rng.normal(size=(16, steps, 32)).astype(np.float32)
+        dhs = rng.normal(size=(16, steps, 128)).astype(np.float32)
+
+        def full() -> None:
+            _, cache = lstm.lstm_forward(x, params)
+            lstm.lstm_backward(dhs, cache)
+
+        rows.append(
+            {
+                "steps": steps,
+                "full": _peak_bytes(full) / 2**20,
+                "truncated": _peak_bytes(lambda: lstm.lstm_tbptt_grads(x, params, dhs, truncate)) / 2**20,
+            }
+        )
+    return rows
+
+
+def _peak_bytes(fn: Callable[[], object]) -> int:
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    fn()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def table(rows: list[dict[str, object]], columns: list[tuple[str, str, str]]) -> str:
+    """A markdown table; columns are (key, header, format)."""
+    lines = ["| " + " | ".join(h for _, h, _ in columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        lines.append(
+            "| " + " | ".join(format(row[k], f) if k in row else "n/a" for k, _, f in columns) + " |"
+        )
+    return "\n".join(lines)
