@@ -1,0 +1,342 @@
+"""The exercise checkers: reference solutions pass, plausible wrong answers fail with the right hint,
+broken answers are reported rather than raised, and the references agree with independent code."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+
+from lstm_tutorial import exercises as ex
+from lstm_tutorial.gradcheck import rel_error
+
+
+def sig(z: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-np.clip(z, -500, 500)))
+
+
+def lstm_step_with(order: str, gate: Callable[[np.ndarray], np.ndarray] = sig, forget: bool = True) -> Any:
+    """A reader's lstm_step that reads the blocks in ``order``."""
+
+    def step(x, h, c, W, U, b):  # type: ignore[no-untyped-def]
+        blocks = dict(zip(order, np.split(x @ W + h @ U + b, 4, axis=1), strict=True))
+        i, f, g, o = gate(blocks["i"]), gate(blocks["f"]), np.tanh(blocks["g"]), gate(blocks["o"])
+        c_new = (f * c if forget else c) + i * g
+        return o * np.tanh(c_new), c_new
+
+    return step
+
+
+# (checker, wrong answer, fragment the hint must contain)
+WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
+    (
+        ex.check_make_windows,
+        lambda s, k: (np.stack([s[i : i + k] for i in range(len(s) - k)])[:, :, None], s[k:]),
+        "drops the last",
+    ),
+    (
+        ex.check_make_windows,
+        lambda s, k: (np.stack([s[i : i + k] for i in range(len(s) - k - 1)]), s[k : len(s) - 1]),
+        "features",
+    ),
+    (ex.check_rnn_step, lambda x, h, W, U, b: sig(x @ W + h @ U + b), "tanh, not the sigmoid"),
+    (ex.check_rnn_step, lambda x, h, W, U, b: np.tanh(x @ W + h @ U), "bias"),
+    (ex.check_persistence_forecast, lambda x: x[:, 0, 0], "LAST value"),
+    (ex.check_persistence_forecast, lambda x: np.mean(x, axis=(1, 2)), "window mean"),
+    (
+        ex.check_recursive_forecast,
+        lambda f, w, n: np.full(n, f(w.reshape(1, -1, 1))[0]),
+        "feed each prediction back",
+    ),
+    (ex.check_recursive_forecast, "prepend", "END of the window"),
+    (ex.check_hidden_grad_norms, "no_tanh_prime", "diag(1 - h_t^2)"),
+    (ex.check_hidden_grad_norms, "U_not_transposed", "@ U.T"),
+    (
+        ex.check_clip_by_global_norm,
+        lambda gs, m: [g * min(1, m / np.linalg.norm(g)) for g in gs],
+        "global norm of all arrays",
+    ),
+    (
+        ex.check_clip_by_global_norm,
+        lambda gs, m: [g * m / np.sqrt(sum((a**2).sum() for a in gs)) for g in gs],
+        "only scale when",
+    ),
+    (ex.check_sigmoid, lambda z: 1 / (1 + np.exp(-z)), "overflows"),
+    (ex.check_sigmoid, lambda z: np.tanh(z), "that is tanh"),
+    (ex.check_lstm_step, lstm_step_with("igfo"), "gate order"),
+    (ex.check_lstm_step, lstm_step_with("ifgo", forget=False), "forget gate is missing"),
+    (ex.check_lstm_step, lstm_step_with("ifgo", gate=np.tanh), "use the sigmoid, not tanh"),
+    (ex.check_split_keras_lstm, "order:icfo", "forget gate is the second block"),
+    (ex.check_split_keras_lstm, "order:fico", "input gate is the first block"),
+    (ex.check_torch_to_keras, lambda wi, wh, bi, bh: (wi.T, wh.T, bi), "two biases"),
+    (ex.check_torch_to_keras, lambda wi, wh, bi, bh: (wi, wh, bi + bh), "transposed"),
+    (ex.check_gru_step, "gru:torch_order", "z, r, h"),
+    (ex.check_gru_step, "gru:swapped", "h_t = z * h_(t-1)"),
+    (ex.check_cell_path_gain, lambda f: f.sum(axis=1), "factors multiply"),
+    (ex.check_cell_path_gain, lambda f: f[:, :-1].prod(axis=1), "all T forget gates"),
+    (ex.check_lstm_step_backward, "backward:no_forget", "dc_(t-1) = dc_t * f_t"),
+    (ex.check_lstm_step_backward, "backward:no_tanh_prime", "1 - tanh(c_t)^2"),
+    (ex.check_lstm_bptt, "bptt:no_carry", "carry dh and dc"),
+    (ex.check_lstm_bptt, "bptt:no_dc", "carry dc back as well"),
+    (ex.check_adam_step, "adam:paper", "outside the bias correction"),
+    (ex.check_adam_step, "adam:no_correction", "bias correction is missing"),
+]
+
+
+def _named_wrong(name: str) -> Callable[..., Any]:
+    """Wrong answers that take more than a lambda."""
+    if name == "prepend":
+
+        def forecast(f, w, n):  # type: ignore[no-untyped-def]
+            w, out = w.copy(), []
+            for _ in range(n):
+                out.append(f(w.reshape(1, -1, 1))[0])
+                w = np.concatenate([[out[-1]], w[:-1]])
+            return np.array(out)
+
+        return forecast
+    if name in ("no_tanh_prime", "U_not_transposed"):
+
+        def norms(x, W, U, b):  # type: ignore[no-untyped-def]
+            h, hs = np.zeros((x.shape[0], U.shape[0])), []
+            for t in range(x.shape[1]):
+                h = np.tanh(x[:, t] @ W + h @ U + b)
+                hs.append(h)
+            g, out = np.ones_like(h), []
+            for t in reversed(range(x.shape[1])):
+                out.append(np.linalg.norm(g))
+                g = g @ U.T if name == "no_tanh_prime" else (g * (1 - hs[t] ** 2)) @ U
+            return np.array(out[::-1])
+
+        return norms
+    if name.startswith("order:"):
+        names = name.split(":")[1]
+        return lambda k, r, b: {
+            n: (np.split(k, 4, 1)[j], np.split(r, 4, 1)[j], np.split(b, 4)[j]) for j, n in enumerate(names)
+        }
+    if name.startswith("gru:"):
+        kind = name.split(":")[1]
+
+        def gru(x, h, kernel, recurrent, bias):  # type: ignore[no-untyped-def]
+            xs = np.split(x @ kernel + bias[0], 3, axis=1)
+            hs = np.split(h @ recurrent + bias[1], 3, axis=1)
+            if kind == "torch_order":
+                (x_r, x_z, x_h), (h_r, h_z, h_h) = xs, hs
+            else:
+                (x_z, x_r, x_h), (h_z, h_r, h_h) = xs, hs
+            z, r = sig(x_z + h_z), sig(x_r + h_r)
+            cand = np.tanh(x_h + r * h_h)
+            return (1 - z) * h + z * cand if kind == "swapped" else z * h + (1 - z) * cand
+
+        return gru
+    if name.startswith("backward:"):
+        kind = name.split(":")[1]
+
+        def backward(dh, dc, x, h, c, W, U, b):  # type: ignore[no-untyped-def]
+            zi, zf, zg, zo = np.split(x @ W + h @ U + b, 4, axis=1)
+            i, f, g, o = sig(zi), sig(zf), np.tanh(zg), sig(zo)
+            tc = np.tanh(f * c + i * g)
+            d = dc + dh * o * (1 if kind == "no_tanh_prime" else 1 - tc**2)
+            dz = np.hstack(
+                [d * g * i * (1 - i), d * c * f * (1 - f), d * i * (1 - g**2), dh * tc * o * (1 - o)]
+            )
+            return dz @ W.T, dz @ U.T, d if kind == "no_forget" else d * f, x.T @ dz, h.T @ dz, dz.sum(0)
+
+        return backward
+    if name.startswith("bptt:"):
+        kind = name.split(":")[1]
+
+        def bptt(dhs, x, W, U, b):  # type: ignore[no-untyped-def]
+            step = ex._solutions["lstm_step"]
+            back = ex._solutions["lstm_step_backward"]
+            hs, cs = [np.zeros(dhs[:, 0].shape)], [np.zeros(dhs[:, 0].shape)]
+            for t in range(x.shape[1]):
+                h, c = step(x[:, t], hs[-1], cs[-1], W, U, b)
+                hs.append(h)
+                cs.append(c)
+            dx, dW, dU, db = np.zeros_like(x), np.zeros_like(W), np.zeros_like(U), np.zeros_like(b)
+            dh_next = np.zeros(dhs[:, 0].shape)
+            for t in reversed(range(x.shape[1])):
+                dh = dhs[:, t] if kind == "no_carry" else dhs[:, t] + dh_next  # no_dc: dh carried, dc not
+                dx[:, t], dh_next, _, gW, gU, gb = back(dh, np.zeros_like(dh), x[:, t], hs[t], cs[t], W, U, b)
+                dW, dU, db = dW + gW, dU + gU, db + gb
+            return dx, dW, dU, db
+
+        return bptt
+    if name.startswith("adam:"):
+        kind = name.split(":")[1]
+
+        def adam(w, g, m, v, t, lr=1e-3, beta_1=0.9, beta_2=0.999, epsilon=1e-7):  # type: ignore[no-untyped-def]
+            m = beta_1 * m + (1 - beta_1) * g
+            v = beta_2 * v + (1 - beta_2) * g * g
+            if kind == "paper":
+                return w - lr * (m / (1 - beta_1**t)) / (np.sqrt(v / (1 - beta_2**t)) + epsilon), m, v
+            return w - lr * m / (np.sqrt(v) + epsilon), m, v
+
+        return adam
+    raise KeyError(name)
+
+
+@pytest.mark.parametrize("exercise", list(ex.EXERCISES), ids=str)
+def test_reference_solution_passes(exercise: str, capsys: pytest.CaptureFixture[str]) -> None:
+    _, _, check, solution = ex.EXERCISES[exercise]
+    result = check(solution)
+    assert result.passed and result.status == "pass" and result.cases_run >= 2
+    assert result.raise_if_failed() is result
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and "passed" in out  # exactly one verdict line
+
+
+@pytest.mark.parametrize(("check", "wrong", "hint"), WRONG, ids=lambda v: getattr(v, "__name__", str(v))[:30])
+def test_wrong_answers_fail_with_the_right_hint(check: Any, wrong: Any, hint: str, capsys: Any) -> None:
+    function = _named_wrong(wrong) if isinstance(wrong, str) else wrong
+    result = check(function)
+    assert not result.passed
+    assert result.status in ("fail", "wrong_shape", "error")
+    assert hint in result.hint, (result.message, result.hint)
+    with pytest.raises(AssertionError):
+        result.raise_if_failed()
+    assert "Hint:" in capsys.readouterr().out
+
+
+def test_every_checker_is_tested_with_two_wrong_answers() -> None:
+    counts: dict[str, int] = {}
+    for check, _, _ in WRONG:
+        counts[check.__name__] = counts.get(check.__name__, 0) + 1
+    for _, _, check, _ in ex.EXERCISES.values():
+        assert counts.get(check.__name__, 0) >= 2, check.__name__
+
+
+@pytest.mark.parametrize("exercise", list(ex.EXERCISES), ids=str)
+def test_broken_answers_are_reported_not_raised(exercise: str, capsys: Any) -> None:
+    _, _, check, _ = ex.EXERCISES[exercise]
+
+    def stub(*args: Any) -> Any:
+        raise NotImplementedError
+
+    def crashes(*args: Any) -> Any:
+        raise KeyError("oops")
+
+    def wrong_shape(*args: Any) -> Any:
+        return np.zeros((7, 3, 2))
+
+    assert check(stub).status == "not_implemented"
+    assert "not implemented yet" in capsys.readouterr().out
+    crashed = check(crashes)
+    assert crashed.status == "error" and "KeyError" in crashed.message
+    assert check(wrong_shape).status == "wrong_shape"
+    assert check("not a function").status == "error"  # type: ignore[arg-type]
+
+
+# The references themselves, against independent implementations.
+
+
+def test_references_match_the_package_and_torch() -> None:
+    from lstm_tutorial.data import make_windows, sine_wave
+    from lstm_tutorial.interop import from_torch
+    from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+    from lstm_tutorial.optim import Adam
+    from lstm_tutorial.rnn import RNNParams, hidden_state_gradients, rnn_forward, rnn_step
+
+    s = ex._solutions
+    rng = np.random.default_rng(0)
+    series = sine_wave(50)
+    for ours, theirs in zip(s["make_windows"](series, 7), make_windows(series, 7), strict=True):
+        np.testing.assert_array_equal(ours, theirs)
+
+    rnn = RNNParams.init(2, 3, seed=1)
+    x_t, h = rng.normal(size=(4, 2)), rng.normal(size=(4, 3))
+    assert rel_error(s["rnn_step"](x_t, h, *rnn.as_list()), rnn_step(x_t, h, rnn)) <= 1e-14
+    x = rng.normal(size=(2, 6, 2))
+    _, cache = rnn_forward(x, rnn)
+    norms = np.linalg.norm(hidden_state_gradients(cache, np.ones((2, 3))), axis=2)  # per sequence
+    single = [s["hidden_grad_norms"](x[k : k + 1], *rnn.as_list()) for k in range(2)]
+    assert rel_error(np.stack(single), norms) <= 1e-12
+
+    params = LSTMParams.init(2, 3, seed=2)
+    params.b[:] = rng.normal(size=12)
+    x_t, h, c = rng.normal(size=(4, 2)), rng.normal(size=(4, 3)), rng.normal(size=(4, 3))
+    for a, b in zip(s["lstm_step"](x_t, h, c, *params.as_list()), lstm_step(x_t, h, c, params), strict=True):
+        assert rel_error(a, b) <= 1e-14
+    dh, dc = rng.normal(size=(2, 4, 3))
+    ours = s["lstm_step_backward"](dh, dc, x_t, h, c, *params.as_list())
+    dx, dh_prev, dc_prev, grads = lstm_step_backward(dh, dc, x_t, h, c, params)
+    for a, b in zip(ours, (dx, dh_prev, dc_prev, grads.W, grads.U, grads.b), strict=True):
+        assert rel_error(a, b) <= 1e-12
+    x = rng.normal(size=(3, 5, 2))
+    dhs = rng.normal(size=(3, 5, 3))
+    dx, grads, _, _ = lstm_backward(dhs, lstm_forward(x, params)[1])
+    for a, b in zip(s["lstm_bptt"](dhs, x, *params.as_list()), (dx, grads.W, grads.U, grads.b), strict=True):
+        assert rel_error(a, b) <= 1e-12
+    split = s["split_keras_lstm"](*params.as_list())
+    for name, gate in zip("ifco", "ifgo", strict=True):
+        for a, b in zip(split[name], params.gate(gate), strict=True):
+            np.testing.assert_array_equal(a, b)
+
+    module = torch.nn.LSTM(2, 3, dtype=torch.float64)
+    sd = {k: v.detach().numpy() for k, v in module.state_dict().items()}
+    kernel, recurrent, bias = s["torch_to_keras"](
+        sd["weight_ih_l0"], sd["weight_hh_l0"], sd["bias_ih_l0"], sd["bias_hh_l0"]
+    )
+    expected = from_torch(module)
+    for a, b in zip((kernel, recurrent, bias), expected.as_list(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-15)
+
+    z = np.linspace(-30, 30, 61)
+    np.testing.assert_allclose(
+        s["sigmoid"](z), torch.sigmoid(torch.from_numpy(z)).numpy(), rtol=0, atol=1e-15
+    )
+
+    grads_list = [rng.normal(size=(3, 2)), rng.normal(size=4)]
+    tensors = [torch.zeros(g.shape, dtype=torch.float64, requires_grad=True) for g in grads_list]
+    for tensor, grad in zip(tensors, grads_list, strict=True):
+        tensor.grad = torch.from_numpy(grad.copy())
+    torch.nn.utils.clip_grad_norm_(tensors, 0.5)
+    for a, tensor in zip(s["clip_by_global_norm"](grads_list, 0.5), tensors, strict=True):
+        np.testing.assert_allclose(a, tensor.grad.numpy(), rtol=1e-5)
+
+    w, g = rng.normal(size=5), rng.normal(size=5)
+    adam, ours_w = Adam(), w.copy()
+    m, v = np.zeros(5), np.zeros(5)
+    for t in (1, 2, 3):
+        ours_w, m, v = s["adam_step"](ours_w, g * t, m, v, t)
+        adam.step([w], [g * t])
+    assert rel_error(ours_w, w) <= 1e-12
+
+
+def test_gru_reference_matches_keras() -> None:
+    from lstm_tutorial.keras_model import keras
+
+    rng = np.random.default_rng(3)
+    layer = keras.layers.GRU(4, return_sequences=True)  # reset_after=True is Keras' default
+    layer.build((None, 3, 2))
+    kernel, recurrent, bias = (
+        rng.normal(scale=0.5, size=w.shape).astype(np.float32) for w in layer.get_weights()
+    )
+    layer.set_weights([kernel, recurrent, bias])
+    x = rng.normal(size=(5, 3, 2)).astype(np.float32)
+    expected = keras.ops.convert_to_numpy(layer(x))
+    h = np.zeros((5, 4))
+    for t in range(3):
+        h = ex._solutions["gru_step"](
+            x[:, t].astype(np.float64),
+            h,
+            kernel.astype(np.float64),
+            recurrent.astype(np.float64),
+            bias.astype(np.float64),
+        )
+        assert np.abs(h - expected[:, t]).max() <= 1e-5
+
+
+def test_persistence_and_recursive_references_on_hand_checked_cases() -> None:
+    s = ex._solutions
+    np.testing.assert_array_equal(s["persistence_forecast"](np.arange(6.0).reshape(2, 3, 1)), [2.0, 5.0])
+    # An AR(2) model is exact on a sine: sin(t + d) = 2 cos(d) sin(t) - sin(t - d).
+    d = 0.25
+    weights = np.array([-1.0, 2 * np.cos(d)])
+    forecast = s["recursive_forecast"](lambda w: w[:, :, 0] @ weights, np.sin(np.array([0.0, d])), 30)
+    np.testing.assert_allclose(forecast, np.sin(d * np.arange(2, 32)), atol=1e-12)
+    np.testing.assert_allclose(s["cell_path_gain"](np.full((1, 3, 2), 0.5)), np.full((1, 2), 0.125))
