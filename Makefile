@@ -20,7 +20,7 @@ MATHJAX := _static_vendor/mathjax/tex-chtml.js
 CHROMIUM := /usr/bin/chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: env book test lint lock clean
+.PHONY: env book test lint lock clean notebooks
 
 env: $(STAMP) $(MATHJAX) $(CHROMIUM)
 
@@ -52,6 +52,10 @@ lint: env
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Exercise notebooks for a class: every chapter without its solutions.
+notebooks: env
+	$(BIN)/python tools/make_exercise_notebooks.py --out exercise_notebooks
 
 # Refresh constraints.txt: resolve the newest versions allowed by pyproject.toml
 # in a throw-away environment and record them exactly.
