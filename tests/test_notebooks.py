@@ -27,15 +27,17 @@ def outputs_of(notebook: nbformat.NotebookNode) -> list[tuple[int, list[str]]]:
         if "timing" in cell.metadata.get("tags", []):
             continue
         parts = []
+        streams: dict[str, str] = {}  # a kernel may split one stream into chunks as it likes: join them
         for output in cell.get("outputs", []):
             if output.output_type == "stream":
-                parts.append(f"{output.name}: {output.text}")
+                streams[output.name] = streams.get(output.name, "") + output.text
             elif output.output_type in ("execute_result", "display_data"):
                 for mime, data in sorted(output.data.items()):
                     text = data if isinstance(data, str) else str(data)
                     parts.append(f"{mime}: {text}")
             elif output.output_type == "error":
                 parts.append(f"error: {output.ename}: {output.evalue}")
+        parts += [f"{name}: {text}" for name, text in sorted(streams.items())]
         result.append((index, [ADDRESS.sub("0x…", p) for p in parts]))
     return result
 
