@@ -49,6 +49,7 @@ __all__ = [
     "lstm_step",
     "lstm_step_backward",
     "lstm_tbptt_grads",
+    "mean_norm_by_lag",
     "orthogonal",
     "state_gradients",
 ]
@@ -676,3 +677,22 @@ def lstm_tbptt_grads(
         # Carry the state forward as a constant: no gradient crosses the chunk boundary.
         h, c = cache.h_last.copy(), cache.c_last.copy()
     return dx, grads, dh0, dc0
+
+
+def mean_norm_by_lag(grads: np.ndarray) -> np.ndarray:
+    """The gradient norm at each time lag, averaged over the batch.
+
+    Turns per-step state gradients (from ``state_gradients`` or
+    ``rnn.hidden_state_gradients``, for a loss at the last step T) into the curve
+    that chapters 2 and 4 plot: entry k is the mean over the batch of the
+    Euclidean norm over the H units of the gradient at step T - k.
+
+    Args:
+        grads: (B, T, H) gradients; entry [:, t] belongs to step t+1.
+
+    Returns:
+        (T,) array; index k is the lag, so entry 0 is the last step and entry
+        T-1 the first.
+    """
+    _checks.float_array("grads", grads, ndim=3)
+    return np.asarray(np.linalg.norm(grads, axis=2).mean(axis=0)[::-1])

@@ -13,7 +13,15 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
-__all__ = ["COLORS", "LSTM_PARTS", "draw_lstm_cell", "draw_unrolled_rnn", "heatmap", "use_book_style"]
+__all__ = [
+    "COLORS",
+    "LSTM_STAGES",
+    "draw_lstm_stage",
+    "draw_unrolled_rnn",
+    "draw_weight_layout",
+    "heatmap",
+    "use_book_style",
+]
 
 COLORS = {
     "numpy": "#1f77b4",
@@ -177,118 +185,223 @@ def draw_unrolled_rnn(ax: Any, steps: int = 4) -> None:
     )
 
 
-LSTM_PARTS = ("g", "i", "f", "c", "o")
+LSTM_STAGES = ("g", "i", "f", "c", "o")
+"""The order in which chapter 3 builds the cell: candidate, input gate, forget gate, cell state, output."""
 
 
-def draw_lstm_cell(ax: Any, highlight: str | None = None) -> None:
-    """A schematic LSTM cell, with one part highlighted.
+def draw_lstm_stage(ax: Any, stage: str | None = None) -> None:
+    """The LSTM cell drawn as it is built up, one part at a time (after colah's pictures).
 
-    The cell state runs along the top; the four blocks i, f, g, o read
-    ``[x_t, h_{t-1}]`` at the bottom. ``highlight`` is one of ``"g"`` (candidate),
-    ``"i"`` (input gate), ``"f"`` (forget gate), ``"c"`` (the new cell state), ``"o"``
-    (output gate and h_t), or None for the whole cell in colour.
+    The cell state runs along the top, from ``c_{t-1}`` to ``c_t``; ``h_{t-1}``
+    enters at the bottom left, joins ``x_t``, and feeds the four blocks
+    (forget gate f, input gate i, candidate g, output gate o); ``h_t`` leaves at
+    the right and the top. Every wire is labelled with what it carries.
+
+    Args:
+        ax: a matplotlib Axes (its frame is switched off).
+        stage: one of ``LSTM_STAGES`` (``"g"``, ``"i"``, ``"f"``, ``"c"``, ``"o"``): the parts
+            introduced before this stage are drawn normally, this stage's parts in
+            bold colour, later parts faintly. None draws the whole cell normally.
+    """
+    from matplotlib.patches import Circle, FancyBboxPatch, Rectangle
+
+    if stage is not None and stage not in LSTM_STAGES:
+        raise ValueError(f"stage must be one of {LSTM_STAGES} or None, got {stage!r}")
+    fills = {"f": "#f4a6a6", "i": "#a6c8f4", "g": "#b8e0b0", "o": "#f4d9a6", "c": "#dddddd"}
+    strong = {"f": "#b03a2e", "i": "#1f5fa8", "g": "#237a3b", "o": "#a66f00", "c": "#6a3d9a"}
+    ghost = "#d0d0d0"
+
+    def state(part: str) -> str:
+        if part == "base" or stage is None:
+            return "past"
+        order = LSTM_STAGES.index(part) - LSTM_STAGES.index(stage)
+        return "past" if order < 0 else "now" if order == 0 else "future"
+
+    def ink(part: str) -> str:
+        return {"past": "#333333", "now": strong.get(part, "#333333"), "future": ghost}[state(part)]
+
+    def width(part: str, base: float = 1.4) -> float:
+        return base + 1.2 if state(part) == "now" else base
+
+    def arrow(part: str, points: list[tuple[float, float]], head: bool = True, lw: float = 1.4) -> None:
+        xs = [p[0] for p in points]
+        ys = [p[1] for p in points]
+        if len(points) > 2:
+            ax.plot(xs[:-1], ys[:-1], color=ink(part), lw=width(part, lw), solid_capstyle="round")
+        start, end = points[-2], points[-1]
+        style = "-|>" if head else "-"
+        ax.annotate(
+            "",
+            xy=end,
+            xytext=start,
+            arrowprops={
+                "arrowstyle": style,
+                "color": ink(part),
+                "lw": width(part, lw),
+                "shrinkA": 0,
+                "shrinkB": 0,
+                "mutation_scale": 14,
+            },
+        )
+
+    def label(part: str, xy: tuple[float, float], text: str, **kw: Any) -> None:
+        kw.setdefault("fontsize", 11)
+        ax.text(*xy, text, color=ink(part) if state(part) != "past" else "#222222", **kw)
+
+    def node(part: str, xy: tuple[float, float], symbol: str) -> None:
+        ax.add_patch(Circle(xy, 0.28, facecolor="white", edgecolor=ink(part), lw=width(part), zorder=3))
+        ax.text(*xy, symbol, ha="center", va="center", fontsize=14, color=ink(part), zorder=4)
+
+    def block(part: str, xy: tuple[float, float], text: str, w: float = 1.2, h: float = 0.7) -> None:
+        fill = fills[part] if state(part) != "future" else "#f7f7f7"
+        ax.add_patch(
+            FancyBboxPatch(
+                (xy[0] - w / 2, xy[1] - h / 2),
+                w,
+                h,
+                boxstyle="round,pad=0.04",
+                facecolor=fill,
+                edgecolor=ink(part),
+                lw=width(part, 1.2),
+                zorder=3,
+            )
+        )
+        ax.text(
+            *xy,
+            text,
+            ha="center",
+            va="center",
+            fontsize=12,
+            zorder=4,
+            color="#222222" if state(part) != "future" else "#b0b0b0",
+        )
+
+    ax.set_xlim(0, 13.2)
+    ax.set_ylim(-0.2, 8.0)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    ax.add_patch(Rectangle((1.3, 0.55), 9.9, 6.65, facecolor="none", edgecolor="#aaaaaa", lw=1, ls="--"))
+
+    top, bus, row = 6.4, 1.5, 3.1  # heights of the cell state, the input bus, the blocks
+    x_f, x_i, x_g, x_o, x_mul, x_add, x_out = 3.0, 4.7, 6.5, 8.4, 5.6, 5.6, 9.9
+    # The input bus: h_{t-1} from the left, x_t from below, into every block.
+    arrow("base", [(0.2, bus), (x_o, bus)], head=False)
+    arrow("base", [(1.9, 0.0), (1.9, bus)], head=False)
+    ax.add_patch(Circle((1.9, bus), 0.07, color="#333333", zorder=3))
+    label("base", (0.2, bus + 0.15), "$h_{t-1}$", ha="left", va="bottom")
+    label("base", (2.05, 0.05), "$x_t$", ha="left", va="bottom")
+    label("base", (6.4, 1.25), "$z_t = x_t W + h_{t-1} U + b$", ha="center", va="top", fontsize=10)
+    # The cell state highway.
+    arrow("base", [(0.2, top), (x_f - 0.28, top)], head=False, lw=2.2)
+    label("base", (0.2, top + 0.2), "$c_{t-1}$", ha="left", va="bottom")
+    arrow("f", [(x_f + 0.28, top), (x_add - 0.28, top)], head=False, lw=2.2)
+    label("f", ((x_f + x_add) / 2, top + 0.2), "$f_t \\odot c_{t-1}$", ha="center", va="bottom")
+    arrow("c", [(x_add + 0.28, top), (13.0, top)], lw=2.2)
+    label("c", (12.95, top + 0.2), "$c_t$", ha="right", va="bottom")
+    # The four blocks, each fed from the bus.
+    for part, x, text in (
+        ("f", x_f, "$\\sigma$"),
+        ("i", x_i, "$\\sigma$"),
+        ("g", x_g, "tanh"),
+        ("o", x_o, "$\\sigma$"),
+    ):
+        arrow(part, [(x, bus), (x, row - 0.38)])
+        block(part, (x, row), text)
+    # Candidate and input gate: i_t * g_t, added to the cell state.
+    arrow("g", [(x_g, row + 0.38), (x_mul + 0.22, 4.45)])
+    label("g", (x_g + 0.15, 4.0), "$g_t$", ha="left", va="center")
+    arrow("i", [(x_i, row + 0.38), (x_mul - 0.22, 4.45)])
+    label("i", (x_i - 0.15, 4.0), "$i_t$", ha="right", va="center")
+    node("i", (x_mul, 4.7), "×")
+    arrow("i", [(x_mul, 4.98), (x_add, top - 0.28)])
+    label("i", (x_mul + 0.15, 5.55), "$i_t \\odot g_t$", ha="left", va="center")
+    # Forget gate: scales the old cell state.
+    arrow("f", [(x_f, row + 0.38), (x_f, top - 0.28)])
+    label("f", (x_f + 0.15, 4.7), "$f_t$", ha="left", va="center")
+    node("f", (x_f, top), "×")
+    node("c", (x_add, top), "+")
+    # Output gate: h_t = o_t * tanh(c_t), out to the right and up.
+    arrow("o", [(x_out, top), (x_out, 5.35)])
+    block("o", (x_out, 5.0), "tanh", w=1.0, h=0.55)
+    arrow("o", [(x_out, 4.7), (x_out, 4.18)])
+    label("o", (x_out + 0.35, 4.45), "$\\tanh(c_t)$", ha="left", va="center", fontsize=10)
+    arrow("o", [(x_o, row + 0.38), (x_out - 0.22, 3.7)])
+    label("o", (x_o - 0.1, 3.75), "$o_t$", ha="right", va="bottom")
+    node("o", (x_out, 3.9), "×")
+    arrow("o", [(x_out + 0.28, 3.9), (11.8, 3.9), (11.8, bus), (13.0, bus)])
+    arrow("o", [(11.8, 3.9), (11.8, 7.9)])
+    label("o", (12.95, bus + 0.15), "$h_t$", ha="right", va="bottom")
+    label("o", (11.95, 7.6), "$h_t$", ha="left", va="center")
+
+
+def draw_weight_layout(
+    ax: Any, input_size: int = 1, hidden_size: int = 4, selected: str | None = None
+) -> None:
+    """The arrays W (D, 4H), U (H, 4H) and b (4H,) cell by cell, coloured by gate block.
+
+    Columns are shared: the block of columns ``k*H : (k+1)*H`` belongs to gate
+    ``GATE_ORDER[k]`` (i, f, g, o) in all three arrays and in ``z_t``; the labels
+    on the left give each array's Keras name.
+
+    Args:
+        ax: a matplotlib Axes (its frame is switched off).
+        input_size: D, rows of W.
+        hidden_size: H, rows of U and width of each block.
+        selected: a gate name (``"i"``, ``"f"``, ``"g"``, ``"o"``) whose columns are
+            outlined, as ``LSTMParams.gate(selected)`` slices them; None outlines none.
     """
     from matplotlib.patches import Rectangle
 
-    if highlight is not None and highlight not in LSTM_PARTS:
-        raise ValueError(f"highlight must be one of {LSTM_PARTS} or None, got {highlight!r}")
-    grey, dark = "#cccccc", "#333333"
-    colors = {"f": "#f4a6a6", "i": "#a6c8f4", "g": "#b8e0b0", "o": "#f4d9a6"}
+    from . import _checks
+    from .lstm import GATE_ORDER as order
 
-    def on(part: str) -> bool:
-        return highlight is None or highlight == part
-
-    def color(part: str) -> str:
-        return colors[part] if on(part) else "#f2f2f2"
-
-    def line(part: str) -> str:
-        return dark if on(part) else grey
-
-    ax.set_xlim(-0.5, 9.5)
-    ax.set_ylim(-1.6, 4.4)
-    ax.axis("off")
-    ax.add_patch(Rectangle((0.3, -0.9), 8.2, 4.6, facecolor="none", edgecolor="#999999", lw=1, ls="--"))
-    # The cell state highway.
-    c_color = dark if (highlight in (None, "c", "f", "i", "g")) else grey
-    _arrow(ax, (-0.4, 3.2), (9.4, 3.2), color=c_color, width=2.4)
-    ax.text(-0.4, 3.35, "$c_{t-1}$", fontsize=11, color=c_color)
-    ax.text(9.0, 3.35, "$c_t$", fontsize=11, color=c_color)
-    # Multiply by f, add i*g on the highway.
-    ax.text(
-        1.6,
-        3.2,
-        "×",
-        fontsize=16,
-        ha="center",
-        va="center",
-        color=line("f"),
-        bbox={"boxstyle": "circle", "fc": "white", "ec": line("f")},
-    )
-    ax.text(
-        4.15,
-        3.2,
-        "+",
-        fontsize=16,
-        ha="center",
-        va="center",
-        color=line("c"),
-        bbox={"boxstyle": "circle", "fc": "white", "ec": line("c")},
-    )
-    ax.text(
-        4.15,
-        1.9,
-        "×",
-        fontsize=16,
-        ha="center",
-        va="center",
-        color=line("i"),
-        bbox={"boxstyle": "circle", "fc": "white", "ec": line("i")},
-    )
-    # The four blocks.
-    blocks = [
-        ("f", 1.6, "$f_t$: $\\sigma$"),
-        ("i", 3.3, "$i_t$: $\\sigma$"),
-        ("g", 5.0, "$g_t$: tanh"),
-        ("o", 6.7, "$o_t$: $\\sigma$"),
+    input_size = _checks.positive_int("input_size", input_size)
+    hidden_size = _checks.positive_int("hidden_size", hidden_size)
+    if selected is not None and selected not in order:
+        raise ValueError(f"selected must be one of {order} or None, got {selected!r}")
+    fills = {"i": "#a6c8f4", "f": "#f4a6a6", "g": "#b8e0b0", "o": "#f4d9a6"}
+    names = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
+    H, D = hidden_size, input_size
+    arrays = [
+        ("$W$", f"({D}, {4 * H})", "kernel", D),
+        ("$U$", f"({H}, {4 * H})", "recurrent_kernel", H),
+        ("$b$", f"({4 * H},)", "bias", 1),
     ]
-    for part, x, text in blocks:
-        _box(ax, (x, 0.4), text, color(part), width=1.3, height=0.55)
-        _arrow(ax, (x, -1.2), (x, 0.1), color=line(part))
-    ax.text(
-        4.4,
-        -1.45,
-        "$[x_t,\\ h_{t-1}]$ enter every block: $z_t = x_t W + h_{t-1} U + b$",
-        ha="center",
-        va="top",
-        fontsize=10,
-    )
-    _arrow(ax, (1.6, 0.7), (1.6, 3.0), color=line("f"))
-    _arrow(ax, (3.3, 0.7), (4.0, 1.8), color=line("i"))
-    _arrow(ax, (5.0, 0.7), (4.3, 1.8), color=line("i") if highlight != "g" else dark)
-    _arrow(ax, (4.15, 2.1), (4.15, 3.0), color=line("c"))
-    # Output: tanh(c_t) * o_t = h_t.
-    ax.text(
-        7.9,
-        2.3,
-        "tanh",
-        fontsize=10,
-        ha="center",
-        va="center",
-        color=line("o"),
-        bbox={"boxstyle": "round", "fc": "white", "ec": line("o")},
-    )
-    _arrow(ax, (7.9, 3.2), (7.9, 2.5), color=line("o"))
-    ax.text(
-        7.9,
-        1.3,
-        "×",
-        fontsize=16,
-        ha="center",
-        va="center",
-        color=line("o"),
-        bbox={"boxstyle": "circle", "fc": "white", "ec": line("o")},
-    )
-    _arrow(ax, (7.9, 2.1), (7.9, 1.5), color=line("o"))
-    _arrow(ax, (6.7, 0.7), (7.7, 1.2), color=line("o"))
-    _arrow(ax, (8.1, 1.3), (9.4, 1.3), color=line("o"), width=2.0)
-    ax.text(9.0, 1.45, "$h_t$", fontsize=11, color=line("o"))
+    gap = 0.8
+    y = 0.0
+    for symbol, shape, keras_name, rows in arrays:
+        for k, gate in enumerate(order):
+            for r in range(rows):
+                for c in range(H):
+                    ax.add_patch(
+                        Rectangle(
+                            (k * H + c, y - r - 1), 1, 1, facecolor=fills[gate], edgecolor="white", lw=0.8
+                        )
+                    )
+            ax.add_patch(Rectangle((k * H, y - rows), H, rows, facecolor="none", edgecolor="#333333", lw=1.2))
+        ax.text(
+            -0.4, y - rows / 2, f"{symbol} {shape}\nKeras: {keras_name}", ha="right", va="center", fontsize=9
+        )
+        y -= rows + gap
+    bottom = y + gap
+    spans = ["0 : H", "H : 2H", "2H : 3H", "3H : 4H"]
+    for k, gate in enumerate(order):
+        ax.text(k * H + H / 2, 0.35, f"{gate}\n{names[gate]}", ha="center", va="bottom", fontsize=9)
+        ax.text(k * H + H / 2, bottom - 0.4, spans[k], ha="center", va="top", fontsize=9, color="#444444")
+    if selected is not None:
+        k = order.index(selected)
+        ax.add_patch(
+            Rectangle(
+                (k * H - 0.2, bottom - 0.2),
+                H + 0.4,
+                -bottom + 0.4,
+                facecolor="none",
+                edgecolor="#111111",
+                lw=2.0,
+                ls="--",
+            )
+        )
+    ax.set_xlim(-6.5, 4 * H + 0.3)
+    ax.set_ylim(bottom - 1.6, 2.1)
+    ax.set_aspect("equal")
+    ax.axis("off")
