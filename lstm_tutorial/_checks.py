@@ -67,6 +67,25 @@ def shape_is(name: str, value: np.ndarray, expected: tuple[int, ...], meaning: s
         raise ValueError(f"{name} must have shape {meaning} = {expected}, got {value.shape}")
 
 
+def matching(
+    name: str, value: Any, expected: tuple[int, ...], meaning: str, dtype: np.dtype[Any], source: str
+) -> np.ndarray:
+    """``float_array`` + ``same_dtype`` + ``shape_is``: an array that must fit the arrays it meets.
+
+    Args:
+        name: the argument's name.
+        value: what the caller passed.
+        expected: the exact shape it must have.
+        meaning: that shape in letters, e.g. ``"(B, H)"``.
+        dtype: the dtype it must share with ``source``.
+        source: what it must match, for the message, e.g. ``"params"``.
+    """
+    float_array(name, value, ndim=len(expected))
+    same_dtype(name, value, dtype, source)
+    shape_is(name, value, expected, meaning)
+    return value
+
+
 def positive_int(name: str, value: Any) -> int:
     """Check that ``value`` is a Python or NumPy integer >= 1 (bools refused)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):

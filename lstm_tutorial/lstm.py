@@ -216,9 +216,7 @@ def _check_step_inputs(
     for name, state in (("h_prev", h_prev), ("c_prev", c_prev)):
         if state is None:
             continue
-        _checks.float_array(name, state, ndim=2)
-        _checks.same_dtype(name, state, params.dtype, "params")
-        _checks.shape_is(name, state, (batch, params.hidden_size), "(B, H)")
+        _checks.matching(name, state, (batch, params.hidden_size), "(B, H)", params.dtype, "params")
 
 
 def lstm_gates(x_t: np.ndarray, h_prev: np.ndarray, params: LSTMParams) -> LSTMGates:
@@ -346,9 +344,7 @@ def _gate_affine(hidden: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
 def _initial_state(name: str, state: np.ndarray | None, batch: int, params: LSTMParams) -> np.ndarray:
     if state is None:
         return np.zeros((batch, params.hidden_size), dtype=params.dtype)
-    _checks.float_array(name, state, ndim=2)
-    _checks.same_dtype(name, state, params.dtype, "params")
-    _checks.shape_is(name, state, (batch, params.hidden_size), "(B, H)")
+    _checks.matching(name, state, (batch, params.hidden_size), "(B, H)", params.dtype, "params")
     return state
 
 
@@ -487,15 +483,11 @@ def lstm_backward(
     params = cache.params
     batch, steps, _ = cache.x.shape
     hidden = params.hidden_size
-    _checks.float_array("dhs", dhs, ndim=3)
-    _checks.same_dtype("dhs", dhs, params.dtype, "the cache")
-    _checks.shape_is("dhs", dhs, (batch, steps, hidden), "(B, T, H)")
+    _checks.matching("dhs", dhs, (batch, steps, hidden), "(B, T, H)", params.dtype, "the cache")
     if truncate is not None:
         truncate = _checks.positive_int("truncate", truncate)
     if dc_last is not None:
-        _checks.float_array("dc_last", dc_last, ndim=2)
-        _checks.same_dtype("dc_last", dc_last, params.dtype, "the cache")
-        _checks.shape_is("dc_last", dc_last, (batch, hidden), "(B, H)")
+        _checks.matching("dc_last", dc_last, (batch, hidden), "(B, H)", params.dtype, "the cache")
     return _backward(dhs, cache, dc_last, truncate)
 
 
@@ -577,9 +569,7 @@ def lstm_step_backward(
     """
     _check_step_inputs(x_t, h_prev, c_prev, params)
     for name, grad in (("dh_t", dh_t), ("dc_t", dc_t)):
-        _checks.float_array(name, grad, ndim=2)
-        _checks.same_dtype(name, grad, params.dtype, "params")
-        _checks.shape_is(name, grad, h_prev.shape, "(B, H)")
+        _checks.matching(name, grad, h_prev.shape, "(B, H)", params.dtype, "params")
     gates = np.concatenate(lstm_gates(x_t, h_prev, params), axis=1)
     hidden = params.hidden_size
     c_t = gates[:, hidden : 2 * hidden] * c_prev + gates[:, :hidden] * gates[:, 2 * hidden : 3 * hidden]
@@ -608,9 +598,7 @@ def state_gradients(cache: LSTMCache, dh_last: np.ndarray) -> tuple[np.ndarray, 
     params = cache.params
     batch, steps, _ = cache.x.shape
     hidden = params.hidden_size
-    _checks.float_array("dh_last", dh_last, ndim=2)
-    _checks.same_dtype("dh_last", dh_last, params.dtype, "the cache")
-    _checks.shape_is("dh_last", dh_last, (batch, hidden), "(B, H)")
+    _checks.matching("dh_last", dh_last, (batch, hidden), "(B, H)", params.dtype, "the cache")
     dh_steps = np.empty_like(cache.h_steps)
     dc_steps = np.empty_like(cache.h_steps)
     dz = np.empty((batch, 4 * hidden), dtype=params.dtype)
@@ -655,9 +643,7 @@ def lstm_tbptt_grads(
         raise TypeError(f"params must be an LSTMParams, got {_checks.describe(params)}")
     check_sequence(x, params.dtype, params.input_size)
     batch, steps, _ = x.shape
-    _checks.float_array("dhs", dhs, ndim=3)
-    _checks.same_dtype("dhs", dhs, params.dtype, "params")
-    _checks.shape_is("dhs", dhs, (batch, steps, params.hidden_size), "(B, T, H)")
+    _checks.matching("dhs", dhs, (batch, steps, params.hidden_size), "(B, T, H)", params.dtype, "params")
     truncate = _checks.positive_int("truncate", truncate)
     h = _initial_state("h0", h0, batch, params)
     c = _initial_state("c0", c0, batch, params)

@@ -137,12 +137,9 @@ def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams) -> np.ndarr
     """
     if not isinstance(params, RNNParams):
         raise TypeError(f"params must be an RNNParams, got {_checks.describe(params)}")
-    _checks.float_array("x_t", x_t, ndim=2)
-    _checks.same_dtype("x_t", x_t, params.dtype, "params")
-    _checks.shape_is("x_t", x_t, (x_t.shape[0], params.input_size), "(B, D)")
-    _checks.float_array("h_prev", h_prev, ndim=2)
-    _checks.same_dtype("h_prev", h_prev, params.dtype, "params")
-    _checks.shape_is("h_prev", h_prev, (x_t.shape[0], params.hidden_size), "(B, H)")
+    batch = _checks.float_array("x_t", x_t, ndim=2).shape[0]
+    _checks.matching("x_t", x_t, (batch, params.input_size), "(B, D)", params.dtype, "params")
+    _checks.matching("h_prev", h_prev, (batch, params.hidden_size), "(B, H)", params.dtype, "params")
     return tanh(x_t @ params.W + h_prev @ params.U + params.b)
 
 
@@ -187,9 +184,7 @@ def rnn_forward(
     batch, steps, inputs = x.shape
     if h0 is None:
         h0 = np.zeros((batch, params.hidden_size), dtype=params.dtype)
-    _checks.float_array("h0", h0, ndim=2)
-    _checks.same_dtype("h0", h0, params.dtype, "params")
-    _checks.shape_is("h0", h0, (batch, params.hidden_size), "(B, H)")
+    _checks.matching("h0", h0, (batch, params.hidden_size), "(B, H)", params.dtype, "params")
 
     # Input projections of all steps in one product; the buffer then holds h_t.
     h_steps = (x.transpose(1, 0, 2).reshape(steps * batch, inputs) @ params.W).reshape(
@@ -223,9 +218,7 @@ def rnn_backward(
     params = cache.params
     batch, steps, inputs = cache.x.shape
     hidden = params.hidden_size
-    _checks.float_array("dhs", dhs, ndim=3)
-    _checks.same_dtype("dhs", dhs, params.dtype, "the cache")
-    _checks.shape_is("dhs", dhs, (batch, steps, hidden), "(B, T, H)")
+    _checks.matching("dhs", dhs, (batch, steps, hidden), "(B, T, H)", params.dtype, "the cache")
     if truncate is not None:
         truncate = _checks.positive_int("truncate", truncate)
 
@@ -270,9 +263,7 @@ def hidden_state_gradients(cache: RNNCache, dh_last: np.ndarray) -> np.ndarray:
         raise TypeError(f"cache must be the RNNCache from rnn_forward, got {_checks.describe(cache)}")
     params = cache.params
     batch, steps, _ = cache.x.shape
-    _checks.float_array("dh_last", dh_last, ndim=2)
-    _checks.same_dtype("dh_last", dh_last, params.dtype, "the cache")
-    _checks.shape_is("dh_last", dh_last, (batch, params.hidden_size), "(B, H)")
+    _checks.matching("dh_last", dh_last, (batch, params.hidden_size), "(B, H)", params.dtype, "the cache")
     grads = np.empty_like(cache.h_steps)
     grads[-1] = dh_last
     for t in range(steps - 1, 0, -1):

@@ -15,7 +15,7 @@ from lstm_tutorial.data import adding_problem, make_windows, sine_wave, train_te
 from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step
 from lstm_tutorial.model import LSTMRegressor
 from lstm_tutorial.optim import Adam
-from lstm_tutorial.rnn import RNNParams, rnn_forward
+from lstm_tutorial.rnn import RNNParams, rnn_forward, rnn_step
 from lstm_tutorial.train import fit
 
 P = LSTMParams.init(3, 4, seed=0)
@@ -119,6 +119,18 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]] = [
         lambda: rnn_forward(np.zeros(3), RNNParams.init(3, 4)),
         ValueError,
         ("x", "3 dimensions", "(3,)"),
+    ),
+    (
+        "rnn_step x_t list",
+        lambda: rnn_step([[0.0]], np.zeros((1, 4)), RNNParams.init(1, 4)),
+        TypeError,
+        ("x_t", "NumPy array", "list"),
+    ),
+    (
+        "rnn_step h_prev wrong H",
+        lambda: rnn_step(np.zeros((2, 1)), np.zeros((2, 3)), RNNParams.init(1, 4)),
+        ValueError,
+        ("h_prev", "(B, H)", "(2, 4)", "(2, 3)"),
     ),
     (
         "look_back too long",
