@@ -84,8 +84,11 @@ class Adam:
         self.beta_2 = beta_2
         self.epsilon = epsilon
         self.iterations = 0
-        self._m: list[np.ndarray] = []
-        self._v: list[np.ndarray] = []
+        # The moments of all parameters, end to end in one flat array each: one
+        # NumPy call updates every parameter's moments at once.
+        self._shapes: list[tuple[int, ...]] = []
+        self._m = np.zeros(0)
+        self._v = np.zeros(0)
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """One Adam step on every array of ``params``, in place.
@@ -94,16 +97,17 @@ class Adam:
         pass the same arrays in the same order.
         """
         _check_pairs(params, grads)
-        if not self._m:
-            self._m = [np.zeros_like(p) for p in params]
-            self._v = [np.zeros_like(p) for p in params]
-        elif [m.shape for m in self._m] != [p.shape for p in params]:
-            raise ValueError(
-                "params must be the same arrays on every step: expected shapes "
-                f"{[m.shape for m in self._m]}, got {[p.shape for p in params]}"
-            )
         if len({p.dtype for p in params}) > 1:
             raise TypeError(f"params must share one dtype, got {[str(p.dtype) for p in params]}")
+        shapes = [p.shape for p in params]
+        if not self._shapes:
+            self._shapes = shapes
+            self._m = np.zeros(sum(p.size for p in params), dtype=params[0].dtype)
+            self._v = np.zeros_like(self._m)
+        elif shapes != self._shapes:
+            raise ValueError(
+                f"params must be the same arrays on every step: expected shapes {self._shapes}, got {shapes}"
+            )
         self.iterations += 1
         # The step size of this iteration, with both bias corrections folded in; the
         # scalars are computed in the parameters' dtype, as Keras does.
@@ -114,12 +118,15 @@ class Adam:
             * np.sqrt(real(1) - real(self.beta_2) ** step)
             / (real(1) - real(self.beta_1) ** step)
         )
-        one_minus_beta_1, one_minus_beta_2 = real(1 - self.beta_1), real(1 - self.beta_2)
-        epsilon = real(self.epsilon)
-        for param, grad, m, v in zip(params, grads, self._m, self._v, strict=True):
-            m += (grad - m) * one_minus_beta_1
-            v += (grad * grad - v) * one_minus_beta_2
-            param -= m * alpha / (np.sqrt(v) + epsilon)
+        grad = np.concatenate([g.ravel() for g in grads])
+        m, v = self._m, self._v
+        m += (grad - m) * real(1 - self.beta_1)
+        v += (grad * grad - v) * real(1 - self.beta_2)
+        update = m * alpha / (np.sqrt(v) + real(self.epsilon))
+        start = 0
+        for param in params:  # each parameter takes its slice of the flat update
+            param -= update[start : start + param.size].reshape(param.shape)
+            start += param.size
 
 
 def clip_by_global_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[list[np.ndarray], float]:
