@@ -7,21 +7,27 @@ autograd); nothing of this package's LSTM code is used to produce them.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from . import _checks
 from .gradcheck import rel_error
 from .interop import to_torch
 from .lstm import LSTMParams, lstm_backward, lstm_forward
+from .model import LSTMRegressor
+from .optim import Adam, KerasTorchAdam
 
 __all__ = [
     "AgreementRow",
+    "LockstepRun",
     "TorchRun",
     "agreement_rows",
     "format_rows",
     "keras_lstm_run",
+    "lockstep_training",
     "torch_lstm_run",
 ]
 
@@ -164,3 +170,152 @@ def format_rows(rows: list[AgreementRow]) -> str:
         values = (row.keras_forward_f32, row.torch_forward_f64, row.torch_grads_f64)
         lines.append(f"| {row.shape} | " + " | ".join(f"{v:.2e}" for v in values) + " |")
     return "\n".join(lines)
+
+
+@dataclass
+class LockstepRun:
+    """Losses and weight differences of ``lockstep_training``, one entry per step.
+
+    Shapes: every field is (steps,). ``keras_losses[k]`` and ``numpy_losses[k]`` are the
+    mean squared errors on batch k before that batch's update (what Keras'
+    ``train_on_batch`` returns); ``max_weight_diff[k]`` is the largest absolute
+    difference between any NumPy weight and the matching Keras weight after it.
+    """
+
+    keras_losses: np.ndarray
+    numpy_losses: np.ndarray
+    max_weight_diff: np.ndarray
+
+
+def lockstep_training(
+    keras_model: Any,
+    numpy_model: LSTMRegressor,
+    x: np.ndarray,
+    y: np.ndarray,
+    steps: int,
+    batch_size: int,
+    seed: int = 0,
+    optimizer: Adam | None = None,
+) -> LockstepRun:
+    """Train a Keras sine model and its NumPy twin side by side on the same batches.
+
+    Both models must start from the same weights (e.g. ``numpy_model = from_keras(keras_model)``)
+    and the Keras model's Adam must not have stepped yet. Each step takes the next
+    batch, calls ``keras_model.train_on_batch`` and, for NumPy, ``loss_and_grads``
+    followed by the NumPy optimizer's step. The batches are those of
+    ``train.fit(..., batch_size=batch_size, seed=seed)``: a fresh shuffle of all N
+    samples per pass, the last batch of a pass possibly smaller. Both models are
+    trained in place.
+
+    Args:
+        keras_model: a compiled [LSTM, Dense(1)] Keras model with a fresh
+            ``keras.optimizers.Adam`` and loss ``"mean_squared_error"``, e.g. ``build_sine_model()``.
+        numpy_model: an ``LSTMRegressor`` in float32 with exactly the Keras model's weights.
+        x: (N, T, D) float32 inputs.
+        y: (N,) float32 targets.
+        steps: number of optimizer steps (batches).
+        batch_size: samples per batch.
+        seed: seed of the shuffling.
+        optimizer: the NumPy optimizer, fresh, with the Keras optimizer's hyperparameters:
+            ``optim.Adam`` (Keras' ``Adam.update_step``, as on the TensorFlow and JAX
+            backends) or ``optim.KerasTorchAdam`` (the update Keras runs on the torch
+            backend). None: a new one of the kind that matches the running backend.
+
+    Returns:
+        A ``LockstepRun`` with (steps,) arrays.
+    """
+    from .interop import _sine_layers
+    from .keras_model import backend, keras
+    from .train import batch_indices
+
+    if not isinstance(numpy_model, LSTMRegressor):
+        raise TypeError(f"numpy_model must be an LSTMRegressor, got {_checks.describe(numpy_model)}")
+    if not isinstance(keras_model, keras.Model):
+        raise TypeError(f"keras_model must be a keras.Model, got {type(keras_model).__name__}")
+    _sine_layers(keras_model, "keras_model")
+    if keras_model.loss != "mean_squared_error":
+        raise ValueError(
+            f"keras_model must be compiled with loss 'mean_squared_error', got {keras_model.loss!r}"
+        )
+    _checks.float_array("x", x, ndim=3)
+    _checks.float_array("y", y, ndim=1)
+    _checks.same_dtype("x", x, numpy_model.dtype, "numpy_model")
+    _checks.same_dtype("y", y, numpy_model.dtype, "numpy_model")
+    if y.shape[0] != x.shape[0]:
+        raise ValueError(
+            f"y must have shape (N,) = ({x.shape[0]},) to match x of shape {x.shape}, got {y.shape}"
+        )
+    steps = _checks.positive_int("steps", steps)
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    keras_optimizer = keras_model.optimizer
+    if not isinstance(keras_optimizer, keras.optimizers.Adam):
+        raise TypeError(
+            f"keras_model must be compiled with keras.optimizers.Adam, got {type(keras_optimizer).__name__}"
+        )
+    extras = {
+        name: getattr(keras_optimizer, name, None)
+        for name in ("amsgrad", "weight_decay", "clipnorm", "clipvalue", "global_clipnorm", "use_ema")
+    }
+    if any(value for value in extras.values()):
+        raise ValueError(
+            f"keras_model's Adam must be plain Adam (no amsgrad, weight decay, clipping or EMA), got {extras}"
+        )
+    if int(keras_optimizer.iterations) != 0:
+        raise ValueError(
+            f"keras_model's optimizer must be fresh (0 iterations), got {int(keras_optimizer.iterations)} "
+            "iterations; build a new model, e.g. build_sine_model(seed=...)"
+        )
+    ours_shapes = [w.shape for w in numpy_model.parameters()]
+    theirs_shapes = [tuple(w.shape) for w in keras_model.get_weights()]
+    if ours_shapes != theirs_shapes:
+        raise ValueError(
+            f"numpy_model's weight shapes {ours_shapes} must match keras_model's {theirs_shapes}"
+        )
+    start_diff = max(
+        float(np.abs(ours - theirs).max())
+        for ours, theirs in zip(numpy_model.parameters(), keras_model.get_weights(), strict=True)
+    )
+    if start_diff != 0.0:
+        raise ValueError(
+            "numpy_model must start from keras_model's weights, got a largest difference of "
+            f"{start_diff:.3e}; copy them with numpy_model = interop.from_keras(keras_model)"
+        )
+    hyper = {
+        "learning_rate": float(keras_optimizer.learning_rate),
+        "beta_1": float(keras_optimizer.beta_1),
+        "beta_2": float(keras_optimizer.beta_2),
+        "epsilon": float(keras_optimizer.epsilon),
+    }
+    if optimizer is None:
+        optimizer = (KerasTorchAdam if backend() == "torch" else Adam)(**hyper)
+    elif not isinstance(optimizer, Adam):
+        raise TypeError(
+            f"optimizer must be an optim.Adam or optim.KerasTorchAdam, got {_checks.describe(optimizer)}"
+        )
+    else:
+        ours = {name: getattr(optimizer, name) for name in hyper}
+        if optimizer.iterations != 0:
+            raise ValueError(f"optimizer must be fresh (0 iterations), got {optimizer.iterations} iterations")
+        if any(np.float32(ours[name]) != np.float32(value) for name, value in hyper.items()):
+            raise ValueError(f"optimizer must have keras_model's hyperparameters {hyper}, got {ours}")
+    rng = np.random.default_rng(seed)
+    keras_losses: list[float] = []
+    numpy_losses: list[float] = []
+    weight_diffs: list[float] = []
+    batches: Iterator[np.ndarray] = iter(())
+    for _ in range(steps):
+        index = next(batches, None)
+        if index is None:  # a new pass over the data, freshly shuffled, as in train.fit
+            batches = batch_indices(len(y), batch_size, rng)
+            index = next(batches)
+        loss, grads = numpy_model.loss_and_grads(x[index], y[index])
+        optimizer.step(numpy_model.parameters(), grads.parameters())
+        numpy_losses.append(loss)
+        keras_losses.append(float(keras_model.train_on_batch(x[index], y[index])))
+        weight_diffs.append(
+            max(
+                float(np.abs(ours - theirs).max())
+                for ours, theirs in zip(numpy_model.parameters(), keras_model.get_weights(), strict=True)
+            )
+        )
+    return LockstepRun(np.array(keras_losses), np.array(numpy_losses), np.array(weight_diffs))

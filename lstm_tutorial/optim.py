@@ -12,6 +12,10 @@ stay together step by step. At step t = 1, 2, ...:
 
 Note where epsilon sits: outside the bias correction, so Keras' epsilon = 1e-7
 is not the paper's epsilon = 1e-8 applied to the corrected v.
+
+Keras' torch backend writes the two moment updates in another, fused form that
+rounds differently in float32; ``KerasTorchAdam`` follows that form (chapter 7
+measures the difference).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["SGD", "Adam", "clip_by_global_norm"]
+__all__ = ["SGD", "Adam", "KerasTorchAdam", "clip_by_global_norm"]
 
 
 def _check_pairs(params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
@@ -119,14 +123,18 @@ class Adam:
             / (real(1) - real(self.beta_1) ** step)
         )
         grad = np.concatenate([g.ravel() for g in grads])
-        m, v = self._m, self._v
-        m += (grad - m) * real(1 - self.beta_1)
-        v += (grad * grad - v) * real(1 - self.beta_2)
-        update = m * alpha / (np.sqrt(v) + real(self.epsilon))
+        self._update_moments(grad)
+        update = self._m * alpha / (np.sqrt(self._v) + real(self.epsilon))
         start = 0
         for param in params:  # each parameter takes its slice of the flat update
             param -= update[start : start + param.size].reshape(param.shape)
             start += param.size
+
+    def _update_moments(self, grad: np.ndarray) -> None:
+        """Move the flat moments ``self._m`` and ``self._v`` towards ``grad`` and ``grad**2``, in place."""
+        real = grad.dtype.type
+        self._m += (grad - self._m) * real(1 - self.beta_1)
+        self._v += (grad * grad - self._v) * real(1 - self.beta_2)
 
 
 def clip_by_global_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[list[np.ndarray], float]:
@@ -152,3 +160,32 @@ def clip_by_global_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[l
     norm = float(np.sqrt(sum(float(np.sum(g.astype(np.float64) ** 2)) for g in grads)))
     scale = min(1.0, max_norm / max(norm, np.finfo(np.float64).tiny))
     return [g * g.dtype.type(scale) for g in grads], norm
+
+
+class KerasTorchAdam(Adam):
+    """Adam written the way Keras 3 computes it on the torch backend.
+
+    Keras' torch backend does not run ``Adam.update_step`` (which ``Adam`` above
+    follows) but a fused version, ``TorchParallelOptimizer._parallel_update_step``
+    in ``keras/src/backend/torch/optimizers/torch_adam.py``, which writes the
+    moment updates as
+
+        m = m * beta_1 + g * (1 - beta_1)
+        v = v * beta_2 + g**2 * (1 - beta_2)
+
+    In exact arithmetic this is ``Adam``. In float32 it is not: 0.999 has no exact
+    float32, and float32(0.999) = 0.99900001287 while ``Adam``'s effective decay,
+    1 - float32(0.001), is 0.99899999995. The second moments of the two forms
+    drift apart by about 1e-8 per step, and the difference accumulates.
+    The step size ``alpha`` and the final update are the same as in ``Adam``.
+    Use this class to follow a Keras-on-torch run step for step
+    (``agree.lockstep_training`` does); ``Adam`` follows the other backends.
+    """
+
+    def _update_moments(self, grad: np.ndarray) -> None:
+        """The fused form: decay the moments, then add the scaled gradient (see the class docstring)."""
+        real = grad.dtype.type
+        self._m *= real(self.beta_1)
+        self._m += grad * real(1 - self.beta_1)
+        self._v *= real(self.beta_2)
+        self._v += (grad * grad) * real(1 - self.beta_2)
