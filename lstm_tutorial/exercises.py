@@ -41,6 +41,8 @@ __all__ = [
     "check_recursive_forecast",
     "check_rnn_step",
     "check_sigmoid",
+    "check_sine_model_param_count",
+    "check_sine_model_predict",
     "check_split_keras_lstm",
     "check_torch_to_keras",
 ]
@@ -391,6 +393,27 @@ def _gru_step(
     return z * h_prev + (1 - z) * candidate
 
 
+def _sine_model_param_count(input_size: int, hidden_size: int) -> int:
+    # LSTM: four blocks, each D*H input weights, H*H recurrent weights, H biases; then Dense(1).
+    lstm = 4 * (input_size * hidden_size + hidden_size * hidden_size + hidden_size)
+    return lstm + hidden_size + 1
+
+
+def _sine_model_predict(
+    x: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray,
+    dense_kernel: np.ndarray,
+    dense_bias: np.ndarray,
+) -> np.ndarray:
+    # Keras' LSTM(H) returns only the last hidden state h_T; Dense(1) maps it to one number.
+    h = c = np.zeros((x.shape[0], recurrent_kernel.shape[0]))
+    for t in range(x.shape[1]):
+        h, c = _lstm_step(x[:, t], h, c, kernel, recurrent_kernel, bias)
+    return (h @ dense_kernel + dense_bias)[:, 0]
+
+
 _solutions = {
     "make_windows": _make_windows,
     "rnn_step": _rnn_step,
@@ -407,6 +430,8 @@ _solutions = {
     "persistence_forecast": _persistence_forecast,
     "recursive_forecast": _recursive_forecast,
     "gru_step": _gru_step,
+    "sine_model_param_count": _sine_model_param_count,
+    "sine_model_predict": _sine_model_predict,
 }
 
 # --------------------------------------------------------------------------- common mistakes
@@ -962,6 +987,63 @@ def check_gru_step(your_fn: Callable[..., Any]) -> CheckResult:
     return _run("gru_step", your_fn, _gru_step, cases, mistakes)
 
 
+def check_sine_model_param_count(your_fn: Callable[..., Any]) -> CheckResult:
+    """``sine_model_param_count(input_size, hidden_size) -> int``: the weights of LSTM(H) then Dense(1)."""
+    cases = [Case((1, 4), "D=1, H=4 (the classic model)"), Case((3, 7), "D=3, H=7"), Case((2, 1), "D=2, H=1")]
+
+    def count(lstm_blocks: int, biases_per_block: int, dense: bool) -> Callable[[int, int], int]:
+        def wrong(d: int, h: int) -> int:
+            return lstm_blocks * (d * h + h * h + biases_per_block * h) + (h + 1 if dense else 0)
+
+        return wrong
+
+    mistakes = [
+        (count(4, 0, True), "each of the four blocks has a bias vector of H numbers."),
+        (count(1, 1, True), "W, U and b hold four blocks (i, f, g, o), each D*H + H*H + H numbers."),
+        (count(4, 2, True), "Keras keeps ONE bias per block; PyTorch's two biases (b_ih, b_hh) are a sum."),
+        (count(4, 1, False), "the Dense(1) layer adds H weights and one bias."),
+    ]
+    return _run("sine_model_param_count", your_fn, _sine_model_param_count, cases, mistakes)
+
+
+def check_sine_model_predict(your_fn: Callable[..., Any]) -> CheckResult:
+    """``sine_model_predict(x, kernel, recurrent_kernel, bias, dense_kernel, dense_bias) -> (N,)``:
+    the classic model's forward pass from Keras' five weight arrays, x of shape (N, T, D)."""
+    cases = []
+    for k, (n, steps, inputs, hidden) in enumerate([(5, 10, 1, 4), (1, 3, 2, 3), (4, 1, 1, 1)]):
+        rng = _rng(150 + k)
+        args = (
+            rng.normal(size=(n, steps, inputs)),
+            rng.normal(scale=0.8, size=(inputs, 4 * hidden)),
+            rng.normal(scale=0.5, size=(hidden, 4 * hidden)),
+            rng.normal(scale=0.5, size=4 * hidden),
+            rng.normal(size=(hidden, 1)),
+            rng.normal(size=1),
+        )
+        cases.append(Case(args, f"N={n}, T={steps}, D={inputs}, H={hidden}"))
+
+    def readout(kind: str) -> Callable[..., np.ndarray]:
+        def wrong(x: Any, W: Any, U: Any, b: Any, V: Any, a: Any) -> np.ndarray:
+            h = c = np.zeros((x.shape[0], U.shape[0]))
+            hs, cs = [], []
+            for t in range(x.shape[1]):
+                h, c = _lstm_step(x[:, t], h, c, W, U, b)
+                hs.append(h)
+                cs.append(c)
+            chosen = {"first": hs[0], "mean": np.mean(hs, axis=0), "cell": cs[-1], "no_bias": hs[-1]}[kind]
+            return (chosen @ V + (0 if kind == "no_bias" else a))[:, 0]
+
+        return wrong
+
+    mistakes = [
+        (readout("first"), "Dense reads the LAST hidden state h_T, after all T steps."),
+        (readout("mean"), "LSTM(H) without return_sequences returns only h_T, not an average over time."),
+        (readout("cell"), "Dense reads the hidden state h_T = o_T * tanh(c_T), not the cell state c_T."),
+        (readout("no_bias"), "the Dense layer's bias is missing: y_hat = h_T V + a."),
+    ]
+    return _run("sine_model_predict", your_fn, _sine_model_predict, cases, mistakes)
+
+
 EXERCISES: dict[str, tuple[str, str, Callable[[Callable[..., Any]], CheckResult], Callable[..., Any]]] = {
     "ch01-make-windows": ("01_rnn", "Sliding windows", check_make_windows, _make_windows),
     "ch01-rnn-step": ("01_rnn", "One RNN step", check_rnn_step, _rnn_step),
@@ -1008,5 +1090,17 @@ EXERCISES: dict[str, tuple[str, str, Callable[[Callable[..., Any]], CheckResult]
     ),
     "ch05-bptt": ("05_bptt", "The full BPTT loop", check_lstm_bptt, _lstm_bptt),
     "ch05-adam": ("05_bptt", "One Adam step, Keras' way", check_adam_step, _adam_step),
+    "ch06-param-count": (
+        "06_keras_sine",
+        "Counting the weights",
+        check_sine_model_param_count,
+        _sine_model_param_count,
+    ),
+    "ch07-predict": (
+        "07_two_implementations",
+        "The classic model from Keras' arrays",
+        check_sine_model_predict,
+        _sine_model_predict,
+    ),
 }
 """Exercise id -> (chapter, title, checker, reference solution)."""

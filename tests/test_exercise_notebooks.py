@@ -26,9 +26,28 @@ def exercise_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_every_chapter_before_the_appendices_has_exercises() -> None:
-    assert CHAPTERS == ["01_rnn", "02_vanishing_gradients", "03_lstm_gates", "04_cell_state", "05_bptt"]
+    assert CHAPTERS == [
+        "01_rnn",
+        "02_vanishing_gradients",
+        "03_lstm_gates",
+        "04_cell_state",
+        "05_bptt",
+        "06_keras_sine",
+        "07_two_implementations",
+    ]
     total = sum((ROOT / "book" / f"{c}.md").read_text().count("{exercise-start}") for c in CHAPTERS)
-    assert total >= 14
+    assert total >= 17
+
+
+def test_every_registered_exercise_is_in_its_chapter_with_its_checker() -> None:
+    """Book and package must not drift apart: each EXERCISES entry is posed, checked and solved
+    in the chapter it names."""
+    from lstm_tutorial.exercises import EXERCISES
+
+    for exercise_id, (chapter, title, check, _) in EXERCISES.items():
+        source = (ROOT / "book" / f"{chapter}.md").read_text()
+        assert f"{{exercise-start}} {title}\n" in source, exercise_id
+        assert source.count(f"{check.__name__}(") >= 2, exercise_id  # in the check cell and the solution
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

@@ -83,6 +83,12 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_lstm_bptt, "bptt:no_dc", "carry dc back as well"),
     (ex.check_adam_step, "adam:paper", "outside the bias correction"),
     (ex.check_adam_step, "adam:no_correction", "bias correction is missing"),
+    (ex.check_sine_model_param_count, lambda d, h: 4 * (d * h + h * h + 2 * h) + h + 1, "ONE bias per block"),
+    (ex.check_sine_model_param_count, lambda d, h: 4 * (d * h + h * h + h), "Dense(1) layer adds"),
+    (ex.check_sine_model_param_count, lambda d, h: d * h + h * h + h + h + 1, "four blocks"),
+    (ex.check_sine_model_predict, "readout:first", "LAST hidden state"),
+    (ex.check_sine_model_predict, "readout:cell", "not the cell state"),
+    (ex.check_sine_model_predict, "readout:no_dense_bias", "bias is missing"),
 ]
 
 
@@ -177,6 +183,21 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return w - lr * m / (np.sqrt(v) + epsilon), m, v
 
         return adam
+    if name.startswith("readout:"):
+        kind = name.split(":")[1]
+
+        def predict(x, W, U, b, V, a):  # type: ignore[no-untyped-def]
+            H = U.shape[0]
+            h, c, hs = np.zeros((len(x), H)), np.zeros((len(x), H)), []
+            for t in range(x.shape[1]):
+                zi, zf, zg, zo = np.split(x[:, t] @ W + h @ U + b, 4, axis=1)
+                c = sig(zf) * c + sig(zi) * np.tanh(zg)
+                h = sig(zo) * np.tanh(c)
+                hs.append(h)
+            read = {"first": hs[0], "cell": c, "no_dense_bias": h}[kind]
+            return (read @ V)[:, 0] + (0 if kind == "no_dense_bias" else a[0])
+
+        return predict
     raise KeyError(name)
 
 
@@ -340,3 +361,24 @@ def test_persistence_and_recursive_references_on_hand_checked_cases() -> None:
     forecast = s["recursive_forecast"](lambda w: w[:, :, 0] @ weights, np.sin(np.array([0.0, d])), 30)
     np.testing.assert_allclose(forecast, np.sin(d * np.arange(2, 32)), atol=1e-12)
     np.testing.assert_allclose(s["cell_path_gain"](np.full((1, 3, 2), 0.5)), np.full((1, 2), 0.125))
+
+
+def test_sine_model_references_match_keras() -> None:
+    """The parameter count is Keras' count_params; the forward pass is Keras' predict on the same weights."""
+    from lstm_tutorial.keras_model import build_sine_model
+
+    for inputs, hidden, steps in [(1, 4, 10), (3, 7, 5), (2, 1, 3)]:
+        model = build_sine_model(units=hidden, look_back=steps, features=inputs, seed=inputs)
+        assert ex._solutions["sine_model_param_count"](inputs, hidden) == model.count_params()
+
+        rng = np.random.default_rng(hidden)
+        weights = [rng.normal(scale=0.5, size=w.shape).astype(np.float32) for w in model.get_weights()]
+        model.set_weights(weights)
+        x = rng.normal(size=(6, steps, inputs)).astype(np.float32)
+        expected = model.predict(x, verbose=0)[:, 0]
+        ours = ex._solutions["sine_model_predict"](
+            x.astype(np.float64), *(w.astype(np.float64) for w in weights)
+        )
+        assert ours.shape == (6,)
+        assert np.abs(ours - expected).max() <= 1e-5
+        assert np.abs(expected).max() > 0.05  # not a trivially small output
