@@ -9,6 +9,7 @@ Modules, one idea each:
     model        LSTMRegressor, the classic LSTM + Dense(1) sine model in NumPy
     optim        SGD and Keras 3's Adam
     train        fit(), mini-batch training with a loss history
+    forecast     persistence and linear-autoregression baselines, recursive multi-step forecasts
     gradcheck    finite differences and the relative error
     keras_model  build_sine_model(), the classic Keras model (torch backend by default)
     interop      weights to and from Keras and PyTorch
