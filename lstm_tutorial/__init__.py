@@ -6,6 +6,8 @@ Modules, one idea each:
     activations  sigmoid and tanh that never overflow
     rnn          a vanilla RNN: forward pass and backpropagation through time
     lstm         the LSTM: LSTMParams, lstm_step, lstm_forward, lstm_backward
+    gru          the GRU (Keras' layout): GRUParams, gru_forward, gru_backward, GRURegressor
+    variants     the peephole LSTM and Greff et al.'s variants, one configurable cell
     model        LSTMRegressor, the classic LSTM + Dense(1) sine model in NumPy
     optim        SGD and Keras 3's Adam
     train        fit(), mini-batch training with a loss history

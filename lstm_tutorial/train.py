@@ -1,4 +1,4 @@
-"""Mini-batch training for ``LSTMRegressor``, in the spirit of Keras' ``model.fit``."""
+"""Mini-batch training for the package's regressors, in the spirit of Keras' ``model.fit``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _checks
+from .gru import GRURegressor
 from .model import LSTMRegressor
 from .optim import SGD, Adam, clip_by_global_norm
 from .rnn import RNNRegressor
+from .variants import VariantRegressor
 
-Regressor = LSTMRegressor | RNNRegressor
+Regressor = LSTMRegressor | RNNRegressor | GRURegressor | VariantRegressor
 
 __all__ = ["History", "batch_indices", "fit"]
 
@@ -62,7 +64,8 @@ def fit(
     on_batch_end: Callable[[int, float], None] | None = None,
     clip_norm: float | None = None,
 ) -> History:
-    """Train ``model`` (an ``LSTMRegressor`` or ``RNNRegressor``) in place on the mean squared error.
+    """Train ``model`` (an ``LSTMRegressor``, ``RNNRegressor``, ``GRURegressor`` or ``VariantRegressor``)
+    in place on the mean squared error.
 
     Args:
         model: the model to train; its weights are updated in place.
@@ -81,8 +84,11 @@ def fit(
     Returns:
         A ``History`` with the loss and wall time of every epoch.
     """
-    if not isinstance(model, (LSTMRegressor, RNNRegressor)):
-        raise TypeError(f"model must be an LSTMRegressor or RNNRegressor, got {_checks.describe(model)}")
+    if not isinstance(model, (LSTMRegressor, RNNRegressor, GRURegressor, VariantRegressor)):
+        raise TypeError(
+            "model must be an LSTMRegressor, RNNRegressor, GRURegressor or VariantRegressor, "
+            f"got {_checks.describe(model)}"
+        )
     _checks.float_array("x", x, ndim=3)
     _checks.float_array("y", y, ndim=1)
     if y.shape[0] != x.shape[0]:
