@@ -34,6 +34,7 @@ import numpy as np
 from . import _checks
 from .activations import sigmoid, tanh
 from .lstm import glorot_uniform, orthogonal
+from .model import dense_mse_grads
 
 __all__ = [
     "GRUCache",
@@ -377,11 +378,10 @@ class GRURegressor:
         ``GRURegressor`` of gradients."""
         hs, cache = gru_forward(x, self.gru)
         _checks.matching("y", y, (x.shape[0],), "(N,)", self.dtype, "the model")
-        error = (hs[:, -1] @ self.dense_W + self.dense_b)[:, 0] - y
-        d_pred = (2.0 / len(y)) * error[:, None]
+        loss, dh_last, d_dense_W, d_dense_b = dense_mse_grads(hs[:, -1], self.dense_W, self.dense_b, y)
         dhs = np.zeros_like(hs)
-        dhs[:, -1] = d_pred @ self.dense_W.T
+        dhs[:, -1] = dh_last
         _, gru_grads, _ = gru_backward(dhs, cache)
         grads = object.__new__(GRURegressor)  # our own arrays: skip the checks
-        grads.gru, grads.dense_W, grads.dense_b = gru_grads, hs[:, -1].T @ d_pred, d_pred.sum(axis=0)
-        return float(np.mean(error * error)), grads
+        grads.gru, grads.dense_W, grads.dense_b = gru_grads, d_dense_W, d_dense_b
+        return loss, grads

@@ -22,7 +22,31 @@ import numpy as np
 from . import _checks
 from .lstm import LSTMParams, _backward, _forward, check_sequence, glorot_uniform, lstm_forward
 
-__all__ = ["LSTMRegressor"]
+__all__ = ["LSTMRegressor", "dense_mse_grads"]
+
+
+def dense_mse_grads(
+    h_last: np.ndarray, dense_W: np.ndarray, dense_b: np.ndarray, y: np.ndarray
+) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
+    """Dense(1) on the last hidden state, the mean squared error, and its gradients.
+
+    The head every regressor of the package shares (LSTM, RNN, GRU and the LSTM variants):
+
+        y_hat = h_T V + a,   loss = mean((y_hat - y)**2),   d loss / d y_hat = 2 (y_hat - y) / N
+
+    Args:
+        h_last: (N, H) the last hidden state h_T.
+        dense_W: (H, 1) V, the Dense kernel.
+        dense_b: (1,) a, the Dense bias.
+        y: (N,) targets.
+
+    Returns:
+        ``(loss, dh_last, d_dense_W, d_dense_b)``: the loss as a float, and the gradients with
+        respect to h_T (N, H), V (H, 1) and a (1,).
+    """
+    error = (h_last @ dense_W + dense_b)[:, 0] - y
+    d_pred = (2.0 / len(y)) * error[:, None]  # (N, 1)
+    return float(np.mean(error * error)), d_pred @ dense_W.T, h_last.T @ d_pred, d_pred.sum(axis=0)
 
 
 @dataclass
@@ -141,16 +165,10 @@ class LSTMRegressor:
         """``loss_and_grads`` without the input checks (``train.fit`` checks once per run)."""
         zeros = np.zeros((x.shape[0], self.lstm.hidden_size), dtype=self.dtype)
         cache = _forward(x, self.lstm, zeros, zeros)
-        h_last = cache.h_last
-        error = (h_last @ self.dense_W + self.dense_b)[:, 0] - y
-        loss = float(np.mean(error * error))
-
-        # d loss / d y_hat, then back through Dense(1) into h_T only.
-        d_pred = (2.0 / len(y)) * error[:, None]  # (N, 1)
-        d_dense_W = h_last.T @ d_pred
-        d_dense_b = d_pred.sum(axis=0)
+        loss, dh_last, d_dense_W, d_dense_b = dense_mse_grads(cache.h_last, self.dense_W, self.dense_b, y)
+        # Only h_T feeds the Dense layer: the other steps' outputs get no gradient of their own.
         dhs = np.zeros((x.shape[0], x.shape[1], self.lstm.hidden_size), dtype=self.dtype)
-        dhs[:, -1] = d_pred @ self.dense_W.T
+        dhs[:, -1] = dh_last
         _, lstm_grads, _, _ = _backward(dhs, cache, None, None)
         grads = object.__new__(LSTMRegressor)  # our own arrays: skip the checks (hot path)
         grads.lstm, grads.dense_W, grads.dense_b = lstm_grads, d_dense_W, d_dense_b

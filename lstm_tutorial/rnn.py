@@ -23,6 +23,7 @@ import numpy as np
 from . import _checks
 from .activations import tanh
 from .lstm import check_sequence, glorot_uniform, orthogonal
+from .model import dense_mse_grads
 
 __all__ = [
     "RNNCache",
@@ -333,11 +334,8 @@ class RNNRegressor:
             raise ValueError(
                 f"y must have shape (N,) = ({x.shape[0]},) to match x of shape {x.shape}, got {y.shape}"
             )
-        h_last = hs[:, -1]
-        error = (h_last @ self.dense_W + self.dense_b)[:, 0] - y
-        d_pred = (2.0 / len(y)) * error[:, None]
+        loss, dh_last, d_dense_W, d_dense_b = dense_mse_grads(hs[:, -1], self.dense_W, self.dense_b, y)
         dhs = np.zeros_like(hs)
-        dhs[:, -1] = d_pred @ self.dense_W.T
+        dhs[:, -1] = dh_last
         _, rnn_grads, _ = rnn_backward(dhs, cache)
-        grads = RNNRegressor(rnn_grads, h_last.T @ d_pred, d_pred.sum(axis=0))
-        return float(np.mean(error * error)), grads
+        return loss, RNNRegressor(rnn_grads, d_dense_W, d_dense_b)

@@ -40,6 +40,7 @@ import numpy as np
 from . import _checks
 from .activations import sigmoid, tanh
 from .lstm import LSTMParams, glorot_uniform
+from .model import dense_mse_grads
 
 __all__ = [
     "VARIANTS",
@@ -330,12 +331,11 @@ class VariantRegressor:
         """Mean squared error on (x (N, T, D), y (N,)) and its gradient for every weight."""
         hs, cache = variant_forward(x, self.cell, self.variant)
         _checks.matching("y", y, (x.shape[0],), "(N,)", self.dtype, "the model")
-        error = (hs[:, -1] @ self.dense_W + self.dense_b)[:, 0] - y
-        d_pred = (2.0 / len(y)) * error[:, None]
+        loss, dh_last, d_dense_W, d_dense_b = dense_mse_grads(hs[:, -1], self.dense_W, self.dense_b, y)
         dhs = np.zeros_like(hs)
-        dhs[:, -1] = d_pred @ self.dense_W.T
+        dhs[:, -1] = dh_last
         _, cell_grads, _, _ = variant_backward(dhs, cache)
         grads = object.__new__(VariantRegressor)  # our own arrays: skip the checks
         grads.cell, grads.variant = cell_grads, self.variant
-        grads.dense_W, grads.dense_b = hs[:, -1].T @ d_pred, d_pred.sum(axis=0)
-        return float(np.mean(error * error)), grads
+        grads.dense_W, grads.dense_b = d_dense_W, d_dense_b
+        return loss, grads
