@@ -30,19 +30,23 @@ __all__ = [
     "CheckResult",
     "check_adam_step",
     "check_cell_path_gain",
+    "check_cifg_step",
     "check_clip_by_global_norm",
+    "check_fit_ar",
     "check_gru_step",
     "check_hidden_grad_norms",
     "check_lstm_bptt",
     "check_lstm_step",
     "check_lstm_step_backward",
     "check_make_windows",
+    "check_peephole_step",
     "check_persistence_forecast",
     "check_recursive_forecast",
     "check_rnn_step",
     "check_sigmoid",
     "check_sine_model_param_count",
     "check_sine_model_predict",
+    "check_split_in_time",
     "check_split_keras_lstm",
     "check_torch_to_keras",
 ]
@@ -414,6 +418,52 @@ def _sine_model_predict(
     return (h @ dense_kernel + dense_bias)[:, 0]
 
 
+def _fit_ar(x: np.ndarray, y: np.ndarray, order: int) -> tuple[np.ndarray, float]:
+    # Least squares on the last `order` values of each window and a column of ones for the constant.
+    design = np.hstack([x[:, -order:, 0], np.ones((x.shape[0], 1))])
+    solution, *_ = np.linalg.lstsq(design, y, rcond=None)
+    return solution[:order], float(solution[order])
+
+
+def _split_in_time(
+    series: np.ndarray, look_back: int, cut: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    # Training: every window whose inputs AND target lie before the cut.
+    # Test: every target at or after the cut, with the look_back values before it.
+    def windows(part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        n = len(part) - look_back
+        return np.stack([part[i : i + look_back] for i in range(n)])[:, :, None], part[look_back:]
+
+    return (*windows(series[:cut]), *windows(series[cut - look_back :]))
+
+
+def _peephole_step(
+    x_t: np.ndarray,
+    h_prev: np.ndarray,
+    c_prev: np.ndarray,
+    W: np.ndarray,
+    U: np.ndarray,
+    b: np.ndarray,
+    P: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    # Gers et al. (2002): i and f look at the old cell state, o at the new one. P rows: i, f, o.
+    z_i, z_f, z_g, z_o = np.split(x_t @ W + h_prev @ U + b, 4, axis=1)
+    i, f = _sigmoid(z_i + P[0] * c_prev), _sigmoid(z_f + P[1] * c_prev)
+    c = f * c_prev + i * np.tanh(z_g)
+    o = _sigmoid(z_o + P[2] * c)
+    return o * np.tanh(c), c
+
+
+def _cifg_step(
+    x_t: np.ndarray, h_prev: np.ndarray, c_prev: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    # Coupled input and forget gates: i = 1 - f; the input gate's block of W, U, b goes unused.
+    _, z_f, z_g, z_o = np.split(x_t @ W + h_prev @ U + b, 4, axis=1)
+    f, g, o = _sigmoid(z_f), np.tanh(z_g), _sigmoid(z_o)
+    c = f * c_prev + (1 - f) * g
+    return o * np.tanh(c), c
+
+
 _solutions = {
     "make_windows": _make_windows,
     "rnn_step": _rnn_step,
@@ -432,6 +482,10 @@ _solutions = {
     "gru_step": _gru_step,
     "sine_model_param_count": _sine_model_param_count,
     "sine_model_predict": _sine_model_predict,
+    "fit_ar": _fit_ar,
+    "split_in_time": _split_in_time,
+    "peephole_step": _peephole_step,
+    "cifg_step": _cifg_step,
 }
 
 # --------------------------------------------------------------------------- common mistakes
@@ -1044,6 +1098,151 @@ def check_sine_model_predict(your_fn: Callable[..., Any]) -> CheckResult:
     return _run("sine_model_predict", your_fn, _sine_model_predict, cases, mistakes)
 
 
+def check_fit_ar(your_fn: Callable[..., Any]) -> CheckResult:
+    """``fit_ar(x, y, order) -> (coef, intercept)``: least squares AR(order) with a constant, on windows
+    x (N, look_back, 1) and targets y (N,); coef (order,) oldest first, intercept a float."""
+    cases = []
+    for k, (n, look_back, order) in enumerate([(40, 10, 2), (30, 5, 5), (12, 3, 1)]):
+        rng = _rng(160 + k)
+        x = rng.normal(size=(n, look_back, 1))
+        # Targets that depend on the last values unevenly, plus a constant and noise: every slip shows.
+        y = x[:, -order:, 0] @ rng.normal(size=order) + 0.7 + 0.1 * rng.normal(size=n)
+        cases.append(Case((x, y, order), f"N={n}, look_back={look_back}, order={order}"))
+
+    def no_intercept(x: np.ndarray, y: np.ndarray, order: int) -> tuple[np.ndarray, float]:
+        coef, *_ = np.linalg.lstsq(x[:, -order:, 0], y, rcond=None)
+        return coef, 0.0
+
+    def first_values(x: np.ndarray, y: np.ndarray, order: int) -> tuple[np.ndarray, float]:
+        return _fit_ar(x[:, :order], y, order)
+
+    def newest_first(x: np.ndarray, y: np.ndarray, order: int) -> tuple[np.ndarray, float]:
+        coef, intercept = _fit_ar(x, y, order)
+        return coef[::-1], intercept
+
+    mistakes = [
+        (no_intercept, "the model has a constant c: add a column of ones to the design matrix."),
+        (first_values, "use the LAST `order` values of each window, x[:, -order:, 0]: the most recent past."),
+        (newest_first, "return coef oldest first, in the window's own order: coef[-1] weighs y_(t-1)."),
+    ]
+    return _run("fit_ar", your_fn, _fit_ar, cases, mistakes)
+
+
+def check_split_in_time(your_fn: Callable[..., Any]) -> CheckResult:
+    """``split_in_time(series, look_back, cut) -> (x_train, y_train, x_test, y_test)``: training windows
+    entirely before ``cut``; one test window for every target at or after ``cut``."""
+    cases = [
+        Case((np.arange(30.0), 4, 20), "n=30, look_back=4, cut=20"),
+        Case((np.sin(np.arange(60) / 4.0), 10, 40), "n=60, look_back=10, cut=40"),
+        Case((_rng(170).normal(size=9), 1, 5), "n=9, look_back=1, cut=5"),
+    ]
+
+    def split_windows(series: np.ndarray, look_back: int, cut: int) -> tuple[np.ndarray, ...]:
+        x = np.stack([series[i : i + look_back] for i in range(len(series) - look_back)])[:, :, None]
+        y = series[look_back:]
+        return x[:cut], y[:cut], x[cut:], y[cut:]
+
+    def test_after_cut(series: np.ndarray, look_back: int, cut: int) -> tuple[np.ndarray, ...]:
+        x_train, y_train, _, _ = _split_in_time(series, look_back, cut)
+        after = series[cut:]  # test windows made from the samples after the cut alone
+        x_test = np.stack([after[i : i + look_back] for i in range(len(after) - look_back)])[:, :, None]
+        return x_train, y_train, x_test, after[look_back:]
+
+    def classic_loop(series: np.ndarray, look_back: int, cut: int) -> tuple[np.ndarray, ...]:
+        x_train, y_train, x_test, y_test = _split_in_time(series, look_back, cut)
+        return x_train[:-1], y_train[:-1], x_test[:-1], y_test[:-1]
+
+    mistakes = [
+        (
+            split_windows,
+            "splitting the windows at index cut leaks: window i's target is series[i + look_back], so "
+            "training targets run past the cut. Cut the SERIES, then make windows on each side.",
+        ),
+        (
+            test_after_cut,
+            "the first test target is series[cut]; its inputs may reach back before the cut "
+            "(the known past), so start the test windows at cut - look_back.",
+        ),
+        (classic_loop, "keep every window on both sides: the classic loop's `- 1` drops the last one."),
+    ]
+    return _run("split_in_time", your_fn, _split_in_time, cases, mistakes)
+
+
+def _peephole_cases() -> list[Case]:
+    cases = []
+    for k, (batch, inputs, hidden) in enumerate([(1, 1, 4), (3, 2, 5), (2, 3, 1)]):
+        rng = _rng(180 + k)
+        args = (
+            rng.normal(size=(batch, inputs)),
+            rng.normal(size=(batch, hidden)),
+            rng.normal(scale=1.5, size=(batch, hidden)),
+            rng.normal(scale=0.7, size=(inputs, 4 * hidden)),
+            rng.normal(scale=0.7, size=(hidden, 4 * hidden)),
+            rng.normal(size=4 * hidden),
+            rng.normal(size=(3, hidden)),
+        )
+        cases.append(Case(args, f"B={batch}, D={inputs}, H={hidden}"))
+    return cases
+
+
+def check_peephole_step(your_fn: Callable[..., Any]) -> CheckResult:
+    """``peephole_step(x_t, h_prev, c_prev, W, U, b, P) -> (h_t, c_t)``: the LSTM step with peephole
+    weights P (3, H), rows for the input, forget and output gates; the output gate sees the new c_t."""
+
+    def peeks(kind: str) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+        def step(
+            x_t: Any, h: Any, c_prev: Any, W: Any, U: Any, b: Any, P: Any
+        ) -> tuple[np.ndarray, np.ndarray]:
+            if kind == "swapped_rows":
+                P = P[[1, 0, 2]]
+            if kind == "no_peepholes":
+                P = np.zeros_like(P)
+            z_i, z_f, z_g, z_o = np.split(x_t @ W + h @ U + b, 4, axis=1)
+            i, f = _sigmoid(z_i + P[0] * c_prev), _sigmoid(z_f + P[1] * c_prev)
+            c = f * c_prev + i * np.tanh(z_g)
+            o = _sigmoid(z_o + P[2] * (c_prev if kind == "old_cell_for_o" else c))
+            return o * np.tanh(c), c
+
+        return step
+
+    mistakes = [
+        (
+            peeks("old_cell_for_o"),
+            "the output gate looks at the NEW cell state: o = sigmoid(z_o + P[2] * c_t).",
+        ),
+        (peeks("swapped_rows"), "P's rows are the input, forget and output gates, in that order (i, f, o)."),
+        (peeks("no_peepholes"), "each gate adds its peephole term, e.g. i = sigmoid(z_i + P[0] * c_(t-1))."),
+    ]
+    return _run("peephole_step", your_fn, _peephole_step, _peephole_cases(), mistakes)
+
+
+def check_cifg_step(your_fn: Callable[..., Any]) -> CheckResult:
+    """``cifg_step(x_t, h_prev, c_prev, W, U, b) -> (h_t, c_t)``: the LSTM step with coupled input and
+    forget gates, i = 1 - f (no peepholes); W (D, 4H), U (H, 4H), b (4H,) in the order i, f, g, o."""
+
+    def coupled(kind: str) -> Callable[..., tuple[np.ndarray, np.ndarray]]:
+        def step(x_t: Any, h: Any, c_prev: Any, W: Any, U: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
+            z_i, z_f, z_g, z_o = np.split(x_t @ W + h @ U + b, 4, axis=1)
+            gate_i, f = _sigmoid(z_i), _sigmoid(z_f)
+            i = {"same": f, "uncoupled": gate_i, "from_input": gate_i}[kind]
+            if kind == "from_input":
+                f = 1 - gate_i
+            c = f * c_prev + i * np.tanh(z_g)
+            return _sigmoid(z_o) * np.tanh(c), c
+
+        return step
+
+    mistakes = [
+        (coupled("same"), "coupled means complementary: i = 1 - f, not i = f."),
+        (coupled("uncoupled"), "that is the plain LSTM: with coupled gates the input gate is i = 1 - f."),
+        (
+            coupled("from_input"),
+            "compute the FORGET gate from the second block and derive i = 1 - f; the first block is unused.",
+        ),
+    ]
+    return _run("cifg_step", your_fn, _cifg_step, _lstm_cases(190), mistakes)
+
+
 EXERCISES: dict[str, tuple[str, str, Callable[[Callable[..., Any]], CheckResult], Callable[..., Any]]] = {
     "ch01-make-windows": ("01_rnn", "Sliding windows", check_make_windows, _make_windows),
     "ch01-rnn-step": ("01_rnn", "One RNN step", check_rnn_step, _rnn_step),
@@ -1102,5 +1301,9 @@ EXERCISES: dict[str, tuple[str, str, Callable[[Callable[..., Any]], CheckResult]
         check_sine_model_predict,
         _sine_model_predict,
     ),
+    "ch08-fit-ar": ("08_forecasting", "An autoregression by least squares", check_fit_ar, _fit_ar),
+    "ch08-split": ("08_forecasting", "A split in time", check_split_in_time, _split_in_time),
+    "ch09-peephole-step": ("09_variants", "One peephole LSTM step", check_peephole_step, _peephole_step),
+    "ch09-cifg-step": ("09_variants", "Coupled input and forget gates", check_cifg_step, _cifg_step),
 }
 """Exercise id -> (chapter, title, checker, reference solution)."""

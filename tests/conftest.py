@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,63 @@ def notebook_chapters() -> list[Path]:
     return [ROOT / f"{name}.md" for name in toc_files() if "kernelspec" in (ROOT / f"{name}.md").read_text()]
 
 
+# Every chapter runs twice in a test session: once in the book build and once more as a
+# reader runs it, as a notebook: the exercise notebook (solutions removed, see
+# tools/make_exercise_notebooks.py) of a chapter with exercises, the paired .ipynb of
+# one without. The second run goes in the background while the book builds: two jobs of
+# one thread each keep the two cores of a CI machine busy without fighting over them.
+SECOND_RUN = OUT / "second-run"
+EXERCISE_NOTEBOOKS = OUT / "exercise_notebooks"
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
+def second_run_name(chapter: Path) -> str:
+    """The stem of the notebook the second run executes for ``chapter``."""
+    has_exercises = "exercise-stub" in chapter.read_text()
+    return f"{chapter.stem}_exercises" if has_exercises else chapter.stem
+
+
+def _start_second_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "tools" / "make_exercise_notebooks.py"),
+            "--out",
+            str(EXERCISE_NOTEBOOKS),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    notebooks = []
+    for chapter in notebook_chapters():
+        name = second_run_name(chapter)
+        exercises = EXERCISE_NOTEBOOKS / f"{name}.ipynb"
+        notebooks.append(exercises if exercises.exists() else chapter.with_suffix(".ipynb"))
+    SECOND_RUN.mkdir(parents=True)
+    with open(SECOND_RUN / "run.log", "wb") as log:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                str(ROOT / "tools" / "run_notebooks.py"),
+                "--out",
+                str(SECOND_RUN),
+                *map(str, notebooks),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+
+
+_second_run: list[subprocess.Popen[bytes]] = []
+
+
 @pytest.fixture(scope="session")
-def built_book() -> Path:
+def built_book() -> Iterator[Path]:
     shutil.rmtree(OUT, ignore_errors=True)
+    OUT.mkdir(parents=True)
+    env = {**os.environ, **ONE_THREAD}
+    _second_run.append(_start_second_run(env))
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
     result = subprocess.run(
         [
@@ -49,9 +104,19 @@ def built_book() -> Path:
         capture_output=True,
         text=True,
         timeout=1500,
+        env=env,
     )
     log = result.stdout + result.stderr
-    OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "build.log").write_text(log)
     assert result.returncode == 0, f"book build failed (log in {OUT / 'build.log'}):\n{log[-6000:]}"
-    return HTML
+    yield HTML
+    for process in _second_run:
+        if process.poll() is None:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def second_run(built_book: Path) -> Path:
+    """The folder of the second run's executed notebooks, once the run has finished."""
+    _second_run[0].wait(timeout=1800)
+    return SECOND_RUN

@@ -11,7 +11,6 @@ import jupytext
 import nbformat
 import pytest
 from conftest import ROOT
-from nbclient import NotebookClient
 
 CHAPTERS = sorted(p.stem for p in (ROOT / "book").glob("*.md") if "exercise-stub" in p.read_text())
 
@@ -34,9 +33,11 @@ def test_every_chapter_before_the_appendices_has_exercises() -> None:
         "05_bptt",
         "06_keras_sine",
         "07_two_implementations",
+        "08_forecasting",
+        "09_variants",
     ]
     total = sum((ROOT / "book" / f"{c}.md").read_text().count("{exercise-start}") for c in CHAPTERS)
-    assert total >= 17
+    assert total >= 21
 
 
 def test_every_registered_exercise_is_in_its_chapter_with_its_checker() -> None:
@@ -74,14 +75,13 @@ def test_notebook_keeps_stubs_and_checks_and_drops_solutions(chapter: str, exerc
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_exercise_notebook_runs_and_every_check_says_not_implemented(
-    chapter: str, exercise_dir: Path
-) -> None:
-    notebook = nbformat.read(exercise_dir / f"{chapter}_exercises.ipynb", as_version=4)
-    NotebookClient(
-        notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(ROOT / "book")}}
-    ).execute()
+def test_exercise_notebook_runs_and_every_check_says_not_implemented(chapter: str, second_run: Path) -> None:
+    """The second run of the test session (conftest) executed the exercise notebook top to bottom."""
+    error = second_run / f"{chapter}_exercises.error"
+    assert not error.exists(), error.read_text()[-4000:]
+    notebook = nbformat.read(second_run / f"{chapter}_exercises.ipynb", as_version=4)
     checks = [c for c in notebook.cells if "exercise-check" in c.metadata.get("tags", [])]
+    assert len(checks) == (ROOT / "book" / f"{chapter}.md").read_text().count("{exercise-start}")
     for cell in checks:
         printed = "".join(o.get("text", "") for o in cell.outputs if o.output_type == "stream")
         # The stub raised NotImplementedError and the checker reported it, without an error.

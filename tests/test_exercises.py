@@ -89,6 +89,16 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_sine_model_predict, "readout:first", "LAST hidden state"),
     (ex.check_sine_model_predict, "readout:cell", "not the cell state"),
     (ex.check_sine_model_predict, "readout:no_dense_bias", "bias is missing"),
+    (ex.check_fit_ar, "ar:no_constant", "column of ones"),
+    (ex.check_fit_ar, "ar:oldest_lags", "LAST `order` values"),
+    (ex.check_fit_ar, "ar:newest_first", "oldest first"),
+    (ex.check_split_in_time, "split:windows_at_cut", "Cut the SERIES"),
+    (ex.check_split_in_time, "split:test_from_cut", "cut - look_back"),
+    (ex.check_peephole_step, "peephole:old_cell", "NEW cell state"),
+    (ex.check_peephole_step, "peephole:none", "adds its peephole term"),
+    (ex.check_peephole_step, "peephole:rows_f_i_o", "(i, f, o)"),
+    (ex.check_cifg_step, "cifg:equal", "not i = f"),
+    (ex.check_cifg_step, "cifg:plain_lstm", "that is the plain LSTM"),
 ]
 
 
@@ -198,6 +208,56 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return (read @ V)[:, 0] + (0 if kind == "no_dense_bias" else a[0])
 
         return predict
+    if name.startswith("ar:"):
+        kind = name.split(":")[1]
+
+        def fit_ar(x, y, p):  # type: ignore[no-untyped-def]
+            lags = x[:, :p, 0] if kind == "oldest_lags" else x[:, x.shape[1] - p :, 0]
+            if kind == "no_constant":
+                return np.linalg.solve(lags.T @ lags, lags.T @ y), 0.0
+            design = np.column_stack([lags, np.ones(len(y))])
+            w = np.linalg.solve(design.T @ design, design.T @ y)  # the normal equations
+            return (w[p - 1 :: -1] if kind == "newest_first" else w[:p]), w[p]
+
+        return fit_ar
+    if name.startswith("split:"):
+        kind = name.split(":")[1]
+
+        def split(series, k, cut):  # type: ignore[no-untyped-def]
+            starts = np.arange(len(series) - k)
+            x = np.array([series[i : i + k] for i in starts])[..., None]
+            y = series[starts + k]
+            if kind == "windows_at_cut":  # split the list of windows, not the series
+                return x[:cut], y[:cut], x[cut:], y[cut:]
+            train = starts + k < cut
+            test = starts >= cut  # test windows only from samples after the cut
+            return x[train], y[train], x[test], y[test]
+
+        return split
+    if name.startswith("peephole:"):
+        kind = name.split(":")[1]
+
+        def peephole(x, h, c, W, U, b, P):  # type: ignore[no-untyped-def]
+            zi, zf, zg, zo = np.split(x @ W + h @ U + b, 4, axis=1)
+            p_i, p_f, p_o = (P[1], P[0], P[2]) if kind == "rows_f_i_o" else (P[0], P[1], P[2])
+            if kind == "none":
+                p_i = p_f = p_o = 0 * P[0]
+            c_new = sig(zf + p_f * c) * c + sig(zi + p_i * c) * np.tanh(zg)
+            o = sig(zo + p_o * (c if kind == "old_cell" else c_new))
+            return o * np.tanh(c_new), c_new
+
+        return peephole
+    if name.startswith("cifg:"):
+        kind = name.split(":")[1]
+
+        def cifg(x, h, c, W, U, b):  # type: ignore[no-untyped-def]
+            zi, zf, zg, zo = np.split(x @ W + h @ U + b, 4, axis=1)
+            f = sig(zf)
+            i = f if kind == "equal" else sig(zi)
+            c_new = f * c + i * np.tanh(zg)
+            return sig(zo) * np.tanh(c_new), c_new
+
+        return cifg
     raise KeyError(name)
 
 
@@ -382,3 +442,78 @@ def test_sine_model_references_match_keras() -> None:
         assert ours.shape == (6,)
         assert np.abs(ours - expected).max() <= 1e-5
         assert np.abs(expected).max() > 0.05  # not a trivially small output
+
+
+def test_autoregression_reference_is_least_squares_and_exact_on_a_sine() -> None:
+    """fit_ar: the residual is orthogonal to every column of the design matrix (what least squares
+    means), the package's fit_autoregression agrees, and on a clean sine AR(2) is the addition theorem."""
+    from lstm_tutorial.data import make_windows, sine_wave
+    from lstm_tutorial.forecast import fit_autoregression
+
+    rng = np.random.default_rng(4)
+    x, y = rng.normal(size=(50, 6, 1)), rng.normal(size=50)
+    coef, intercept = ex._solutions["fit_ar"](x, y, 3)
+    design = np.column_stack([x[:, 3:, 0], np.ones(50)])
+    residual = design @ np.append(coef, intercept) - y
+    assert np.abs(design.T @ residual).max() <= 1e-10 * np.abs(design.T @ y).max()
+    package = fit_autoregression(x, y, order=3)
+    np.testing.assert_allclose(coef, package.coef, rtol=1e-10)
+    assert abs(intercept - package.intercept) <= 1e-12
+
+    x, y = make_windows(sine_wave(200, period=50), look_back=10)
+    coef, intercept = ex._solutions["fit_ar"](x, y, 2)
+    np.testing.assert_allclose(coef, [-1.0, 2 * np.cos(2 * np.pi / 50)], atol=1e-9)
+    assert abs(intercept) <= 1e-9
+
+
+def test_split_reference_matches_the_package_and_leaks_nothing() -> None:
+    from lstm_tutorial.data import train_test_split
+
+    stamps = np.arange(100.0)  # the value at time t is t
+    x_train, y_train, x_test, y_test = ex._solutions["split_in_time"](stamps, 10, 67)
+    assert max(x_train.max(), y_train.max()) == 66  # training sees nothing from the cut on
+    np.testing.assert_array_equal(y_test, np.arange(67.0, 100.0))  # every later sample is a test target
+    np.testing.assert_array_equal(x_test[:, -1, 0], y_test - 1)  # each window ends right before its target
+    for ours, theirs in zip(
+        (x_train, y_train, x_test, y_test), train_test_split(stamps, 10, train_fraction=0.67), strict=True
+    ):
+        np.testing.assert_array_equal(ours, theirs)
+
+
+def test_peephole_and_cifg_references_match_the_package_and_torch() -> None:
+    """peephole_step is one step of the package's peephole cell; with P = 0 it is torch.nn.LSTM.
+    cifg_step is torch.nn.LSTM whose input-gate weights are minus its forget-gate weights,
+    since sigmoid(-z) = 1 - sigmoid(z)."""
+    from lstm_tutorial.interop import to_torch
+    from lstm_tutorial.lstm import LSTMParams
+    from lstm_tutorial.variants import PeepholeParams, Variant, variant_forward
+
+    rng = np.random.default_rng(5)
+    B, D, H = 3, 2, 4
+    params = LSTMParams(
+        rng.normal(scale=0.7, size=(D, 4 * H)), rng.normal(scale=0.7, size=(H, 4 * H)), rng.normal(size=4 * H)
+    )
+    x, h0, c0 = rng.normal(size=(B, 1, D)), rng.normal(size=(B, H)), rng.normal(scale=1.5, size=(B, H))
+
+    def torch_step(p: LSTMParams) -> tuple[np.ndarray, np.ndarray]:
+        _, (h, c) = to_torch(p)(torch.from_numpy(x), (torch.from_numpy(h0[None]), torch.from_numpy(c0[None])))
+        return h[0].detach().numpy(), c[0].detach().numpy()
+
+    peep = rng.normal(size=(3, H))
+    h, c = ex._solutions["peephole_step"](x[:, 0], h0, c0, *params.as_list(), peep)
+    hs, cache = variant_forward(x, PeepholeParams(params, peep), h0=h0, c0=c0)
+    assert rel_error(h, hs[:, 0]) <= 1e-14 and rel_error(c, cache.cs[1]) <= 1e-14
+    h, c = ex._solutions["peephole_step"](x[:, 0], h0, c0, *params.as_list(), np.zeros((3, H)))
+    for ours, theirs in zip((h, c), torch_step(params), strict=True):
+        assert rel_error(ours, theirs) <= 1e-12
+
+    h, c = ex._solutions["cifg_step"](x[:, 0], h0, c0, *params.as_list())
+    cifg = Variant("CIFG without peepholes", coupled=True, peepholes=False)
+    hs, cache = variant_forward(x, PeepholeParams(params, peep), cifg, h0=h0, c0=c0)
+    assert rel_error(h, hs[:, 0]) <= 1e-14 and rel_error(c, cache.cs[1]) <= 1e-14
+    coupled = params.copy()
+    for array in (coupled.W, coupled.U, coupled.b[None]):
+        array[..., :H] = -array[..., H : 2 * H]  # input-gate block = minus forget-gate block
+    for ours, theirs in zip((h, c), torch_step(coupled), strict=True):
+        assert rel_error(ours, theirs) <= 1e-12
+    assert rel_error(c, torch_step(params)[1]) > 1e-3  # the plain LSTM differs: the test can fail

@@ -1,8 +1,11 @@
-"""Chapters as notebooks: their .ipynb twins run top to bottom with `jupyter nbconvert --execute`,
-print what the book printed (the same numbers on every clean run), and are kept current.
+"""Chapters as notebooks: run top to bottom a second time, as a reader runs them, they print what
+the book printed (the same numbers on every clean run); their .ipynb twins are kept current.
 
-Cells whose output is a measurement of time (tagged ``timing``) are exempt from the
-comparison; everything else, text and figures alike, must match exactly.
+The second run (started by ``conftest.built_book``, in the background while the book builds)
+executes the exercise notebook of a chapter with exercises, which is the chapter without its
+worked solutions, and the paired .ipynb of a chapter without. Cells whose output is a
+measurement of time (tagged ``timing``) are exempt from the comparison; everything else,
+text and figures alike, must match exactly.
 """
 
 from __future__ import annotations
@@ -15,16 +18,16 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from conftest import OUT, ROOT, notebook_chapters
+from conftest import OUT, ROOT, notebook_chapters, second_run_name
 
 ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 
 
-def outputs_of(notebook: nbformat.NotebookNode) -> list[tuple[int, list[str]]]:
-    """(cell index, normalised outputs) of every code cell not tagged ``timing``."""
+def outputs_of(notebook: nbformat.NotebookNode) -> list[tuple[str, list[str]]]:
+    """(source, normalised outputs) of every code cell not tagged ``timing``."""
     result = []
-    for index, cell in enumerate(c for c in notebook.cells if c.cell_type == "code"):
-        if "timing" in cell.metadata.get("tags", []):
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or "timing" in cell.metadata.get("tags", []):
             continue
         parts = []
         streams: dict[str, str] = {}  # a kernel may split one stream into chunks as it likes: join them
@@ -38,41 +41,32 @@ def outputs_of(notebook: nbformat.NotebookNode) -> list[tuple[int, list[str]]]:
             elif output.output_type == "error":
                 parts.append(f"error: {output.ename}: {output.evalue}")
         parts += [f"{name}: {text}" for name, text in sorted(streams.items())]
-        result.append((index, [ADDRESS.sub("0x…", p) for p in parts]))
+        result.append((cell.source, [ADDRESS.sub("0x…", p) for p in parts]))
     return result
 
 
 @pytest.mark.parametrize("chapter", notebook_chapters(), ids=lambda p: p.stem)
-def test_chapter_runs_as_a_notebook_and_reproduces_the_book(
-    chapter: Path, built_book: Path, tmp_path: Path
-) -> None:
-    """The paired .ipynb, run top to bottom by `jupyter nbconvert --execute`, prints what the book printed."""
-    jupyter = Path(sys.executable).with_name("jupyter")
-    executed_here = tmp_path / f"{chapter.stem}.ipynb"
-    result = subprocess.run(
-        [
-            str(jupyter),
-            "nbconvert",
-            "--to",
-            "notebook",
-            "--execute",
-            "--ExecutePreprocessor.timeout=600",
-            str(chapter.with_suffix(".ipynb")),
-            "--output",
-            str(executed_here),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=chapter.parent,
+def test_chapter_runs_again_as_a_notebook_and_reproduces_the_book(chapter: Path, second_run: Path) -> None:
+    """Run top to bottom a second time, in a fresh kernel, the chapter prints what the book printed."""
+    name = second_run_name(chapter)
+    error = second_run / f"{name}.error"
+    assert not error.exists(), error.read_text()[-4000:]
+    notebook = nbformat.read(second_run / f"{name}.ipynb", as_version=4)
+    in_book = nbformat.read(
+        OUT / "_build" / "jupyter_execute" / "book" / f"{chapter.stem}.ipynb", as_version=4
     )
-    assert result.returncode == 0, result.stderr[-4000:]
-    notebook = nbformat.read(executed_here, as_version=4)
-    executed = OUT / "_build" / "jupyter_execute" / "book" / f"{chapter.stem}.ipynb"
-    in_book = nbformat.read(executed, as_version=4)
-    ours, theirs = outputs_of(notebook), outputs_of(in_book)
-    assert [i for i, _ in ours] == [i for i, _ in theirs]
-    for (index, a), (_, b) in zip(ours, theirs, strict=True):
-        assert a == b, f"{chapter.stem}: code cell {index} printed something else on a second clean run"
+    ours = outputs_of(notebook)
+    theirs = [
+        (source, outputs)
+        for source, outputs in outputs_of(in_book)
+        if not any(  # the exercise notebook leaves out the worked solutions
+            c.source == source and "exercise-solution" in c.metadata.get("tags", []) for c in in_book.cells
+        )
+    ]
+    assert [source for source, _ in ours] == [source for source, _ in theirs]
+    assert ours, chapter.stem
+    for (source, a), (_, b) in zip(ours, theirs, strict=True):
+        assert a == b, f"{chapter.stem}: this cell printed something else on a second clean run:\n{source}"
 
 
 def test_paired_notebooks_are_in_sync() -> None:
