@@ -139,7 +139,9 @@ class VariantCache:
         x: (T, B, D) inputs.
         hs: (T + 1, B, H) hidden states h_0 .. h_T.
         cs: (T + 1, B, H) cell states c_0 .. c_T.
-        i, f, g, o: (T, B, H) gates and candidate, after their activations (ones where removed).
+        i, f, g, o: (T, B, H) gates and candidate, after their activations (ones where removed);
+            views into one (T, B, 4H) array.
+        out: (T, B, H) what the output gate scales: tanh(c_t), or c_t itself without the output activation.
         params: the weights used.
         variant: the variant used.
     """
@@ -151,6 +153,7 @@ class VariantCache:
     f: np.ndarray
     g: np.ndarray
     o: np.ndarray
+    out: np.ndarray
     params: PeepholeParams
     variant: Variant
 
@@ -190,26 +193,45 @@ def variant_forward(
     c0 = zeros if c0 is None else _checks.matching("c0", c0, state_shape, "(B, H)", params.dtype, "params")
 
     xs = np.ascontiguousarray(x.transpose(1, 0, 2))
-    zx = xs @ lstm.W + lstm.b  # (T, B, 4H)
+    zx = xs @ lstm.W + lstm.b  # (T, B, 4H): the input projection of every step at once
     hs = np.empty((steps + 1, batch, hidden), dtype=params.dtype)
     cs = np.empty_like(hs)
-    i, f, g, o = (np.ones((steps, batch, hidden), dtype=params.dtype) for _ in range(4))
+    out = np.empty((steps, batch, hidden), dtype=params.dtype)
+    # The activated gates [i, f, g, o] of every step; a removed gate stays 1.
+    gates = np.ones((steps, batch, 4 * hidden), dtype=params.dtype)
+    i, f, g, o = (gates[..., k * hidden : (k + 1) * hidden] for k in range(4))
     hs[0], cs[0] = h0, c0
-    peep = params.P if variant.peepholes else np.zeros_like(params.P)
+    P = params.P
     for t in range(steps):
-        z_i, z_f, z_g, z_o = np.split(zx[t] + hs[t] @ lstm.U, 4, axis=1)
-        if variant.forget_gate:
-            f[t] = sigmoid(z_f + peep[1] * cs[t])
-        if variant.coupled:
-            i[t] = 1 - f[t]
-        elif variant.input_gate:
-            i[t] = sigmoid(z_i + peep[0] * cs[t])
-        g[t] = tanh(z_g) if variant.input_activation else z_g
-        cs[t + 1] = f[t] * cs[t] + i[t] * g[t]
+        z = zx[t] + hs[t] @ lstm.U  # (B, 4H), blocks z_i, z_f, z_g, z_o
+        if variant.peepholes:  # the input and forget gates look at c_{t-1}
+            z.reshape(batch, 4, hidden)[:, :2] += P[:2] * cs[t][:, None, :]
+        if variant.input_gate and variant.forget_gate and not variant.coupled:
+            sigmoid(z[:, : 2 * hidden], out=gates[t, :, : 2 * hidden])  # i and f in one call
+        else:
+            if variant.forget_gate:
+                sigmoid(z[:, hidden : 2 * hidden], out=f[t])
+            if variant.coupled:
+                np.subtract(1, f[t], out=i[t])
+            elif variant.input_gate:
+                sigmoid(z[:, :hidden], out=i[t])
+        if variant.input_activation:
+            tanh(z[:, 2 * hidden : 3 * hidden], out=g[t])
+        else:
+            g[t] = z[:, 2 * hidden : 3 * hidden]
+        c_t = np.multiply(f[t], cs[t], out=cs[t + 1])  # c_t = f * c_{t-1} + i * g
+        c_t += i[t] * g[t]
         if variant.output_gate:
-            o[t] = sigmoid(z_o + peep[2] * cs[t + 1])
-        hs[t + 1] = o[t] * (tanh(cs[t + 1]) if variant.output_activation else cs[t + 1])
-    cache = VariantCache(xs, hs, cs, i, f, g, o, params, variant)
+            z_o = z[:, 3 * hidden :]
+            if variant.peepholes:  # the output gate looks at the new c_t
+                z_o += P[2] * c_t
+            sigmoid(z_o, out=o[t])
+        if variant.output_activation:
+            tanh(c_t, out=out[t])
+        else:
+            out[t] = c_t
+        np.multiply(o[t], out[t], out=hs[t + 1])
+    cache = VariantCache(xs, hs, cs, i, f, g, o, out, params, variant)
     return hs[1:].transpose(1, 0, 2), cache
 
 
@@ -239,36 +261,48 @@ def variant_backward(
     steps, batch, _ = cache.x.shape
     hidden = lstm.hidden_size
     _checks.matching("dhs", dhs, (batch, steps, hidden), "(B, T, H)", params.dtype, "cache")
-    peep = params.P if variant.peepholes else np.zeros_like(params.P)
-    dW, dU, db, dP = (np.zeros_like(a) for a in (lstm.W, lstm.U, lstm.b, params.P))
-    dxs = np.empty_like(cache.x)
+    P = params.P
+    dz_steps = np.zeros((steps, batch, 4 * hidden), dtype=params.dtype)  # dL/dz_t; 0 for a removed gate
+    dz_i, dz_f, dz_g, dz_o = (dz_steps[..., k * hidden : (k + 1) * hidden] for k in range(4))
     dh_next = np.zeros((batch, hidden), dtype=params.dtype)
     dc_next = np.zeros_like(dh_next)
     for t in reversed(range(steps)):
-        i, f, g, o = cache.i[t], cache.f[t], cache.g[t], cache.o[t]
-        c_prev, c = cache.cs[t], cache.cs[t + 1]
+        i, f, g, o, out = cache.i[t], cache.f[t], cache.g[t], cache.o[t], cache.out[t]
         dh = dhs[:, t] + dh_next
-        out = tanh(c) if variant.output_activation else c
-        dc = dc_next + dh * o * ((1 - out * out) if variant.output_activation else 1)
-        dz_o = dh * out * o * (1 - o) if variant.output_gate else np.zeros_like(dh)
-        dc += dz_o * peep[2]  # the output gate looked at c_t
-        di, df, dg = dc * g, dc * c_prev, dc * i
-        if variant.coupled:  # i = 1 - f
-            df, di = df - di, np.zeros_like(di)
-        dz_i = di * i * (1 - i) if variant.input_gate and not variant.coupled else np.zeros_like(di)
-        dz_f = df * f * (1 - f) if variant.forget_gate else np.zeros_like(df)
-        dz_g = dg * (1 - g * g) if variant.input_activation else dg
-        dc_next = dc * f + dz_i * peep[0] + dz_f * peep[1]
-        if variant.peepholes:
-            dP[0] += (dz_i * c_prev).sum(axis=0)
-            dP[1] += (dz_f * c_prev).sum(axis=0)
-            dP[2] += (dz_o * c).sum(axis=0)
-        dz = np.concatenate([dz_i, dz_f, dz_g, dz_o], axis=1)
-        dW += cache.x[t].T @ dz
-        dU += cache.hs[t].T @ dz
-        db += dz.sum(axis=0)
-        dxs[t] = dz @ lstm.W.T
-        dh_next = dz @ lstm.U.T
+        # h_t = o * out, with out = tanh(c_t) (or c_t without the output activation)
+        dc = dc_next + (dh * o * (1 - out * out) if variant.output_activation else dh * o)
+        if variant.output_gate:
+            np.multiply(dh * out, o * (1 - o), out=dz_o[t])
+            if variant.peepholes:
+                dc += dz_o[t] * P[2]  # the output gate looked at c_t
+        # c_t = f * c_{t-1} + i * g
+        di, df = dc * g, dc * cache.cs[t]
+        if variant.coupled:  # i = 1 - f: the input gate's gradient reaches f with a minus sign
+            df -= di
+        elif variant.input_gate:
+            np.multiply(di, i * (1 - i), out=dz_i[t])
+        if variant.forget_gate:
+            np.multiply(df, f * (1 - f), out=dz_f[t])
+        if variant.input_activation:
+            np.multiply(dc * i, 1 - g * g, out=dz_g[t])
+        else:
+            np.multiply(dc, i, out=dz_g[t])
+        dc_next = dc * f
+        if variant.peepholes:  # the input and forget gates looked at c_{t-1}
+            dc_next += dz_i[t] * P[0] + dz_f[t] * P[1]
+        dh_next = dz_steps[t] @ lstm.U.T
+
+    # The weight gradients sum over every step and example: one product or sum each.
+    dz_flat = dz_steps.reshape(steps * batch, 4 * hidden)
+    dW = cache.x.reshape(steps * batch, -1).T @ dz_flat
+    dU = cache.hs[:-1].reshape(steps * batch, hidden).T @ dz_flat
+    db = dz_flat.sum(axis=0)
+    dP = np.zeros_like(P)
+    if variant.peepholes:
+        dP[0] = np.einsum("tbh,tbh->h", dz_i, cache.cs[:-1])
+        dP[1] = np.einsum("tbh,tbh->h", dz_f, cache.cs[:-1])
+        dP[2] = np.einsum("tbh,tbh->h", dz_o, cache.cs[1:])
+    dxs = (dz_flat @ lstm.W.T).reshape(steps, batch, -1)
     grads = PeepholeParams(LSTMParams.trusted(dW, dU, db), dP)
     return dxs.transpose(1, 0, 2), grads, dh_next, dc_next
 
