@@ -43,10 +43,16 @@ EXERCISE_NOTEBOOKS = OUT / "exercise_notebooks"
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
+def second_run_notebook(chapter: Path) -> Path:
+    """The notebook the second run executes for ``chapter``: its exercise notebook, or its .ipynb twin."""
+    if "exercise-stub" in chapter.read_text():
+        return EXERCISE_NOTEBOOKS / f"{chapter.stem}_exercises.ipynb"
+    return chapter.with_suffix(".ipynb")
+
+
 def second_run_name(chapter: Path) -> str:
     """The stem of the notebook the second run executes for ``chapter``."""
-    has_exercises = "exercise-stub" in chapter.read_text()
-    return f"{chapter.stem}_exercises" if has_exercises else chapter.stem
+    return second_run_notebook(chapter).stem
 
 
 def _start_second_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -60,11 +66,7 @@ def _start_second_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
         check=True,
         capture_output=True,
     )
-    notebooks = []
-    for chapter in notebook_chapters():
-        name = second_run_name(chapter)
-        exercises = EXERCISE_NOTEBOOKS / f"{name}.ipynb"
-        notebooks.append(exercises if exercises.exists() else chapter.with_suffix(".ipynb"))
+    notebooks = [second_run_notebook(chapter) for chapter in notebook_chapters()]
     SECOND_RUN.mkdir(parents=True)
     with open(SECOND_RUN / "run.log", "wb") as log:
         return subprocess.Popen(

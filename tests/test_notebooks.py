@@ -23,11 +23,13 @@ from conftest import OUT, ROOT, notebook_chapters, second_run_name
 ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 
 
-def outputs_of(notebook: nbformat.NotebookNode) -> list[tuple[str, list[str]]]:
-    """(source, normalised outputs) of every code cell not tagged ``timing``."""
+def outputs_of(
+    notebook: nbformat.NotebookNode, skip_tags: tuple[str, ...] = ("timing",)
+) -> list[tuple[str, list[str]]]:
+    """(source, normalised outputs) of every code cell with none of ``skip_tags``."""
     result = []
     for cell in notebook.cells:
-        if cell.cell_type != "code" or "timing" in cell.metadata.get("tags", []):
+        if cell.cell_type != "code" or set(skip_tags) & set(cell.metadata.get("tags", [])):
             continue
         parts = []
         streams: dict[str, str] = {}  # a kernel may split one stream into chunks as it likes: join them
@@ -56,13 +58,8 @@ def test_chapter_runs_again_as_a_notebook_and_reproduces_the_book(chapter: Path,
         OUT / "_build" / "jupyter_execute" / "book" / f"{chapter.stem}.ipynb", as_version=4
     )
     ours = outputs_of(notebook)
-    theirs = [
-        (source, outputs)
-        for source, outputs in outputs_of(in_book)
-        if not any(  # the exercise notebook leaves out the worked solutions
-            c.source == source and "exercise-solution" in c.metadata.get("tags", []) for c in in_book.cells
-        )
-    ]
+    # The exercise notebook leaves out the worked solutions.
+    theirs = outputs_of(in_book, skip_tags=("timing", "exercise-solution"))
     assert [source for source, _ in ours] == [source for source, _ in theirs]
     assert ours, chapter.stem
     for (source, a), (_, b) in zip(ours, theirs, strict=True):
