@@ -251,6 +251,12 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
     return 0.5 * np.tanh(0.5 * z) + 0.5
 
 
+def _all_windows(series: np.ndarray, look_back: int) -> tuple[np.ndarray, np.ndarray]:
+    # Every window, the last usable one included: x (n - look_back, look_back, 1), y (n - look_back,).
+    n = len(series) - look_back
+    return np.stack([series[i : i + look_back] for i in range(n)])[:, :, None], series[look_back:]
+
+
 def _make_windows(series: np.ndarray, look_back: int) -> tuple[np.ndarray, np.ndarray]:
     n = len(series) - look_back - 1  # the classic loop drops the last usable window
     x = np.stack([series[i : i + look_back] for i in range(n)])[:, :, None]
@@ -430,11 +436,7 @@ def _split_in_time(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     # Training: every window whose inputs AND target lie before the cut.
     # Test: every target at or after the cut, with the look_back values before it.
-    def windows(part: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        n = len(part) - look_back
-        return np.stack([part[i : i + look_back] for i in range(n)])[:, :, None], part[look_back:]
-
-    return (*windows(series[:cut]), *windows(series[cut - look_back :]))
+    return (*_all_windows(series[:cut], look_back), *_all_windows(series[cut - look_back :], look_back))
 
 
 def _peephole_step(
@@ -564,10 +566,6 @@ def check_make_windows(your_fn: Callable[..., Any]) -> CheckResult:
         Case((np.arange(11, dtype=float), 9), "n=11, look_back=9"),
     ]
 
-    def keep_last(series: np.ndarray, look_back: int) -> tuple[np.ndarray, np.ndarray]:
-        n = len(series) - look_back
-        return np.stack([series[i : i + look_back] for i in range(n)])[:, :, None], series[look_back:]
-
     def target_in_window(series: np.ndarray, look_back: int) -> tuple[np.ndarray, np.ndarray]:
         x, _ = _make_windows(series, look_back)
         return x, series[look_back - 1 : look_back - 1 + len(x)]
@@ -578,7 +576,7 @@ def check_make_windows(your_fn: Callable[..., Any]) -> CheckResult:
 
     mistakes = [
         (
-            keep_last,
+            _all_windows,  # keeps the last window
             "the classic loop runs for i in range(len(series) - look_back - 1): it drops the last window.",
         ),
         (target_in_window, "the target is the value right after the window, series[i + look_back]."),
@@ -1138,15 +1136,13 @@ def check_split_in_time(your_fn: Callable[..., Any]) -> CheckResult:
     ]
 
     def split_windows(series: np.ndarray, look_back: int, cut: int) -> tuple[np.ndarray, ...]:
-        x = np.stack([series[i : i + look_back] for i in range(len(series) - look_back)])[:, :, None]
-        y = series[look_back:]
+        x, y = _all_windows(series, look_back)
         return x[:cut], y[:cut], x[cut:], y[cut:]
 
     def test_after_cut(series: np.ndarray, look_back: int, cut: int) -> tuple[np.ndarray, ...]:
         x_train, y_train, _, _ = _split_in_time(series, look_back, cut)
-        after = series[cut:]  # test windows made from the samples after the cut alone
-        x_test = np.stack([after[i : i + look_back] for i in range(len(after) - look_back)])[:, :, None]
-        return x_train, y_train, x_test, after[look_back:]
+        # test windows made from the samples after the cut alone
+        return x_train, y_train, *_all_windows(series[cut:], look_back)
 
     def classic_loop(series: np.ndarray, look_back: int, cut: int) -> tuple[np.ndarray, ...]:
         x_train, y_train, x_test, y_test = _split_in_time(series, look_back, cut)
