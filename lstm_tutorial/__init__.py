@@ -1,21 +1,29 @@
 """lstm_tutorial: the companion package of the book "LSTM, from scratch and in Keras".
 
-Modules, one idea each:
+Modules, one idea each, in the order the book meets them:
 
     data         the sine wave, sliding windows, a chronological split, the adding problem
     activations  sigmoid and tanh that never overflow
-    rnn          a vanilla RNN: forward pass and backpropagation through time
-    lstm         the LSTM: LSTMParams, lstm_step, lstm_forward, lstm_backward
-    gru          the GRU (Keras' layout): GRUParams, gru_forward, gru_backward, GRURegressor
-    variants     the peephole LSTM and Greff et al.'s variants, one configurable cell
-    model        LSTMRegressor, the classic LSTM + Dense(1) sine model in NumPy
-    optim        SGD and Keras 3's Adam
+    cell         what every cell shares: CellParams (weights, checks, state), step / step_backward
+    sequence     one loop over time for any cell: forward, BPTT, truncated BPTT, state gradients
+    rnn          the vanilla RNN cell: RNNParams, rnn_step, rnn_forward, rnn_backward
+    lstm         the LSTM cell: LSTMParams, lstm_step, lstm_step_backward, lstm_forward, lstm_backward
+    lstm_fast    the LSTM's fast path (fused gates, precomputed factors), what training runs
+    gru          the GRU cell (Keras' layout): GRUParams, gru_step, gru_forward, gru_backward
+    variants     the peephole LSTM and Greff et al.'s variants: PeepholeParams, Variant, VARIANTS
+    layers       Recurrent (any cell over time) and Dense
+    losses       mean squared error
+    model        Sequential, and the regressors LSTMRegressor (the classic sine model), RNNRegressor,
+                 GRURegressor, VariantRegressor
+    optim        SGD and Keras 3's Adam, gradient clipping
     train        fit(), mini-batch training with a loss history
     forecast     persistence and linear-autoregression baselines, recursive multi-step forecasts
     gradcheck    finite differences and the relative error
     keras_model  build_sine_model(), the classic Keras model (torch backend by default)
-    interop      weights to and from Keras and PyTorch
+    interop      weights to and from Keras and PyTorch, for cells and whole models
     agree        measured differences between NumPy, Keras and PyTorch
+    saving       .npz files for any cell or model, loaded without pickle
+    exercises    checked exercises, one module per chapter
 
 Importing the package loads only NumPy; Keras and PyTorch are imported by the
 modules that need them.
@@ -23,28 +31,47 @@ modules that need them.
 
 from __future__ import annotations
 
+from .cell import CellParams
 from .data import adding_problem, make_windows, sine_wave, train_test_split
 from .gradcheck import numerical_gradient, rel_error
-from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step
-from .model import LSTMRegressor
+from .gru import GRUParams, gru_backward, gru_forward, gru_step
+from .layers import Dense, Recurrent
+from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+from .model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential, VariantRegressor
 from .optim import SGD, Adam
 from .rnn import RNNParams, rnn_backward, rnn_forward, rnn_step
 from .train import fit
+from .variants import VARIANTS, PeepholeParams, Variant, variant_backward, variant_forward, variant_step
 
 __version__ = "0.1.0"
 
 __all__ = [
     "SGD",
+    "VARIANTS",
     "Adam",
+    "CellParams",
+    "Dense",
+    "GRUParams",
+    "GRURegressor",
     "LSTMParams",
     "LSTMRegressor",
+    "PeepholeParams",
     "RNNParams",
+    "RNNRegressor",
+    "Recurrent",
+    "Sequential",
+    "Variant",
+    "VariantRegressor",
     "__version__",
     "adding_problem",
     "fit",
+    "gru_backward",
+    "gru_forward",
+    "gru_step",
     "lstm_backward",
     "lstm_forward",
     "lstm_step",
+    "lstm_step_backward",
     "make_windows",
     "numerical_gradient",
     "rel_error",
@@ -53,4 +80,7 @@ __all__ = [
     "rnn_step",
     "sine_wave",
     "train_test_split",
+    "variant_backward",
+    "variant_forward",
+    "variant_step",
 ]

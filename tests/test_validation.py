@@ -216,12 +216,13 @@ def test_keras_and_torch_objects_of_the_wrong_kind_are_refused() -> None:
     from lstm_tutorial.interop import from_keras, from_torch, to_keras
     from lstm_tutorial.keras_model import keras
 
-    gru = keras.layers.GRU(4)
-    gru.build((None, 5, 3))
+    conv = keras.layers.Conv1D(4, 3)
+    conv.build((None, 5, 3))
     with pytest.raises(
-        TypeError, match=r"layer_or_model must be a keras\.layers\.LSTM or a keras\.Model, got GRU"
+        TypeError,
+        match=r"must be a keras\.layers\.LSTM, GRU or SimpleRNN, or a keras\.Model, got Conv1D",
     ):
-        from_keras(gru)
+        from_keras(conv)
     unbuilt = keras.layers.LSTM(4)
     with pytest.raises(ValueError, match="must be built"):
         from_keras(unbuilt)
@@ -229,18 +230,18 @@ def test_keras_and_torch_objects_of_the_wrong_kind_are_refused() -> None:
     relu_lstm.build((None, 5, 3))
     with pytest.raises(ValueError, match="activation='relu'"):
         from_keras(relu_lstm)
-    three_layers = keras.Sequential(
-        [
-            keras.Input((5, 1)),
-            keras.layers.LSTM(4, return_sequences=True),
-            keras.layers.LSTM(4),
-            keras.layers.Dense(1),
-        ]
+    with_conv = keras.Sequential(
+        [keras.Input((5, 1)), keras.layers.LSTM(4, return_sequences=True), keras.layers.Conv1D(2, 3)]
     )
     with pytest.raises(
-        ValueError, match=r"exactly the layers \[LSTM, Dense\], got \['LSTM', 'LSTM', 'Dense'\]"
+        TypeError,
+        match=r"layer_or_model.layers\[1\] must be a keras.layers.LSTM, GRU or SimpleRNN, got Conv1D",
     ):
-        from_keras(three_layers)
+        from_keras(with_conv)
+    with pytest.raises(TypeError, match=r"keras GRU, which holds GRUParams, not LSTMParams"):
+        gru = keras.layers.GRU(4)
+        gru.build((None, 5, 3))
+        to_keras(P, gru)
     layer = keras.layers.LSTM(5)
     layer.build((None, 5, 3))
     with pytest.raises(
