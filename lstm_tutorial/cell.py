@@ -33,7 +33,15 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["CellParams", "State", "check_cell", "glorot_uniform", "orthogonal"]
+__all__ = [
+    "CellParams",
+    "State",
+    "check_cell",
+    "check_rng",
+    "check_state_arg",
+    "glorot_uniform",
+    "orthogonal",
+]
 
 State = tuple[np.ndarray, ...]
 """A cell's state: ``(h,)`` or ``(h, c)``, each (B, H)."""
@@ -41,13 +49,39 @@ State = tuple[np.ndarray, ...]
 C = TypeVar("C", bound="CellParams")
 
 
+def check_rng(name: str, value: Any) -> np.random.Generator:
+    """Refuse anything but a ``np.random.Generator`` (make one with ``np.random.default_rng(seed)``)."""
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a np.random.Generator, e.g. np.random.default_rng(0), "
+            f"got {_checks.describe(value)}"
+        )
+    return value
+
+
+def _matrix_args(rng: Any, shape: Any, dtype: Any) -> tuple[int, int, np.dtype[Any]]:
+    """The checked arguments of an initialiser: a generator, a (rows, cols) shape, a float dtype."""
+    check_rng("rng", rng)
+    if not isinstance(shape, tuple) or len(shape) != 2:
+        raise TypeError(
+            f"shape must be a tuple (rows, cols) of two integers >= 1, got {_checks.describe(shape)}"
+        )
+    rows, cols = (_checks.positive_int(f"shape[{k}]", size) for k, size in enumerate(shape))
+    return rows, cols, _checks.dtype_arg("dtype", dtype)
+
+
 def glorot_uniform(rng: np.random.Generator, shape: tuple[int, int], dtype: Any) -> np.ndarray:
     """Glorot & Bengio (2010) uniform initialisation, Keras' default ``kernel_initializer``.
 
     Samples from U(-a, a) with ``a = sqrt(6 / (fan_in + fan_out))``, where for a
     (rows, cols) matrix fan_in = rows and fan_out = cols.
+
+    Args:
+        rng: the generator to draw from.
+        shape: (rows, cols), each >= 1.
+        dtype: np.float32 or np.float64.
     """
-    fan_in, fan_out = shape
+    fan_in, fan_out, dtype = _matrix_args(rng, shape, dtype)
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-limit, limit, size=shape).astype(dtype)
 
@@ -58,8 +92,13 @@ def orthogonal(rng: np.random.Generator, shape: tuple[int, int], dtype: Any) -> 
     Keras' default ``recurrent_initializer``: the QR decomposition of a Gaussian
     matrix, with signs fixed so that the distribution is uniform over
     orthogonal matrices. For U of shape (H, 4H) the H rows are orthonormal.
+
+    Args:
+        rng: the generator to draw from.
+        shape: (rows, cols), each >= 1.
+        dtype: np.float32 or np.float64.
     """
-    rows, cols = shape
+    rows, cols, dtype = _matrix_args(rng, shape, dtype)
     tall = rng.standard_normal((max(rows, cols), min(rows, cols)))
     q, r = np.linalg.qr(tall)
     q *= np.sign(np.diag(r))
@@ -202,7 +241,7 @@ class CellParams:
                 f"got {_checks.describe(state)}"
             )
         for name, array in zip(names, state, strict=True):
-            _checks.matching(name, array, (batch, self.hidden_size), "(B, H)", self.dtype, "params")
+            check_state_arg(name, array, batch, self)
         return state
 
     def check_input(self, x_t: Any, name: str = "x_t") -> int:
@@ -220,6 +259,21 @@ class CellParams:
     def step_backward(self, d_state: State, cache: Any) -> tuple[np.ndarray, State, CellParams]:
         """The step's backward pass: ``(dx_t, d_state_prev, grads)`` from dL/d state_t."""
         raise NotImplementedError(f"{type(self).__name__} does not define step_backward")
+
+
+def check_state_arg(name: str, value: Any, batch: int, params: CellParams) -> np.ndarray:
+    """Check one (B, H) state given to a step (``h_prev``, ``c_prev``), in the cell's dtype.
+
+    None is refused with a hint: the state before the first step is zeros, and a
+    step function does not guess it (``forward`` does, when its ``h0`` is None).
+    """
+    hidden = params.hidden_size
+    if value is None:
+        raise TypeError(
+            f"{name} must be a (B, H) = {(batch, hidden)} array, got None; the state before the first "
+            f"step is zeros: np.zeros({(batch, hidden)}, dtype=np.{params.dtype})"
+        )
+    return _checks.matching(name, value, (batch, hidden), "(B, H)", params.dtype, "params")
 
 
 def check_cell(name: str, value: Any, kind: type[CellParams] = CellParams) -> None:

@@ -34,9 +34,9 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from . import _checks, sequence
+from . import _checks, _checks_local, sequence
 from .activations import sigmoid, tanh
-from .cell import CellParams, State, check_cell, glorot_uniform, orthogonal
+from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform, orthogonal
 from .sequence import SequenceCache
 
 __all__ = [
@@ -100,7 +100,7 @@ class GRUParams(CellParams):
         input_size = _checks.positive_int("input_size", input_size)
         hidden_size = _checks.positive_int("hidden_size", hidden_size)
         dtype = _checks.dtype_arg("dtype", dtype)
-        rng = np.random.default_rng(seed)
+        rng = np.random.default_rng(_checks_local.seed("seed", seed, allow_none=False))
         W = glorot_uniform(rng, (input_size, 3 * hidden_size), dtype)
         U = orthogonal(rng, (hidden_size, 3 * hidden_size), dtype)
         return cls(W, U, np.zeros((2, 3 * hidden_size), dtype=dtype))
@@ -155,7 +155,7 @@ def gru_step(x_t: np.ndarray, h_prev: np.ndarray, params: GRUParams) -> np.ndarr
     """
     check_cell("params", params, GRUParams)
     batch = params.check_input(x_t)
-    _checks.matching("h_prev", h_prev, (batch, params.hidden_size), "(B, H)", params.dtype, "params")
+    check_state_arg("h_prev", h_prev, batch, params)
     (h_t,), _ = params.step(x_t, (h_prev,))
     return h_t
 

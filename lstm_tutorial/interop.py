@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
+from . import _checks, _checks_local
 from .cell import CellParams
 from .gru import GRUParams
 from .layers import Dense, Recurrent
@@ -177,6 +177,11 @@ def to_keras(params_or_model: CellParams | Sequential, layer_or_model: Any = Non
         layer_or_model: a built Keras layer or model with the same layers and sizes;
             None builds a new Keras model for a ``model.Sequential``.
 
+    Nothing is cast: the Keras weights must have the dtype of ``params_or_model``
+    (a float64 model into Keras' default float32 layers is refused with a
+    TypeError that names both dtypes, since Keras would round it silently, and
+    1e300 would become inf); ``to_keras(model)`` builds layers of the model's dtype.
+
     Returns:
         ``layer_or_model`` (or the new model), for chaining.
     """
@@ -225,14 +230,39 @@ def to_keras(params_or_model: CellParams | Sequential, layer_or_model: Any = Non
             f"got {_checks.describe(params_or_model)}"
         )
     for layer, weights in targets:
-        expected = [tuple(w.shape) for w in layer.get_weights()]
+        current = layer.get_weights()
+        expected = [tuple(w.shape) for w in current]
         got = [w.shape for w in weights]
         if expected != got:
             raise ValueError(
                 f"weight shapes do not match layer {layer.name!r}: it expects {expected}, got {got}"
             )
+        _check_keras_dtype(params_or_model.dtype, layer, current, weights)
+    for layer, weights in targets:  # every layer checked before the first one changes
         layer.set_weights(weights)
     return layer_or_model
+
+
+def _check_keras_dtype(
+    ours: np.dtype[Any], layer: Any, current: list[np.ndarray], weights: list[np.ndarray]
+) -> None:
+    """Refuse to let Keras cast: a float64 model into a float32 layer is refused, not rounded."""
+    theirs = {w.dtype for w in current}
+    if theirs == {ours}:
+        return
+    dtype = np.dtype(sorted(theirs, key=str)[0])
+    note = ""
+    if ours == np.float64 and dtype == np.float32:
+        note = "; Keras would round every weight to float32 without a word"
+        largest = max(float(np.max(np.abs(w))) for w in weights)
+        if largest > float(np.finfo(np.float32).max):
+            note += f", and the largest, {largest:.3g}, would become inf"
+    raise TypeError(
+        f"params_or_model has dtype {ours} but layer_or_model's layer {layer.name!r} holds {dtype} weights"
+        f"{note}. Convert one side explicitly: build the Keras layers with dtype='{ours}' "
+        f"(to_keras(params_or_model) without layer_or_model does), or copy the weights, "
+        f"each cast with .astype(np.{dtype}), into a {dtype} twin of params_or_model"
+    )
 
 
 def _torch_dtype(params: CellParams) -> Any:
@@ -290,7 +320,7 @@ def to_torch(params: LSTMParams, batch_first: bool = True) -> Any:
 
     if not isinstance(params, LSTMParams):
         raise TypeError(f"params must be an LSTMParams, got {_checks.describe(params)}")
-    return _single_bias_module(torch.nn.LSTM, params, batch_first)
+    return _single_bias_module(torch.nn.LSTM, params, _checks_local.flag("batch_first", batch_first))
 
 
 def rnn_to_torch(params: RNNParams, batch_first: bool = True) -> Any:
@@ -299,7 +329,7 @@ def rnn_to_torch(params: RNNParams, batch_first: bool = True) -> Any:
 
     if not isinstance(params, RNNParams):
         raise TypeError(f"params must be an RNNParams, got {_checks.describe(params)}")
-    return _single_bias_module(torch.nn.RNN, params, batch_first)
+    return _single_bias_module(torch.nn.RNN, params, _checks_local.flag("batch_first", batch_first))
 
 
 # PyTorch orders the blocks r, z, n; Keras and this module z, r, n.
@@ -321,6 +351,7 @@ def gru_to_torch(params: GRUParams, batch_first: bool = True) -> Any:
 
     if not isinstance(params, GRUParams):
         raise TypeError(f"params must be a GRUParams, got {_checks.describe(params)}")
+    batch_first = _checks_local.flag("batch_first", batch_first)
     module = torch.nn.GRU(
         params.input_size, params.hidden_size, batch_first=batch_first, dtype=_torch_dtype(params)
     )

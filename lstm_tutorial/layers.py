@@ -20,7 +20,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from . import _checks, sequence
-from .cell import CellParams, check_cell
+from .cell import CellParams, check_cell, check_rng
 from .lstm import LSTMParams
 from .lstm_fast import fast_backward, fast_forward
 
@@ -139,11 +139,21 @@ class Dense:
 
     @classmethod
     def init(cls, input_size: int, units: int, rng: np.random.Generator, dtype: Any) -> Dense:
-        """Keras' defaults: a Glorot-uniform kernel (H, K) and a zero bias."""
+        """Keras' defaults: a Glorot-uniform kernel (H, K) and a zero bias.
+
+        Args:
+            input_size: H, the features it takes.
+            units: K, the outputs.
+            rng: the generator the kernel is drawn from (``np.random.default_rng(seed)``).
+            dtype: np.float32 or np.float64.
+        """
         from .cell import glorot_uniform
 
-        kernel = glorot_uniform(rng, (_checks.positive_int("input_size", input_size), units), dtype)
-        return cls(kernel, np.zeros(_checks.positive_int("units", units), dtype=kernel.dtype))
+        input_size = _checks.positive_int("input_size", input_size)
+        units = _checks.positive_int("units", units)
+        check_rng("rng", rng)
+        kernel = glorot_uniform(rng, (input_size, units), _checks.dtype_arg("dtype", dtype))
+        return cls(kernel, np.zeros(units, dtype=kernel.dtype))
 
     @property
     def output_size(self) -> int:

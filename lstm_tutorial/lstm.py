@@ -35,9 +35,9 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from . import _checks, sequence
+from . import _checks, _checks_local, sequence
 from .activations import sigmoid, tanh
-from .cell import CellParams, State, check_cell, glorot_uniform, orthogonal
+from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform, orthogonal
 from .lstm_fast import LSTMCache, fast_backward, fast_forward
 from .sequence import mean_norm_by_lag
 
@@ -120,14 +120,16 @@ class LSTMParams(CellParams):
         Args:
             input_size: D, features per time step.
             hidden_size: H, the number of units.
-            seed: seed for NumPy's random generator; the same seed gives the same weights.
+            seed: seed for NumPy's random generator, an integer >= 0; the same seed gives
+                the same weights.
             dtype: np.float32 or np.float64.
-            unit_forget_bias: start the forget-gate bias at 1 (True) or 0 (False).
+            unit_forget_bias: start the forget-gate bias at 1 (True) or 0 (False); a real bool.
         """
         input_size = _checks.positive_int("input_size", input_size)
         hidden_size = _checks.positive_int("hidden_size", hidden_size)
         dtype = _checks.dtype_arg("dtype", dtype)
-        rng = np.random.default_rng(seed)
+        unit_forget_bias = _checks_local.flag("unit_forget_bias", unit_forget_bias)
+        rng = np.random.default_rng(_checks_local.seed("seed", seed, allow_none=False))
         W = glorot_uniform(rng, (input_size, 4 * hidden_size), dtype)
         U = orthogonal(rng, (hidden_size, 4 * hidden_size), dtype)
         b = np.zeros(4 * hidden_size, dtype=dtype)
@@ -186,12 +188,12 @@ class LSTMParams(CellParams):
         return dx_t, (dh_prev, dc_prev), grads
 
 
-def _check_step_inputs(x_t: Any, h_prev: Any, c_prev: Any, params: Any) -> None:
+def _check_step_inputs(x_t: Any, params: Any, **states: Any) -> None:
+    """Check a step's ``x_t`` and the states given by name (None is refused: see ``check_state_arg``)."""
     check_cell("params", params, LSTMParams)
     batch = params.check_input(x_t)
-    for name, state in (("h_prev", h_prev), ("c_prev", c_prev)):
-        if state is not None:
-            _checks.matching(name, state, (batch, params.hidden_size), "(B, H)", params.dtype, "params")
+    for name, state in states.items():
+        check_state_arg(name, state, batch, params)
 
 
 def lstm_gates(x_t: np.ndarray, h_prev: np.ndarray, params: LSTMParams) -> LSTMGates:
@@ -206,7 +208,7 @@ def lstm_gates(x_t: np.ndarray, h_prev: np.ndarray, params: LSTMParams) -> LSTMG
         ``LSTMGates(i, f, g, o)``, each (B, H): the input, forget and output gates
         in (0, 1) and the candidate ``g`` in (-1, 1).
     """
-    _check_step_inputs(x_t, h_prev, None, params)
+    _check_step_inputs(x_t, params, h_prev=h_prev)
     _, cache = params.step(x_t, (h_prev, np.zeros_like(h_prev)))
     return LSTMGates(cache.i, cache.f, cache.g, cache.o)
 
@@ -225,7 +227,7 @@ def lstm_step(
     Returns:
         ``(h_t, c_t)``, each (B, H).
     """
-    _check_step_inputs(x_t, h_prev, c_prev, params)
+    _check_step_inputs(x_t, params, h_prev=h_prev, c_prev=c_prev)
     (h_t, c_t), _ = params.step(x_t, (h_prev, c_prev))
     return h_t, c_t
 
@@ -249,7 +251,7 @@ def lstm_step_backward(
         ``(dx_t, dh_prev, dc_prev, grads)``: (B, D), (B, H), (B, H) and the
         weight gradients of this step as an ``LSTMParams``.
     """
-    _check_step_inputs(x_t, h_prev, c_prev, params)
+    _check_step_inputs(x_t, params, h_prev=h_prev, c_prev=c_prev)
     for name, grad in (("dh_t", dh_t), ("dc_t", dc_t)):
         _checks.matching(name, grad, h_prev.shape, "(B, H)", params.dtype, "params")
     _, cache = params.step(x_t, (h_prev, c_prev))

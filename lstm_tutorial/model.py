@@ -3,7 +3,14 @@
     model = Sequential([Recurrent(LSTMParams.init(1, 4)), Dense(V, a)])
 
     y_hat = model.predict(x)                  (N, T, D) in; (N,) for one output, else (N, ..., K)
+    loss = model.evaluate(x, y)               the loss, Keras' ``model.evaluate``
     loss, grads = model.loss_and_grads(x, y)  grads: a model of the same shape holding gradients
+
+Like Keras' model API, ``predict``, ``evaluate`` and ``train.fit`` take floating
+input of any precision (float16, float32 or float64 arrays, or nested lists of
+floats) and cast it to the model's dtype; integers, bools, complex numbers,
+objects and NaN or inf are refused. Everything below them (``loss_and_grads``,
+the layers, ``lstm_forward`` and the steps) is strict: the model's dtype only.
 
 ``get_weights``/``set_weights``/``count_params`` follow Keras: one flat list of
 arrays, layer by layer, each layer's in Keras' order. ``train.fit``, ``saving``
@@ -174,6 +181,32 @@ class Sequential:
                 f"y must have shape {letters} = {expected} to match x of shape {x.shape}, got {y.shape}"
             )
 
+    def cast_inputs(self, x: Any, y: Any = None) -> tuple[np.ndarray, np.ndarray | None]:
+        """Inputs (and targets) as the model takes them, as Keras' model API accepts them.
+
+        Floating input of any precision, float16, float32 or float64 arrays or nested
+        lists/tuples of floats, is cast to the model's dtype (no copy when it already
+        has it); integer, bool, complex and object input is refused, and so are NaN,
+        inf, and values that overflow the model's dtype (1e300 in float32). Targets
+        of shape (N, 1) are taken for a model with one output, (N,), as Keras does.
+
+        Args:
+            x: (N, T, D) inputs.
+            y: targets shaped as ``predict``'s output, or None.
+
+        Returns:
+            ``(x, y)`` in the model's dtype, checked by ``check_inputs``.
+        """
+        x = _floating("x", x, self.dtype)
+        if y is not None:
+            y = _floating("y", y, self.dtype)
+            if x.ndim == 3 and self.layers[-1].output_size == 1:
+                expected, _ = self.output_shape(x.shape)
+                if y.shape == (*expected, 1):  # Keras' own (N, 1) targets for (N, 1) outputs
+                    y = y.reshape(expected)
+        self.check_inputs(x, y)
+        return x, y
+
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, list[Any]]:
         caches = []
         for layer in self.layers:
@@ -181,14 +214,45 @@ class Sequential:
             caches.append(cache)
         return x, caches
 
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """The model's output for (N, T, D) inputs: (N,) for one output (Keras gives (N, 1))."""
-        self.check_inputs(x)
+    def predict(self, x: Any) -> np.ndarray:
+        """The model's output for (N, T, D) inputs: (N,) for one output (Keras gives (N, 1)).
+
+        Args:
+            x: (N, T, D) floating inputs of any precision (arrays or nested lists),
+                cast to the model's dtype as ``cast_inputs`` says.
+
+        Returns:
+            The output in the model's dtype: (N,) for one output per sequence, else
+            the shape ``output_shape`` gives.
+        """
+        x, _ = self.cast_inputs(x)
         output, _ = self._forward(x)
         return output[..., 0] if output.shape[-1] == 1 else output
 
+    def evaluate(self, x: Any, y: Any) -> float:
+        """The loss on (x, y), as Keras' ``model.evaluate(x, y)`` returns it (without metrics).
+
+        One forward pass over all N samples (Keras averages batches of 32; the mean is
+        the same up to rounding).
+
+        Args:
+            x: (N, T, D) floating inputs, cast to the model's dtype (``cast_inputs``).
+            y: targets shaped as ``predict``'s output ((N,), or Keras' (N, 1)), cast alike.
+
+        Returns:
+            The loss, e.g. the mean squared error over every target, as a float.
+        """
+        x, y = self.cast_inputs(x, y)
+        assert y is not None
+        output, _ = self._forward(x)
+        loss, _ = LOSSES[self.loss](output, y)
+        return loss
+
     def loss_and_grads(self: M, x: np.ndarray, y: np.ndarray, check: bool = True) -> tuple[float, M]:
         """The loss on (x, y) and its gradient with respect to every weight.
+
+        Strict, as the layers are: x and y must already have the model's dtype
+        (``predict``, ``evaluate`` and ``train.fit`` cast floating input first).
 
         Args:
             x: (N, T, D) inputs, the model's dtype.
@@ -209,6 +273,46 @@ class Sequential:
             d_output, layer_grads = layer.backward(d_output, cache)
             grads = layer_grads + grads
         return loss, self._rebuilt(grads, check=False)
+
+
+def _floating(name: str, value: Any, dtype: np.dtype[Any]) -> np.ndarray:
+    """``value`` as a finite array of ``dtype``: floating arrays, or nested lists/tuples of floats."""
+    expected = "floating-point numbers (a float16, float32 or float64 array, or nested lists of floats)"
+    if isinstance(value, (list, tuple)):
+        try:
+            array = np.asarray(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a nested list of equal lengths, got a ragged one") from None
+        if array.dtype.kind == "f":  # NumPy turns True and 1 into 1.0 without a word: look at each number
+            bad = next(
+                (v for v in np.asarray(value, dtype=object).flat if not isinstance(v, (float, np.floating))),
+                None,
+            )
+            if bad is not None:
+                raise TypeError(
+                    f"{name} must hold {expected}, got {_checks.describe(bad)} in a list; "
+                    f"convert it explicitly, e.g. np.asarray({name}, dtype=np.{dtype})"
+                )
+    elif isinstance(value, np.ndarray):
+        array = value
+    else:
+        raise TypeError(f"{name} must hold {expected}, got {_checks.describe(value)}")
+    if array.dtype.kind != "f" or array.dtype.itemsize > 8:
+        raise TypeError(
+            f"{name} must hold {expected}, got dtype {array.dtype}; "
+            f"convert it explicitly, e.g. np.asarray({name}, dtype=np.{dtype})"
+        )
+    if array.size and not np.isfinite(array).all():
+        _checks.float_array(name, array.astype(np.float64))  # the package's message for NaN and inf
+    with np.errstate(over="ignore"):  # an overflow is reported just below
+        cast = array.astype(dtype, copy=False)
+    if cast is not array and array.size and not np.isfinite(cast).all():
+        largest = float(np.max(np.abs(array)))
+        raise ValueError(
+            f"{name} has values too large for the model's dtype {dtype}: the largest is {largest:.3g}, "
+            f"and {dtype} holds at most {float(np.finfo(dtype).max):.3g}"
+        )
+    return cast
 
 
 def _dense_head(dense_W: np.ndarray, dense_b: np.ndarray, cell: CellParams) -> Dense:

@@ -19,11 +19,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import zipfile
+import zlib
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 
+from . import _checks
 from .cell import CellParams
 from .layers import Dense, Layer, Recurrent
 from .model import Sequential
@@ -53,11 +56,24 @@ def _cell_config(cell: CellParams) -> dict[str, Any]:
     return {name: dataclasses.asdict(value) for name, value in cell.config().items()}
 
 
-def _cell_from(kind: str, arrays: list[np.ndarray], config: dict[str, Any]) -> CellParams:
+def _cell_from(kind: str, arrays: list[np.ndarray], config: Any) -> CellParams:
     cells = _kinds(CellParams)
     if kind not in cells or kind == "CellParams":
         raise ValueError(f"kind {kind!r}, expected one of {sorted(set(cells) - {'CellParams'})}")
-    extra: dict[str, Any] = {name: Variant(**fields) for name, fields in config.items()}
+    wanted = {f.name for f in dataclasses.fields(cells[kind])} - set(cells[kind].weight_names())
+    if not isinstance(config, dict) or not set(config) <= wanted:
+        raise ValueError(
+            f"a {kind}'s config must be a JSON object with keys among {sorted(wanted)}, got {config!r}"
+        )
+    extra: dict[str, Any] = {}
+    for name, fields in config.items():
+        variant_fields = {f.name for f in dataclasses.fields(Variant)}
+        if not isinstance(fields, dict) or set(fields) - variant_fields or "name" not in fields:
+            raise ValueError(
+                f"config {name!r} must be a JSON object with a name and keys among {sorted(variant_fields)}, "
+                f"got {fields!r}"
+            )
+        extra[name] = Variant(**fields)
     return cells[kind](*arrays, **extra)
 
 
@@ -86,7 +102,8 @@ def save_params(path: str | os.PathLike[str], obj: Saveable) -> Path:
     """Write a cell's or a model's weights to an ``.npz`` file.
 
     Args:
-        path: where to write; ``.npz`` is appended if missing.
+        path: where to write, a str or a path; ``.npz`` is appended unless the name
+            already ends in it (in any case: ``m.NPZ`` is written as it is).
         obj: a cell (``LSTMParams``, ``GRUParams``, ...) or a ``model.Sequential``
             (``LSTMRegressor`` and the other regressors included).
 
@@ -97,8 +114,8 @@ def save_params(path: str | os.PathLike[str], obj: Saveable) -> Path:
         raise TypeError(
             f"obj must be a cell (LSTMParams, ...) or a model.Sequential, got {type(obj).__name__}"
         )
-    path = Path(path)
-    if path.suffix != ".npz":
+    path = _path(path)
+    if path.suffix.lower() != ".npz":
         path = path.with_name(path.name + ".npz")
     config, arrays = _contents(obj)
     contents: dict[str, Any] = {
@@ -107,31 +124,64 @@ def save_params(path: str | os.PathLike[str], obj: Saveable) -> Path:
         "config": np.array(json.dumps(config)),
         **arrays,
     }
-    np.savez(path, **contents)
+    with open(path, "wb") as file:  # a file object: np.savez would append .npz to "m.NPZ"
+        np.savez(file, **contents)
     return path
+
+
+def _path(path: Any) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a str or an os.PathLike, got {_checks.describe(path)}")
+    return Path(path)
 
 
 def _model_from(kind: str, config: dict[str, Any], arrays: dict[str, np.ndarray]) -> Sequential:
     models = _kinds(Sequential)
     if kind not in models:
         raise ValueError(f"kind {kind!r}, expected one of {sorted(set(models) | set(_kinds(CellParams)))}")
+    if not isinstance(config, dict) or set(config) != {"layers", "loss"}:
+        raise ValueError(
+            f"a model's config must be a JSON object with keys 'layers' and 'loss', got {config!r}"
+        )
+    if not isinstance(config["layers"], list) or not config["layers"]:
+        raise ValueError(f"config 'layers' must be a non-empty list, got {config['layers']!r}")
+    if not isinstance(config["loss"], str):
+        raise ValueError(f"config 'loss' must be a string, got {config['loss']!r}")
     layers: list[Layer] = []
     expected = set()
     for k, spec in enumerate(config["layers"]):
+        _check_spec(k, spec)
         if spec["type"] == "Recurrent":
             names = (
                 _kinds(CellParams)[spec["cell"]].weight_names() if spec["cell"] in _kinds(CellParams) else []
             )
             expected |= {f"layer{k}.{name}" for name in names}
             _require(arrays, expected, kind)
-            cell = _cell_from(spec["cell"], [arrays[f"layer{k}.{n}"] for n in names], spec.get("config", {}))
-            layers.append(Recurrent(cell, bool(spec["return_sequences"])))
+            cell = _cell_from(spec["cell"], [arrays[f"layer{k}.{n}"] for n in names], spec["config"])
+            layers.append(Recurrent(cell, spec["return_sequences"]))
         else:
             expected |= {f"layer{k}.W", f"layer{k}.b"}
             _require(arrays, expected, kind)
             layers.append(Dense(arrays[f"layer{k}.W"], arrays[f"layer{k}.b"]))
     _require(arrays, expected, kind, exact=True)
     return models[kind].from_layers(layers, config["loss"])
+
+
+LAYER_KEYS = {"Recurrent": {"type", "cell", "return_sequences", "config"}, "Dense": {"type"}}
+"""The keys of each layer's entry in a model's config."""
+
+
+def _check_spec(k: int, spec: Any) -> None:
+    """One layer's entry in a model's config: a known type with exactly its keys."""
+    kind = spec.get("type") if isinstance(spec, dict) else None
+    if kind not in LAYER_KEYS:
+        raise ValueError(f"config layers[{k}] must have a type among {sorted(LAYER_KEYS)}, got {spec!r}")
+    if set(spec) != LAYER_KEYS[kind]:
+        raise ValueError(
+            f"config layers[{k}] ({kind}) must have the keys {sorted(LAYER_KEYS[kind])}, got {spec!r}"
+        )
+    if kind == "Recurrent" and not isinstance(spec["return_sequences"], bool):
+        raise ValueError(f"config layers[{k}] return_sequences must be true or false, got {spec!r}")
 
 
 def _require(arrays: dict[str, np.ndarray], expected: set[str], kind: str, exact: bool = False) -> None:
@@ -142,28 +192,48 @@ def _require(arrays: dict[str, np.ndarray], expected: set[str], kind: str, exact
 def load_params(path: str | os.PathLike[str]) -> Saveable:
     """Read weights written by ``save_params``, checking everything.
 
+    Args:
+        path: a file written by ``save_params``, a str or a path.
+
     Raises:
-        ValueError: the file is not a valid weights file of a known version, or
-            its arrays have the wrong keys, shapes, dtypes or non-finite values.
+        ValueError: the file cannot be read as an ``.npz`` archive (missing, empty,
+            truncated, corrupt, a ``.npy`` or a pickle), is not a weights file of this
+            version (``format_version`` must be the integer ``FORMAT_VERSION``), its
+            configuration is not what ``save_params`` writes, or its arrays have the
+            wrong keys, shapes, dtypes or non-finite values. The message names the file.
 
     Returns:
         The cell or model, as saved.
     """
-    path = Path(path)
+    path = _path(path)
     where = f"path {str(path)!r}"
     try:
-        with np.load(path, allow_pickle=False) as data:
-            contents: dict[str, Any] = {key: data[key] for key in data.files}
-    except (ValueError, OSError) as error:
+        with open(path, "rb") as file:  # our own handle: NumPy leaves it open when a zip is corrupt
+            data = np.load(file, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError(
+                    f"it holds a single {type(data).__name__} (a .npy file?), not an .npz archive"
+                )
+            with data:
+                contents: dict[str, Any] = {key: data[key] for key in data.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         raise ValueError(f"{where} is not a readable .npz weights file: {error}") from None
     version = contents.pop("format_version", None)
-    if version is None or version.shape != () or int(version) != FORMAT_VERSION:
+    if version is None or version.shape != () or version.dtype.kind not in "iu" or version != FORMAT_VERSION:
         shown = None if version is None else version.tolist()
-        raise ValueError(f"{where} has format_version {shown!r}, expected {FORMAT_VERSION}")
+        raise ValueError(f"{where} has format_version {shown!r}, expected {FORMAT_VERSION} (an integer)")
     kind_array, config_array = contents.pop("kind", None), contents.pop("config", None)
-    kind = None if kind_array is None else str(kind_array)
+    config_text = "{}" if config_array is None else config_array  # a cell without a config has none
+    for name, array in (("kind", kind_array), ("config", config_text)):
+        if not isinstance(array, str) and (array is None or array.shape != () or array.dtype.kind != "U"):
+            shown = None if array is None else _checks.describe(array)
+            raise ValueError(f"{where} must hold {name} as a string, got {shown}")
+    kind = str(kind_array)
     try:
-        config = {} if config_array is None else json.loads(str(config_array))
+        config = json.loads(str(config_text))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{where} holds a config that is not valid JSON: {error}") from None
+    try:
         if kind in _kinds(CellParams):
             cell_kind = _kinds(CellParams)[kind]
             _require(contents, set(cell_kind.weight_names()), kind, exact=True)

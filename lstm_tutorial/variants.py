@@ -40,7 +40,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from . import _checks, sequence
+from . import _checks, _checks_local, sequence
 from .activations import sigmoid, tanh
 from .cell import CellParams, State, check_cell
 from .lstm import LSTMParams
@@ -81,6 +81,20 @@ class Variant:
     output_activation: bool = True
     peepholes: bool = True
     coupled: bool = False
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a string, got {_checks.describe(self.name)}")
+        for flag in (
+            "input_gate",
+            "forget_gate",
+            "output_gate",
+            "input_activation",
+            "output_activation",
+            "peepholes",
+            "coupled",
+        ):
+            _checks_local.flag(flag, getattr(self, flag))
 
 
 VARIANTS: dict[str, Variant] = {
