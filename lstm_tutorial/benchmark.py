@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import _checks
 from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
 
 __all__ = [
@@ -65,7 +66,12 @@ def textbook_lstm(
 
 
 def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` in seconds."""
+    """Median wall time of ``fn()`` in seconds, over ``repeats`` timed calls after ``warmup`` others."""
+    if not callable(fn):
+        raise TypeError(f"fn must be a function of no arguments, got {_checks.describe(fn)}")
+    repeats = _checks.positive_int("repeats", repeats)
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
+        raise ValueError(f"warmup must be an integer >= 0, got {_checks.describe(warmup)}")
     for _ in range(warmup):
         fn()
     times = []
@@ -84,6 +90,7 @@ def bench_lstm(
     For each (B, T, D, H) and dtype, returns the median milliseconds of both and
     their ratio, torch / NumPy (above 1: NumPy is faster).
     """
+    repeats = _checks.positive_int("repeats", repeats)
     import torch
 
     from .interop import to_torch
@@ -133,8 +140,10 @@ def lstm_flops(batch: int, steps: int, inputs: int, hidden: int) -> float:
 
 
 def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str, float]:
-
-    batch, steps, inputs, hidden = shape
+    if not isinstance(shape, tuple) or len(shape) != 4:
+        raise TypeError(f"shape must be a tuple (B, T, D, H) of four integers, got {_checks.describe(shape)}")
+    batch, steps, inputs, hidden = (_checks.positive_int(f"shape[{k}]", n) for k, n in enumerate(shape))
+    repeats = _checks.positive_int("repeats", repeats)
     dtype = np.float32
     params = LSTMParams.init(inputs, hidden, seed=0, dtype=dtype)
     rng = np.random.default_rng(0)
@@ -174,6 +183,8 @@ def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str
 
 
 def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
+    epochs = _checks.positive_int("epochs", epochs)
+    keras_epochs = _checks.positive_int("keras_epochs", keras_epochs)
     from .data import make_windows, sine_wave
     from .keras_model import build_sine_model
     from .model import LSTMRegressor
@@ -209,6 +220,10 @@ def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
 
 
 def bench_memory(lengths: list[int], truncate: int) -> list[dict[str, object]]:
+    truncate = _checks.positive_int("truncate", truncate)
+    if not isinstance(lengths, list) or not lengths:
+        raise TypeError(f"lengths must be a non-empty list of integers >= 1, got {_checks.describe(lengths)}")
+    lengths = [_checks.positive_int(f"lengths[{k}]", steps) for k, steps in enumerate(lengths)]
     from . import lstm
 
     params = lstm.LSTMParams.init(32, 128, seed=0, dtype=np.float32)

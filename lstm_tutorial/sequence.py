@@ -71,7 +71,10 @@ class SequenceCache:
 
     def state(self, name: str) -> np.ndarray:
         """(B, T, H) one state (``"h"`` or ``"c"``) after every step."""
-        k = self.params.state_names.index(name)
+        names = self.params.state_names
+        if name not in names:
+            raise ValueError(f"name must be one of {names} for a {type(self.params).__name__}, got {name!r}")
+        k = names.index(name)
         return np.stack([state[k] for state in self.states], axis=1)
 
     def stacked(self, field: str) -> np.ndarray:
