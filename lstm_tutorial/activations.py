@@ -27,13 +27,10 @@ __all__ = ["sigmoid", "tanh"]
 def _real_input(z: Any, out: np.ndarray | None) -> np.ndarray:
     """``z`` as a real float array (ints become float64), and a check of ``out`` against it."""
     if not isinstance(z, np.ndarray) or z.dtype.kind != "f":
-        if isinstance(z, (bool, np.bool_)) or not isinstance(
-            z, (int, float, np.integer, np.floating, np.ndarray)
-        ):
+        number = isinstance(z, (int, float, np.integer, np.floating)) and not isinstance(z, (bool, np.bool_))
+        if not (number or isinstance(z, np.ndarray)) or np.asarray(z).dtype.kind not in "iuf":
             raise TypeError(f"z must be a real number or a float array, got {_checks.describe(z)}")
-        if isinstance(z, np.ndarray) and z.dtype.kind not in "iu":
-            raise TypeError(f"z must be a real number or a float array, got {_checks.describe(z)}")
-        z = np.asarray(z, dtype=np.float64)
+        z = np.asarray(z, dtype=np.float64) if np.asarray(z).dtype.kind in "iu" else np.asarray(z)
     if out is not None and (not isinstance(out, np.ndarray) or out.shape != z.shape or out.dtype != z.dtype):
         raise ValueError(
             f"out must be an array of the shape and dtype of z, {z.shape} {z.dtype}, "
@@ -50,8 +47,8 @@ def _result(z: Any, value: np.ndarray) -> Any:
 @overload
 def sigmoid(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray: ...
 @overload
-def sigmoid(z: float, out: None = None) -> np.float64: ...
-def sigmoid(z: np.ndarray | float, out: np.ndarray | None = None) -> np.ndarray | np.float64:
+def sigmoid(z: float, out: None = None) -> np.floating[Any]: ...
+def sigmoid(z: np.ndarray | float, out: np.ndarray | None = None) -> np.ndarray | np.floating[Any]:
     """Logistic sigmoid, elementwise, computed as ``0.5 * tanh(0.5 * z) + 0.5``.
 
     Args:
@@ -61,7 +58,7 @@ def sigmoid(z: np.ndarray | float, out: np.ndarray | None = None) -> np.ndarray 
 
     Returns:
         ``sigmoid(z)`` with the shape and dtype of ``z``; values in [0, 1]. A
-        number gives a NumPy float64 scalar, e.g. ``sigmoid(0.0) == 0.5``.
+        number gives a NumPy scalar (float64 for a Python number), e.g. ``sigmoid(0.0) == 0.5``.
     """
     array = _real_input(z, out)
     result = np.multiply(array, 0.5, out=out if out is not None else np.empty_like(array))
@@ -74,8 +71,8 @@ def sigmoid(z: np.ndarray | float, out: np.ndarray | None = None) -> np.ndarray 
 @overload
 def tanh(z: np.ndarray, out: np.ndarray | None = None) -> np.ndarray: ...
 @overload
-def tanh(z: float, out: None = None) -> np.float64: ...
-def tanh(z: np.ndarray | float, out: np.ndarray | None = None) -> np.ndarray | np.float64:
+def tanh(z: float, out: None = None) -> np.floating[Any]: ...
+def tanh(z: np.ndarray | float, out: np.ndarray | None = None) -> np.ndarray | np.floating[Any]:
     """Hyperbolic tangent, elementwise (NumPy's, which saturates without warning).
 
     Args:
@@ -85,7 +82,7 @@ def tanh(z: np.ndarray | float, out: np.ndarray | None = None) -> np.ndarray | n
 
     Returns:
         ``tanh(z)`` with the shape and dtype of ``z``; values in [-1, 1]. A
-        number gives a NumPy float64 scalar.
+        number gives a NumPy scalar (float64 for a Python number).
     """
     array = _real_input(z, out)
-    return _result(z, np.tanh(array, out=out))
+    return _result(z, np.tanh(array, out=out if out is not None else np.empty_like(array)))

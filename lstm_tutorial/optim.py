@@ -29,6 +29,8 @@ from . import _checks
 
 __all__ = ["SGD", "Adam", "KerasTorchAdam", "clip_by_global_norm"]
 
+TINY = float(np.finfo(np.float64).tiny)  # the smallest normal float64
+
 
 def _check_pairs(params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
     """Parameters an optimizer may update in place, and gradients that fit them.
@@ -228,16 +230,22 @@ def clip_by_global_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[l
         raise TypeError(f"grads must be a list of NumPy arrays, got {_checks.describe(grads)}")
     for k, grad in enumerate(grads):
         _checks.float_array(f"grads[{k}]", grad)
-    # Scale by the largest entry before squaring: sqrt(sum g^2) = m sqrt(sum (g/m)^2)
-    # with every (g/m)^2 <= 1, so neither 1e200 (whose square overflows) nor 1e-200
-    # (whose square underflows to 0) is lost.
+    with np.errstate(over="ignore", under="ignore"):  # both are detected and handled below
+        squares = sum(float(np.sum(np.square(g.astype(np.float64)))) for g in grads)
+    if math.isfinite(squares) and squares >= TINY:  # the usual case: the plain formula
+        norm = math.sqrt(squares)
+        return [g * g.dtype.type(min(1.0, max_norm / norm)) for g in grads], norm
+    # The squares overflowed (1e200**2) or underflowed (1e-200**2): scale by the largest
+    # entry m before squaring, sqrt(sum g^2) = m sqrt(sum (g/m)^2) with every (g/m)^2 <= 1.
     largest = max((float(np.max(np.abs(g))) for g in grads), default=0.0)
     if largest == 0.0:
         return [g.copy() for g in grads], 0.0
-    root = float(np.sqrt(sum(float(np.sum(np.square(g.astype(np.float64) / largest))) for g in grads)))
-    norm = largest * root  # may overflow to inf beyond 1.8e308; the scale below does not
-    scale = min(1.0, max_norm / root / largest)
-    return [g * g.dtype.type(scale) for g in grads], norm
+    root = math.sqrt(sum(float(np.sum(np.square(g.astype(np.float64) / largest))) for g in grads))
+    norm = largest * root  # inf beyond 1.8e308; the scaling below stays finite
+    if max_norm / root / largest >= 1.0:
+        return [g.copy() for g in grads], norm
+    factor = max_norm / root  # the clipped g is (g / m) * max_norm / sqrt(sum (g/m)^2)
+    return [(g / g.dtype.type(largest)) * g.dtype.type(factor) for g in grads], norm
 
 
 class KerasTorchAdam(Adam):
