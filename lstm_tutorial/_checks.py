@@ -150,12 +150,10 @@ def finite_number(
         number = float(value)
     except OverflowError:
         number = float("inf")
-    if not np.isfinite(number):
-        raise ValueError(f"{name} must be {expected}, got {value}")
     below = low is not None and (number <= low if low_open else number < low)
     above = high is not None and (number >= high if high_open else number > high)
-    if below or above:
-        raise ValueError(f"{name} must be {expected}, got {value}")
+    if not np.isfinite(number) or below or above:
+        raise ValueError(f"{name} must be {expected}, got {str(value)[:40]}")
     return number
 
 

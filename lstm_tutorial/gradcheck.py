@@ -49,8 +49,9 @@ def _check_step(x: np.ndarray, eps: Any) -> float:
     Moving x by eps and back changes f by about f' eps, and rounding x + eps to
     the dtype of x changes the step itself by up to one spacing of x, about
     ``finfo.eps * |x|``. Below 100 spacings the quotient is mostly rounding
-    error: in float32 (spacing 1.2e-7 at 1) the default eps = 1e-6 turns a true
-    gradient [2, 4] into [1.97, 3.82]. So such a step is refused, not used.
+    error: in float32 (spacing 1.2e-7 at 1) the default eps = 1e-6 turns the
+    gradient [2, 4] of sum(x**2) at x = [1, 2] into [1.91, 3.81]. So such a step
+    is refused, not used.
     """
     eps = _checks.positive_number("eps", eps)
     scale = max(1.0, float(np.max(np.abs(x))))

@@ -180,9 +180,9 @@ class Adam:
             p is not q for p, q in zip(params, self._params, strict=False)
         ):
             raise ValueError(
-                "params must be the arrays this Adam took its first step on: its moments belong to "
-                f"{len(self._params)} arrays of shapes {[p.shape for p in self._params]}, got "
-                f"{len(params)} arrays of shapes {[p.shape for p in params]}, not the same objects. "
+                "params must be the same arrays on every step: this Adam's moments belong to the "
+                f"{len(self._params)} arrays of its first step, of shapes {[p.shape for p in self._params]}; "
+                f"got {len(params)} arrays of shapes {[p.shape for p in params]}, not the same objects. "
                 "Use a new Adam for each model (an optimizer keeps state per parameter, as in Keras)"
             )
         self.iterations += 1

@@ -429,7 +429,13 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]] = [
         "Adam other arrays, same shapes",
         lambda: stepped_adam((2,), (3,)).step([np.zeros(2), np.zeros(3)], [np.ones(2), np.ones(3)]),
         ValueError,
-        ("params", "first step", "not the same objects", "new Adam for each model"),
+        (
+            "params",
+            "same arrays on every step",
+            "first step",
+            "not the same objects",
+            "new Adam for each model",
+        ),
     ),
     (
         "Adam other shapes",
