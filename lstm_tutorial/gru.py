@@ -34,7 +34,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from . import _checks, _checks_local, sequence
+from . import _checks, sequence
 from .activations import sigmoid, tanh
 from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform, orthogonal
 from .sequence import SequenceCache
@@ -100,7 +100,7 @@ class GRUParams(CellParams):
         input_size = _checks.positive_int("input_size", input_size)
         hidden_size = _checks.positive_int("hidden_size", hidden_size)
         dtype = _checks.dtype_arg("dtype", dtype)
-        rng = np.random.default_rng(_checks_local.seed("seed", seed, allow_none=False))
+        rng = np.random.default_rng(_checks.seed("seed", seed, allow_none=False))
         W = glorot_uniform(rng, (input_size, 3 * hidden_size), dtype)
         U = orthogonal(rng, (hidden_size, 3 * hidden_size), dtype)
         return cls(W, U, np.zeros((2, 3 * hidden_size), dtype=dtype))

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks, _checks_local
+from . import _checks
 from .cell import CellParams
 from .gru import GRUParams
 from .layers import Dense, Recurrent
@@ -320,7 +320,7 @@ def to_torch(params: LSTMParams, batch_first: bool = True) -> Any:
 
     if not isinstance(params, LSTMParams):
         raise TypeError(f"params must be an LSTMParams, got {_checks.describe(params)}")
-    return _single_bias_module(torch.nn.LSTM, params, _checks_local.flag("batch_first", batch_first))
+    return _single_bias_module(torch.nn.LSTM, params, _checks.flag("batch_first", batch_first))
 
 
 def rnn_to_torch(params: RNNParams, batch_first: bool = True) -> Any:
@@ -329,7 +329,7 @@ def rnn_to_torch(params: RNNParams, batch_first: bool = True) -> Any:
 
     if not isinstance(params, RNNParams):
         raise TypeError(f"params must be an RNNParams, got {_checks.describe(params)}")
-    return _single_bias_module(torch.nn.RNN, params, _checks_local.flag("batch_first", batch_first))
+    return _single_bias_module(torch.nn.RNN, params, _checks.flag("batch_first", batch_first))
 
 
 # PyTorch orders the blocks r, z, n; Keras and this module z, r, n.
@@ -351,7 +351,7 @@ def gru_to_torch(params: GRUParams, batch_first: bool = True) -> Any:
 
     if not isinstance(params, GRUParams):
         raise TypeError(f"params must be a GRUParams, got {_checks.describe(params)}")
-    batch_first = _checks_local.flag("batch_first", batch_first)
+    batch_first = _checks.flag("batch_first", batch_first)
     module = torch.nn.GRU(
         params.input_size, params.hidden_size, batch_first=batch_first, dtype=_torch_dtype(params)
     )

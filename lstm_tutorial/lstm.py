@@ -35,7 +35,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from . import _checks, _checks_local, sequence
+from . import _checks, sequence
 from .activations import sigmoid, tanh
 from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform, orthogonal
 from .lstm_fast import LSTMCache, fast_backward, fast_forward
@@ -128,8 +128,8 @@ class LSTMParams(CellParams):
         input_size = _checks.positive_int("input_size", input_size)
         hidden_size = _checks.positive_int("hidden_size", hidden_size)
         dtype = _checks.dtype_arg("dtype", dtype)
-        unit_forget_bias = _checks_local.flag("unit_forget_bias", unit_forget_bias)
-        rng = np.random.default_rng(_checks_local.seed("seed", seed, allow_none=False))
+        unit_forget_bias = _checks.flag("unit_forget_bias", unit_forget_bias)
+        rng = np.random.default_rng(_checks.seed("seed", seed, allow_none=False))
         W = glorot_uniform(rng, (input_size, 4 * hidden_size), dtype)
         U = orthogonal(rng, (hidden_size, 4 * hidden_size), dtype)
         b = np.zeros(4 * hidden_size, dtype=dtype)

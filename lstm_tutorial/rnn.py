@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from . import _checks, _checks_local, sequence
+from . import _checks, sequence
 from .activations import tanh
 from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform, orthogonal
 from .sequence import SequenceCache
@@ -72,7 +72,7 @@ class RNNParams(CellParams):
         input_size = _checks.positive_int("input_size", input_size)
         hidden_size = _checks.positive_int("hidden_size", hidden_size)
         dtype = _checks.dtype_arg("dtype", dtype)
-        rng = np.random.default_rng(_checks_local.seed("seed", seed, allow_none=False))
+        rng = np.random.default_rng(_checks.seed("seed", seed, allow_none=False))
         W = glorot_uniform(rng, (input_size, hidden_size), dtype)
         U = orthogonal(rng, (hidden_size, hidden_size), dtype)
         return cls(W, U, np.zeros(hidden_size, dtype=dtype))

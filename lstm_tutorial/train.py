@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks, _checks_local
+from . import _checks
 from .cell import check_rng
 from .model import Sequential
 from .optim import SGD, Adam, clip_by_global_norm
@@ -163,8 +163,10 @@ def fit(
         optimizer: an ``Adam`` or ``SGD``; ``"adam"`` or ``"sgd"`` (Keras' names, with
             their defaults); ``Adam()`` (Keras' defaults) if None. An optimizer keeps
             state for the arrays it updates (Adam's moments): give each model its own.
-            An ``Adam`` that has stepped another model's arrays is refused by its first
-            step here, before any update (``optim.Adam``).
+            An ``Adam`` that has stepped other arrays (another model's, or this model's
+            before ``set_weights`` replaced them) is refused by its first step here with
+            a ValueError, before any update (``optim.Adam``); the same ``Adam`` on the
+            same model continues with its moments, as a second Keras ``fit`` does.
         verbose: 0 silent; 1 or 2 print a line per epoch, like Keras' ``verbose=2``.
         on_batch_end: None, or a callable run as ``on_batch_end(step, batch_loss)`` after
             every step.
@@ -185,8 +187,8 @@ def fit(
     assert y is not None
     epochs = _checks.positive_int("epochs", epochs)
     batch_size = _checks.positive_int("batch_size", batch_size)
-    shuffle = _checks_local.flag("shuffle", shuffle)
-    seed = _checks_local.seed("seed", seed, allow_none=False)  # type: ignore[assignment]
+    shuffle = _checks.flag("shuffle", shuffle)
+    seed = _checks.seed("seed", seed, allow_none=False)  # type: ignore[assignment]
     if isinstance(verbose, bool) or verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1 or 2, got {_checks.describe(verbose)}")
     if on_batch_end is not None and not callable(on_batch_end):
@@ -195,7 +197,9 @@ def fit(
             f"got {_checks.describe(on_batch_end)}"
         )
     if clip_norm is not None:
-        clip_norm = _checks_local.finite_number("clip_norm", clip_norm, 0.0, low_open=True)
+        clip_norm = _checks.finite_number(
+            "clip_norm", clip_norm, 0.0, low_open=True, expected="a finite number > 0, or None"
+        )
     optimizer = _optimizer(optimizer)
     rng = np.random.default_rng(seed) if shuffle else None
     history = History()

@@ -40,7 +40,7 @@ from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from . import _checks, _checks_local, sequence
+from . import _checks, sequence
 from .activations import sigmoid, tanh
 from .cell import CellParams, State, check_cell
 from .lstm import LSTMParams
@@ -94,7 +94,7 @@ class Variant:
             "peepholes",
             "coupled",
         ):
-            _checks_local.flag(flag, getattr(self, flag))
+            _checks.flag(flag, getattr(self, flag))
 
 
 VARIANTS: dict[str, Variant] = {
