@@ -16,7 +16,7 @@ Modules, one idea each, in the order the book meets them:
     model        Sequential, and the regressors LSTMRegressor (the classic sine model), RNNRegressor,
                  GRURegressor, VariantRegressor
     optim        SGD and Keras 3's Adam, gradient clipping
-    train        fit(), mini-batch training with a loss history
+    train        fit(), mini-batch training with a loss history; DivergenceError when the loss diverges
     forecast     persistence and linear-autoregression baselines, recursive multi-step forecasts
     gradcheck    finite differences and the relative error
     keras_model  build_sine_model(), the classic Keras model (torch backend by default)
@@ -40,7 +40,7 @@ from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_
 from .model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential, VariantRegressor
 from .optim import SGD, Adam
 from .rnn import RNNParams, rnn_backward, rnn_forward, rnn_step
-from .train import fit
+from .train import DivergenceError, fit
 from .variants import VARIANTS, PeepholeParams, Variant, variant_backward, variant_forward, variant_step
 
 __version__ = "0.1.0"
@@ -51,6 +51,7 @@ __all__ = [
     "Adam",
     "CellParams",
     "Dense",
+    "DivergenceError",
     "GRUParams",
     "GRURegressor",
     "LSTMParams",

@@ -1940,6 +1940,16 @@ gives(
     lambda: interop.from_keras(_keras_lstm()).dtype,
     lambda d: d == np.float32,
 )
+gives(
+    "interop.from_keras",
+    "the seed article's port: from_keras(model).predict(float64 windows) = Keras' predict",
+    lambda: (
+        lambda k: (interop.from_keras(k).predict(WX), k.predict(WX.astype(np.float32), verbose=0)[:, 0])
+    )(keras_model.build_sine_model(seed=4)),
+    lambda pair: (
+        pair[0].dtype == np.float32 and np.abs(pair[0] - pair[1]).max() <= 1e-5
+    ),  # as test_agreement_keras
+)
 raises(
     "interop.from_keras",
     "a NumPy cell",
