@@ -40,6 +40,11 @@ with n_1 and n_2 the numbers of (j + 1)-grams whose count at that level is 1 and
 2 (0.5 where that is undefined or 0, on a text too small to have both), unless
 ``discount`` fixes one value for all levels.
 
+How the counts are stored: every distinct string of length L seen in training
+gets a dense id, its rank among them; the (j + 1)-gram ``h w`` is the integer
+``id(h) V + w``. So the codes stay below N V at every order (no limit on k), and
+counting and looking up are a sort and a binary search over NumPy arrays.
+
 Shapes: N ids of text, V the vocabulary size (``Vocabulary.size``), k the order.
 """
 
@@ -61,17 +66,23 @@ _SMOOTHINGS = ("kneser_ney", "absolute")
 
 @dataclass(frozen=True)
 class _Level:
-    """The counts of one level j: (j + 1)-grams ``h w`` coded as ``code(h) V + w``.
+    """The counts of one level j, for the (j + 1)-grams ``h w`` coded as ``id(h) V + w``.
+
+    ``id(h)`` is the dense id of the j-character context (0 for j = 0): its index in
+    ``strings`` of level j - 1.
 
     Attributes:
-        keys: (G,) sorted codes of the (j + 1)-grams with a count > 0.
+        strings: (S,) sorted codes of every distinct (j + 1)-gram of the training ids;
+            the index of one is the dense id of that (j + 1)-character string.
+        keys: (G,) sorted codes of the (j + 1)-grams whose count at this level is > 0.
         counts: (G,) float64 ``c_j(h w)`` of each.
-        context_keys: (C,) sorted codes of the contexts h (``keys // V``, distinct).
+        context_keys: (C,) sorted dense ids of the contexts h (``keys // V``, distinct).
         context_totals: (C,) float64 ``c_j(h)``.
         context_types: (C,) float64 ``N_{1+}(h •)``.
         discount: ``D_j``.
     """
 
+    strings: np.ndarray
     keys: np.ndarray
     counts: np.ndarray
     context_keys: np.ndarray
@@ -80,20 +91,66 @@ class _Level:
     discount: float
 
 
-def _grams(ids: np.ndarray, length: int, vocab_size: int) -> np.ndarray:
-    """(N - length + 1,) int64 codes of every ``length``-gram of ``ids``, oldest id most significant."""
-    codes = ids.astype(np.int64)
-    for j in range(1, length):
-        codes = codes[:-1] * vocab_size + ids[j:]
-    return codes
+def _count(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``codes``, sorted, and how often each occurs.
+
+    (A sort and a difference: faster here than ``np.unique``, whose hash-based path
+    NumPy 2.3 takes when no counts are asked for.)
+    """
+    ordered = np.sort(codes)
+    if ordered.shape[0] == 0:
+        return ordered, np.zeros(0, dtype=np.int64)
+    first = np.flatnonzero(np.concatenate([[True], ordered[1:] != ordered[:-1]]))
+    return ordered[first], np.diff(np.append(first, ordered.shape[0]))
+
+
+def _sort_with_positions(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``codes`` sorted, and where each sorted value came from.
+
+    The same as ``codes[np.argsort(codes)]`` and ``np.argsort(codes)`` (ties in some
+    order), but by one ``np.sort`` of ``code << b | position`` when that fits in int64:
+    NumPy's sort of plain integers is several times faster than its argsort.
+    """
+    if codes.shape[0] == 0:
+        return codes.astype(np.int64), np.zeros(0, dtype=np.int64)
+    shift = int(codes.shape[0]).bit_length()
+    low = int(codes.min())
+    if (int(codes.max()) - low + 1) << shift < 2**62:
+        offset = (codes.astype(np.int64) - low) << shift
+        packed = np.sort(offset | np.arange(codes.shape[0], dtype=np.int64))
+        return (packed >> shift) + low, packed & ((1 << shift) - 1)
+    order = np.argsort(codes)
+    return codes[order], order
+
+
+def _rank(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``_count`` plus the index of each code among the distinct values."""
+    ordered, order = _sort_with_positions(codes)
+    new = np.concatenate([[True], ordered[1:] != ordered[:-1]]) if codes.size else ordered.astype(bool)
+    first = np.flatnonzero(new)
+    rank = np.empty(codes.shape[0], dtype=np.int64)
+    rank[order] = np.cumsum(new) - 1
+    return ordered[first], np.diff(np.append(first, codes.shape[0])), rank
+
+
+def _find(keys: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """The index of each query in the sorted, distinct ``keys``, or -1 where it is absent.
+
+    The queries are sorted first: a binary search of sorted queries stays in cache.
+    """
+    if keys.shape[0] == 0 or query.shape[0] == 0:
+        return np.full(query.shape, -1, dtype=np.int64)
+    ordered, order = _sort_with_positions(query)
+    position = np.minimum(np.searchsorted(keys, ordered), keys.shape[0] - 1)
+    index = np.empty(query.shape[0], dtype=np.int64)
+    index[order] = np.where(keys[position] == ordered, position, -1)
+    return index
 
 
 def _lookup(keys: np.ndarray, values: np.ndarray, query: np.ndarray) -> np.ndarray:
-    """values[i] where keys[i] == query, else 0 (keys sorted and distinct)."""
-    if keys.shape[0] == 0:
-        return np.zeros(query.shape, dtype=np.float64)
-    position = np.minimum(np.searchsorted(keys, query), keys.shape[0] - 1)
-    return np.where(keys[position] == query, values[position], 0.0)
+    """values[i] where keys[i] == query, else 0."""
+    index = _find(keys, query)
+    return np.where(index >= 0, values[np.maximum(index, 0)] if values.shape[0] else 0.0, 0.0)
 
 
 def _ney_discount(counts: np.ndarray) -> float:
@@ -102,16 +159,36 @@ def _ney_discount(counts: np.ndarray) -> float:
     return n1 / (n1 + 2 * n2) if n1 > 0 else 0.5
 
 
-def _level(keys: np.ndarray, counts: np.ndarray, vocab_size: int, discount: float | None) -> _Level:
-    contexts = keys // vocab_size
-    context_keys, first, types = np.unique(contexts, return_index=True, return_counts=True)
-    totals = np.add.reduceat(counts, first) if counts.shape[0] else np.zeros(0)
+def _string_ids(ids: np.ndarray, strings: list[np.ndarray], vocab_size: int) -> list[np.ndarray]:
+    """Dense ids of the strings that end at each position of ``ids``.
+
+    Returns ``[S_1, ..., S_m]`` for ``m = len(strings)``: ``S_L[t]`` is the dense id of
+    ``ids[t - L + 1 : t + 1]`` (its index in ``strings[L - 1]``), or -1 where that string
+    never occurred in training or t < L - 1. Each (N,) int64.
+    """
+    out: list[np.ndarray] = []
+    context = np.zeros(ids.shape[0], dtype=np.int64)  # the empty string, id 0, before every position
+    for level_strings in strings:
+        dense = _find(level_strings, context * vocab_size + ids)
+        dense[context < 0] = -1  # a string whose prefix was never seen was never seen either
+        out.append(dense)
+        context = np.concatenate([[-1], dense[:-1]])  # S_L at t - 1: the context of length L
+    return out
+
+
+def _level(
+    strings: np.ndarray, keys: np.ndarray, counts: np.ndarray, vocab_size: int, discount: float | None
+) -> _Level:
+    contexts = keys // vocab_size  # sorted, since keys are
+    first = np.flatnonzero(np.concatenate([[True], contexts[1:] != contexts[:-1]])) if keys.size else keys
+    totals = np.add.reduceat(counts, first) if keys.size else np.zeros(0)
     return _Level(
+        strings=strings,
         keys=keys,
         counts=counts.astype(np.float64),
-        context_keys=context_keys,
+        context_keys=contexts[first],
         context_totals=totals.astype(np.float64),
-        context_types=types.astype(np.float64),
+        context_types=np.diff(np.append(first, keys.shape[0])).astype(np.float64),
         discount=_ney_discount(counts) if discount is None else discount,
     )
 
@@ -139,22 +216,30 @@ class NGramModel:
         """``D_j`` for j = 0 .. k."""
         return tuple(level.discount for level in self.levels)
 
-    def _conditional(self, grams: list[np.ndarray], valid: list[np.ndarray]) -> np.ndarray:
-        """P(w | h) from the (j + 1)-gram codes of each level; ``valid[j]`` is False where the
-        context is shorter than j. Returns (M,) float64 probabilities."""
-        prob = np.full(grams[0].shape, 1.0 / self.vocab_size)
-        for level, gram, ok in zip(self.levels, grams, valid, strict=True):
-            context = gram // self.vocab_size
-            total = _lookup(level.context_keys, level.context_totals, context)
-            seen = ok & (total > 0)
+    def _conditional(self, contexts: list[np.ndarray], targets: np.ndarray) -> np.ndarray:
+        """P(w | h): ``contexts[j]`` holds the dense id of the j-character context of each
+        target (-1 where it is unseen or too short), ``targets`` the (M,) ids w.
+        Returns (M,) float64 probabilities."""
+        prob = np.full(targets.shape, 1.0 / self.vocab_size)
+        for level, context in zip(self.levels, contexts, strict=True):
+            where = _find(level.context_keys, context)  # -1 for an unseen context (or id -1)
+            seen = where >= 0
             if not seen.any():
                 continue
-            count = _lookup(level.keys, level.counts, gram)
-            types = _lookup(level.context_keys, level.context_types, context)
+            total = level.context_totals[np.maximum(where, 0)]
+            types = level.context_types[np.maximum(where, 0)]
+            count = _lookup(level.keys, level.counts, context * self.vocab_size + targets)
             d = level.discount
             smoothed = (np.maximum(count - d, 0.0) + d * types * prob) / np.where(seen, total, 1.0)
             prob = np.where(seen, smoothed, prob)
         return prob
+
+    def _contexts(self, ids: np.ndarray) -> list[np.ndarray]:
+        """For each position t of ``ids``, the dense ids of the contexts that end at t - 1:
+        ``[zeros, S_1[t - 1], ..., S_k[t - 1]]``, each (N,), -1 where unseen or too short."""
+        strings = [level.strings for level in self.levels[: self.order]]
+        before = [np.concatenate([[-1], s[:-1]]) for s in _string_ids(ids, strings, self.vocab_size)]
+        return [np.zeros(ids.shape[0], dtype=np.int64), *before]
 
     def probs(self, context: np.ndarray) -> np.ndarray:
         """The next character's distribution after ``context``.
@@ -167,15 +252,10 @@ class NGramModel:
             (V,) float64 probabilities, summing to 1.
         """
         context = check_ids("context", context, self.vocab_size, allow_empty=True)
+        padded = np.append(context, 0)  # a placeholder target after the context
+        last = [c[-1:] for c in self._contexts(padded)]
         candidates = np.arange(self.vocab_size, dtype=np.int64)
-        grams: list[np.ndarray] = []
-        valid: list[np.ndarray] = []
-        for j in range(self.order + 1):
-            ok = context.shape[0] >= j
-            code = int(_grams(context[context.shape[0] - j :], j, self.vocab_size)[0]) if ok and j else 0
-            grams.append(code * self.vocab_size + candidates)
-            valid.append(np.full(self.vocab_size, ok))
-        return self._conditional(grams, valid)
+        return self._conditional([np.repeat(c, self.vocab_size) for c in last], candidates)
 
     def log_probs(self, ids: np.ndarray) -> np.ndarray:
         """Log-probability of each character of ``ids`` after the first, given the ones before it.
@@ -193,18 +273,9 @@ class NGramModel:
         ids = check_ids("ids", ids, self.vocab_size)
         if ids.shape[0] < 2:
             raise ValueError(f"ids must hold at least 2 ids (a context and a target), got {ids.shape[0]}")
-        positions = np.arange(1, ids.shape[0])
-        grams: list[np.ndarray] = []
-        valid: list[np.ndarray] = []
-        for j in range(self.order + 1):
-            codes = _grams(ids, j + 1, self.vocab_size)  # codes[s] ends at position s + j
-            ok = positions >= j
-            if codes.shape[0] == 0:
-                codes = np.zeros(1, dtype=np.int64)  # no position has j characters before it
-            grams.append(np.where(ok, codes[np.maximum(positions - j, 0)], 0))
-            valid.append(ok)
+        contexts = [c[1:] for c in self._contexts(ids)]
         with np.errstate(divide="ignore"):
-            return np.log(self._conditional(grams, valid))
+            return np.log(self._conditional(contexts, ids[1:]))
 
     def cross_entropy(self, ids: np.ndarray) -> float:
         """Mean negative log-probability of ``ids[1:]`` in nats per character (see ``log_probs``).
@@ -229,7 +300,6 @@ def fit_ngram(
         vocab_size: V >= 1, the number of ids the model spreads probability over
             (``Vocabulary.size``, which includes the unknown id).
         order: k >= 0, the number of previous characters read; 0 is the unigram model.
-            ``vocab_size ** (order + 1)`` must fit in int64 (for V = 100, k <= 8).
         smoothing: ``"kneser_ney"`` (default) or ``"absolute"``; see the module's docstring.
         discount: one ``D`` in [0, 1] for every level, or None for Ney's estimate per
             level. ``D = 0`` is the unsmoothed maximum-likelihood model: characters
@@ -243,21 +313,31 @@ def fit_ngram(
     if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
         raise ValueError(f"order must be an integer >= 0, got {_checks.describe(order)}")
     order = int(order)
-    if vocab_size ** (order + 1) >= 2**63:
-        raise ValueError(
-            f"order must keep vocab_size ** (order + 1) below 2**63 (the n-gram codes are int64), "
-            f"got order {order} with vocab_size {vocab_size}"
-        )
     if smoothing not in _SMOOTHINGS:
         raise ValueError(f"smoothing must be one of {_SMOOTHINGS}, got {smoothing!r}")
     if discount is not None:
         discount = _checks.finite_number("discount", discount, 0.0, 1.0)
+    # Raw counts of every length 1 .. k + 1, and the dense id of the string ending at each t.
+    strings: list[np.ndarray] = []
+    raw: list[tuple[np.ndarray, np.ndarray]] = []
+    dense: list[np.ndarray] = []
+    context = np.zeros(ids.shape[0], dtype=np.int64)
+    for _ in range(order + 1):
+        known = context >= 0  # False where t is too close to the start for this length
+        keys, counts, rank = _rank(context[known] * vocab_size + ids[known])
+        strings.append(keys)
+        raw.append((keys, counts))
+        dense.append(np.full(ids.shape[0], -1, dtype=np.int64))
+        dense[-1][known] = rank
+        context = np.concatenate([[-1], dense[-1][:-1]])
     levels = []
     for j in range(order + 1):
         if smoothing == "absolute" or j == order:
-            keys, counts = np.unique(_grams(ids, j + 1, vocab_size), return_counts=True)
+            keys, counts = raw[j]
         else:  # continuation counts: distinct characters seen before each (j + 1)-gram
-            longer = np.unique(_grams(ids, j + 2, vocab_size))
-            keys, counts = np.unique(longer % vocab_size ** (j + 1), return_counts=True)
-        levels.append(_level(keys, counts, vocab_size, discount))
+            suffix, longer = dense[j], dense[j + 1]  # the (j + 1)- and (j + 2)-grams ending at t
+            pairs, _ = _count(suffix[longer >= 0] * strings[j + 1].shape[0] + longer[longer >= 0])
+            seen_after, counts = _count(pairs // strings[j + 1].shape[0])  # dense ids of h w, N1+(. h w)
+            keys = strings[j][seen_after]
+        levels.append(_level(strings[j], keys, counts, vocab_size, discount))
     return NGramModel(order=order, vocab_size=vocab_size, smoothing=smoothing, levels=tuple(levels))
