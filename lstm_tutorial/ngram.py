@@ -8,7 +8,7 @@ is the unigram model). Counts alone give probability 0 to every character never
 seen after a context, and an infinite held-out cross-entropy; smoothing takes a
 little probability from what was seen and gives it to a lower order, down to a
 uniform floor. Both methods here interpolate (Chen & Goodman 1998, "An empirical
-study of smoothing techniques for language modeling", sections 2.5 and 2.7).
+study of smoothing techniques for language modeling", Harvard TR-10-98).
 
 For a context h of j characters (j = 0 .. k), h' the same without its oldest
 character, and w a character of the vocabulary of size V:
@@ -22,8 +22,9 @@ character, and w a character of the vocabulary of size V:
 where ``c_j(h) = sum_w c_j(h w)`` and ``N_{1+}(h •)`` is the number of distinct
 characters w with ``c_j(h w) > 0``. A context never seen (``c_j(h) = 0``), or one
 longer than the text before a position, falls back whole: ``P_j(w | h) = P_{j-1}(w | h')``.
-So the weights of every level sum to 1 and every id, the vocabulary's unknown id
-included, gets probability at least ``prod_j (D_j N_{1+} / c_j) / V > 0``.
+So the weights of every level sum to 1, and every id, the vocabulary's unknown id
+included, gets at least 1 / V times the product of ``D_j N_{1+}(h •) / c_j(h)`` over
+the levels whose context was seen: more than 0 if every ``D_j > 0``.
 
 The counts differ between the two methods:
 
@@ -31,14 +32,15 @@ The counts differ between the two methods:
   times the (j + 1)-gram ``h w`` occurs in the training ids, at every level.
 - ``"kneser_ney"`` (interpolated Kneser-Ney): the highest level (j = k) uses those
   raw counts; every lower level uses continuation counts, ``c_j(h w) = N_{1+}(• h w)``,
-  the number of distinct characters seen before ``h w``. A lower level is only
-  asked when the longer context is rare, so it should estimate how many contexts
-  a string continues, not how often it occurs.
+  the number of distinct characters seen before ``h w`` (an n-gram seen only at
+  the very start of the text, with nothing before it, has none). A lower level
+  weighs most where the longer context is rare, so it should estimate in how many
+  contexts a string appears, not how often it occurs.
 
 The discount of each level is Ney et al.'s estimate ``D_j = n_1 / (n_1 + 2 n_2)``,
 with n_1 and n_2 the numbers of (j + 1)-grams whose count at that level is 1 and
-2 (0.5 where that is undefined or 0, on a text too small to have both), unless
-``discount`` fixes one value for all levels.
+2, or 0.5 where no (j + 1)-gram has count 1 (a text too small), unless ``discount``
+fixes one value for all levels.
 
 How the counts are stored: every distinct string of length L seen in training
 gets a dense id, its rank among them; the (j + 1)-gram ``h w`` is the integer
