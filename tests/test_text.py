@@ -9,6 +9,7 @@ character by character, for small snippets.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import sysconfig
 import time
 from pathlib import Path
@@ -241,3 +242,15 @@ def test_labels_of_a_stdlib_module_agree_with_the_grammar() -> None:
     assert int(labels.in_comment.sum()) == comment_chars
     assert not np.any(labels.in_comment & labels.in_string)
     assert np.all(labels.column[line_starts[line_starts < len(source)]] == 0)
+
+
+def test_labels_of_concatenated_modules_are_the_modules_labels_end_to_end() -> None:
+    # So a chapter can label the whole held-out text at once.
+    corpus = load_stdlib_corpus(train_chars=1, heldout_chars=10_000)  # small modules
+    whole = python_labels(corpus.heldout)
+    offsets = corpus.file_offsets("heldout")
+    assert len(offsets) >= 3  # at least two modules joined
+    for a, b in itertools.pairwise(offsets.tolist()):
+        part = python_labels(corpus.heldout[a:b])
+        for name in ("in_string", "in_comment", "bracket_depth", "column"):
+            np.testing.assert_array_equal(getattr(whole, name)[a:b], getattr(part, name), err_msg=name)
