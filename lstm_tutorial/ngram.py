@@ -52,7 +52,7 @@ Shapes: N ids of text, V the vocabulary size (``Vocabulary.size``), k the order.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -211,7 +211,7 @@ class NGramModel:
     order: int
     vocab_size: int
     smoothing: Smoothing
-    levels: tuple[_Level, ...]
+    levels: tuple[_Level, ...] = field(repr=False)
 
     @property
     def discounts(self) -> tuple[float, ...]:

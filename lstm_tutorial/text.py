@@ -57,8 +57,8 @@ class Corpus:
         python_version: ``sys.version`` of the interpreter that supplied them.
     """
 
-    train: str
-    heldout: str
+    train: str = field(repr=False)  # a million characters would flood a notebook
+    heldout: str = field(repr=False)
     train_files: tuple[tuple[str, int], ...]
     heldout_files: tuple[tuple[str, int], ...]
     skipped: tuple[str, ...]
@@ -123,8 +123,8 @@ def load_stdlib_corpus(
     nearest to ``train_chars`` (at least one module). Held-out text is the modules
     right after them, as many as bring its length nearest to ``heldout_chars``
     (at least one). So the held-out text never overlaps the training text and
-    always comes after it, and both lengths differ from the ones asked for by at
-    most half a module.
+    always comes after it, and each length differs from the one asked for by at
+    most half a module (unless a single module is already longer).
 
     Args:
         train_chars: characters of training text to reach, >= 1 (default 1,000,000).
