@@ -88,7 +88,7 @@ class Recurrent:
         """The same layer holding ``arrays`` (checked as a new cell unless ``check`` is False)."""
         kind = type(self.cell)
         cell = kind(*arrays, **self.cell.config()) if check else kind.unchecked(*arrays, **self.cell.config())
-        return Recurrent(cell, self.return_sequences) if check else _unchecked_recurrent(cell, self)
+        return Recurrent(cell, self.return_sequences)
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
         """(B, T, D) -> (B, T, H) or (B, H); x is assumed checked."""
@@ -113,12 +113,6 @@ class Recurrent:
             return dx, list(grads)
         dx, cell_grads, _ = sequence.run_backward(dhs, cache, None, None)
         return dx, cell_grads.weights()
-
-
-def _unchecked_recurrent(cell: CellParams, like: Recurrent) -> Recurrent:
-    layer = object.__new__(Recurrent)
-    layer.cell, layer.return_sequences = cell, like.return_sequences
-    return layer
 
 
 @dataclass
@@ -173,13 +167,17 @@ class Dense:
         """Keras' names."""
         return ["dense kernel", "dense bias"]
 
-    def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Dense:
-        """The same layer holding ``arrays``."""
-        if check:
-            return Dense(*arrays)
-        layer = object.__new__(Dense)
-        layer.W, layer.b = arrays
+    @classmethod
+    def unchecked(cls, W: np.ndarray, b: np.ndarray) -> Dense:
+        """Wrap arrays this package computed itself (gradients), skipping the checks,
+        as ``CellParams.unchecked`` does for cells."""
+        layer = object.__new__(cls)
+        layer.__dict__.update(W=W, b=b)
         return layer
+
+    def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Dense:
+        """The same layer holding ``arrays`` (checked unless ``check`` is False)."""
+        return Dense(*arrays) if check else Dense.unchecked(*arrays)
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(..., H) -> (..., K); the cache is x."""

@@ -150,7 +150,7 @@ class LSTMParams(CellParams):
         return self.W[:, block], self.U[:, block], self.b[block]
 
     def step(self, x_t: np.ndarray, state: State) -> tuple[State, LSTMStepCache]:
-        """One step: ``(h_t, c_t)`` from ``x_t`` (B, D) and ``state = (h_{t-1}, c_{t-1})``."""
+        """One step: ``(h_t, c_t)`` from ``x_t`` (B, D) and ``(h_{t-1}, c_{t-1})``."""
         h_prev, c_prev = state
         z = x_t @ self.W + h_prev @ self.U + self.b
         z_i, z_f, z_g, z_o = np.split(z, 4, axis=1)
@@ -163,7 +163,11 @@ class LSTMParams(CellParams):
         h_t = o * tanh_c
         return (h_t, c_t), LSTMStepCache(x_t, h_prev, c_prev, i, f, g, o, tanh_c)
 
-    def step_backward(self, d_state: State, cache: LSTMStepCache) -> tuple[np.ndarray, State, LSTMParams]:
+    def step_backward(
+        self,
+        d_state: State,
+        cache: LSTMStepCache,
+    ) -> tuple[np.ndarray, State, LSTMParams]:
         """The step's backward pass: from ``d_state = (dL/dh_t, dL/dc_t)`` to
         ``(dL/dx_t, (dL/dh_{t-1}, dL/dc_{t-1}), weight gradients)``.
 

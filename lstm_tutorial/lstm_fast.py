@@ -120,7 +120,11 @@ def _gate_affine(hidden: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     return scale, shift
 
 
-def fast_forward(params: LSTMParams, x: np.ndarray, state: tuple[np.ndarray, ...]) -> LSTMCache:
+def fast_forward(
+    params: LSTMParams,
+    x: np.ndarray,
+    state: tuple[np.ndarray, ...],
+) -> LSTMCache:
     """The LSTM over a (B, T, D) sequence from ``state = (h0, c0)``, on checked inputs.
 
     Returns the ``LSTMCache``; ``cache.hs`` is (B, T, H).
@@ -132,7 +136,8 @@ def fast_forward(params: LSTMParams, x: np.ndarray, state: tuple[np.ndarray, ...
     scale, shift = _gate_affine(hidden, params.dtype)
     U_half = params.U * scale
 
-    # Trick 1: the input projection x_t W + b for every step at once. Its buffer then holds the gates.
+    # Trick 1: the input projection x_t W + b for every step at once.
+    # Its buffer then holds the gates.
     x_steps = x.transpose(1, 0, 2).reshape(steps * batch, inputs)
     gate_steps = (x_steps @ (params.W * scale)).reshape(steps, batch, 4 * hidden)
     gate_steps += params.b * scale
@@ -159,9 +164,16 @@ def fast_forward(params: LSTMParams, x: np.ndarray, state: tuple[np.ndarray, ...
     return LSTMCache(x, h0, c0, params, h_steps, c_steps, tanh_c_steps, gate_steps)
 
 
+Grads = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""``(dW, dU, db)``."""
+
+
 def fast_backward(
-    dhs: np.ndarray, cache: LSTMCache, dc_last: np.ndarray | None, truncate: int | None
-) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]:
+    dhs: np.ndarray,
+    cache: LSTMCache,
+    dc_last: np.ndarray | None,
+    truncate: int | None,
+) -> tuple[np.ndarray, Grads, tuple[np.ndarray, np.ndarray]]:
     """BPTT for ``fast_forward`` on checked inputs.
 
     Args:
@@ -176,10 +188,11 @@ def fast_backward(
     params = cache.params
     batch, steps, inputs = cache.x.shape
     hidden = params.hidden_size
-    dc_next = np.zeros((batch, hidden), dtype=params.dtype) if dc_last is None else dc_last.copy()
+    zeros = np.zeros((batch, hidden), dtype=params.dtype)
+    dc_next = zeros if dc_last is None else dc_last.copy()
 
-    # Trick 4: every factor that does not depend on the recursion, for all steps at once,
-    # leaving five small operations per step inside the loop.
+    # Trick 4: every factor that does not depend on the recursion, for all steps
+    # at once, leaving five small operations per step inside the loop.
     gate_steps = cache.gate_steps
     i, f, g, o = (gate_steps[..., k * hidden : (k + 1) * hidden] for k in range(4))
     tanh_c = cache.tanh_c_steps

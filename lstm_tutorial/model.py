@@ -110,9 +110,11 @@ class Sequential:
         return [label for layer in self.layers for label in layer.weight_labels()]
 
     def set_weights(self, weights: Sequence[np.ndarray]) -> None:
-        """Replace the weights with copies of ``weights`` (Keras' order and shapes).
+        """Write ``weights`` (Keras' order and shapes) into the model's arrays, in place.
 
-        Shapes and dtype must match this model exactly: nothing is cast.
+        As Keras assigns into its variables, the arrays stay the same objects, so an
+        optimizer bound to them keeps working. Shapes and dtype must match exactly:
+        nothing is cast.
         """
         names, old = self.weight_labels(), self.parameters()
         if not isinstance(weights, (list, tuple)) or len(weights) != len(names):
@@ -123,7 +125,9 @@ class Sequential:
             _checks.same_dtype(f"weights[{name}]", new, current.dtype, "the model")
             if new.shape != current.shape:
                 raise ValueError(f"weights[{name}] must have shape {current.shape}, got {new.shape}")
-        self.layers = self._rebuilt([np.array(w, copy=True) for w in weights], check=True).layers
+        self._rebuilt([np.asarray(w) for w in weights], check=True)  # the cells' own checks
+        for current, new in zip(old, weights, strict=True):
+            current[...] = new
 
     def count_params(self) -> int:
         """The number of weights, as Keras' ``count_params`` counts them."""
@@ -377,6 +381,17 @@ class _Regressor(Sequential):
         assert isinstance(first, Recurrent)
         return first.cell
 
+    def _replace_cell(self, cell: CellParams) -> None:
+        """Swap in another cell of the same kind and shape (``model.lstm = ...``)."""
+        check_cell(self.cell_name, cell, self.cell_kind)
+        old = self.cell_params
+        if (cell.input_size, cell.hidden_size, cell.dtype) != (old.input_size, old.hidden_size, old.dtype):
+            raise ValueError(
+                f"{self.cell_name} must have input_size {old.input_size}, hidden_size {old.hidden_size} "
+                f"and dtype {old.dtype}, got {cell.input_size}, {cell.hidden_size} and {cell.dtype}"
+            )
+        self.layers[0] = Recurrent(cell)
+
     @property
     def dense_W(self) -> np.ndarray:
         """(H, 1) the Dense layer's kernel."""
@@ -408,6 +423,10 @@ class LSTMRegressor(_Regressor):
         """The LSTM layer's weights."""
         return self.cell_params  # type: ignore[return-value]
 
+    @lstm.setter
+    def lstm(self, cell: LSTMParams) -> None:
+        self._replace_cell(cell)
+
 
 class RNNRegressor(_Regressor):
     """A vanilla RNN followed by Dense(1) on its last hidden state: ``LSTMRegressor``'s simpler twin."""
@@ -420,6 +439,10 @@ class RNNRegressor(_Regressor):
         """The recurrent layer's weights."""
         return self.cell_params  # type: ignore[return-value]
 
+    @rnn.setter
+    def rnn(self, cell: RNNParams) -> None:
+        self._replace_cell(cell)
+
 
 class GRURegressor(_Regressor):
     """GRU(H) followed by Dense(1) on the last state: the GRU twin of ``LSTMRegressor``."""
@@ -431,6 +454,10 @@ class GRURegressor(_Regressor):
     def gru(self) -> GRUParams:
         """The GRU layer's weights."""
         return self.cell_params  # type: ignore[return-value]
+
+    @gru.setter
+    def gru(self, cell: GRUParams) -> None:
+        self._replace_cell(cell)
 
 
 class VariantRegressor(_Regressor):

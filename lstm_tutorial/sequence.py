@@ -173,7 +173,10 @@ def backward(
 
 
 def run_backward(
-    dhs: np.ndarray, cache: SequenceCache, d_last_state: State | None, truncate: int | None
+    dhs: np.ndarray,
+    cache: SequenceCache,
+    d_last_state: State | None,
+    truncate: int | None,
 ) -> tuple[np.ndarray, CellParams, State]:
     """``backward`` on checked inputs: the loop itself."""
     params = cache.params
@@ -183,11 +186,12 @@ def run_backward(
     grads = params.zeros_like()
     dx = np.empty_like(cache.x)
     for t in reversed(range(steps)):
-        d_state = (dhs[:, t] + d_state[0], *d_state[1:])  # h_t also feeds the output at t
+        # h_t feeds the output at t as well as step t + 1
+        d_state = (dhs[:, t] + d_state[0], *d_state[1:])
         dx[:, t], d_state, step_grads = params.step_backward(d_state, cache.steps[t])
         grads.add_(step_grads)
         if truncate is not None and t > 0 and t % truncate == 0:
-            d_state = zeros  # the state before step t + 1 is a constant for this chunk
+            d_state = zeros  # the state before this chunk is a constant
     return dx, grads, d_state
 
 
