@@ -1,0 +1,202 @@
+"""The character-level language model's pieces, each against the real thing: an Embedding,
+a stacked LSTM with softmax cross-entropy at every step, against torch autograd (float64) and
+Keras (float32).
+
+The torch references are built here by hand from the documented weight mapping
+(weight_ih = W.T, weight_hh = U.T, bias_ih = b, bias_hh = 0; nn.Linear's weight = kernel.T).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from lstm_tutorial.embedding import Embedding
+from lstm_tutorial.gradcheck import rel_error
+from lstm_tutorial.layers import Dense, Recurrent
+from lstm_tutorial.lstm import LSTMParams
+from lstm_tutorial.model import Sequential
+from lstm_tutorial.optim import Adam
+from lstm_tutorial.train import fit
+
+GRAD_TOL = 1e-9  # relative, float64, against torch autograd
+KERAS_TOL = 1e-5  # absolute, float32, against Keras
+
+
+def char_model(
+    vocab: int, embed: int, hidden: int, dtype: Any, seed: int = 0, stateful: bool = False
+) -> Sequential:
+    """Embedding -> LSTM(return_sequences) x 2 -> Dense(V), with random (not default) weights."""
+    rng = np.random.default_rng(seed)
+
+    def lstm(inputs: int) -> LSTMParams:
+        return LSTMParams(
+            rng.normal(scale=0.4, size=(inputs, 4 * hidden)).astype(dtype),
+            rng.normal(scale=0.4, size=(hidden, 4 * hidden)).astype(dtype),
+            rng.normal(scale=0.5, size=4 * hidden).astype(dtype),
+        )
+
+    layers: list[Any] = [
+        Embedding(rng.normal(size=(vocab, embed)).astype(dtype)),
+        Recurrent(lstm(embed), return_sequences=True, stateful=stateful),
+        Recurrent(lstm(hidden), return_sequences=True, stateful=stateful),
+        Dense(
+            rng.normal(scale=0.5, size=(hidden, vocab)).astype(dtype), rng.normal(size=vocab).astype(dtype)
+        ),
+    ]
+    return Sequential(layers, loss="sparse_categorical_crossentropy")
+
+
+class TorchCharModel(torch.nn.Module):
+    """The same model in torch: nn.Embedding, nn.LSTM(num_layers=2), nn.Linear, float64."""
+
+    def __init__(self, model: Sequential) -> None:
+        super().__init__()
+        emb, first, second, dense = model.layers
+        assert isinstance(emb, Embedding) and isinstance(first, Recurrent) and isinstance(second, Recurrent)
+        assert isinstance(dense, Dense)
+        vocab, embed = emb.W.shape
+        hidden = first.cell.hidden_size
+        self.embedding = torch.nn.Embedding(vocab, embed, dtype=torch.float64)
+        self.lstm = torch.nn.LSTM(embed, hidden, num_layers=2, batch_first=True, dtype=torch.float64)
+        self.linear = torch.nn.Linear(hidden, vocab, dtype=torch.float64)
+        with torch.no_grad():
+            self.embedding.weight.copy_(torch.from_numpy(emb.W))
+            for k, layer in enumerate((first, second)):
+                W, U, b = layer.cell.weights()
+                getattr(self.lstm, f"weight_ih_l{k}").copy_(torch.from_numpy(W.T.copy()))
+                getattr(self.lstm, f"weight_hh_l{k}").copy_(torch.from_numpy(U.T.copy()))
+                getattr(self.lstm, f"bias_ih_l{k}").copy_(torch.from_numpy(b))
+                getattr(self.lstm, f"bias_hh_l{k}").zero_()
+            self.linear.weight.copy_(torch.from_numpy(dense.W.T.copy()))
+            self.linear.bias.copy_(torch.from_numpy(dense.b))
+
+    def forward(self, ids: torch.Tensor, state: Any = None) -> tuple[torch.Tensor, Any]:
+        hs, state = self.lstm(self.embedding(ids), state)
+        return self.linear(hs), state
+
+    def grads_in_keras_order(self) -> list[np.ndarray]:
+        """The gradients laid out as the NumPy model's weights."""
+        grads = [self.embedding.weight.grad.numpy()]
+        for k in range(2):
+            bias_ih = getattr(self.lstm, f"bias_ih_l{k}").grad
+            bias_hh = getattr(self.lstm, f"bias_hh_l{k}").grad
+            assert rel_error(bias_ih.numpy(), bias_hh.numpy()) <= GRAD_TOL  # both are b: one gradient
+            grads += [
+                getattr(self.lstm, f"weight_ih_l{k}").grad.numpy().T,
+                getattr(self.lstm, f"weight_hh_l{k}").grad.numpy().T,
+                bias_ih.numpy(),
+            ]
+        return [*grads, self.linear.weight.grad.numpy().T, self.linear.bias.grad.numpy()]
+
+
+def torch_loss(logits: torch.Tensor, y: np.ndarray) -> torch.Tensor:
+    return F.cross_entropy(logits.reshape(-1, logits.shape[-1]), torch.from_numpy(y).reshape(-1))
+
+
+# --- the Embedding layer ------------------------------------------------------------------
+
+
+def test_embedding_forward_and_backward_match_torch_with_repeated_ids() -> None:
+    rng = np.random.default_rng(1)
+    layer = Embedding(rng.normal(size=(6, 3)))
+    ids = np.array([[0, 2, 2, 5], [2, 0, 1, 2]])  # id 2 four times: its gradients must add up
+    dy = rng.normal(size=(2, 4, 3))
+    y, cache = layer.forward(ids)
+    dx, (dW,) = layer.backward(dy, cache)
+    reference = torch.nn.Embedding(6, 3, dtype=torch.float64)
+    with torch.no_grad():
+        reference.weight.copy_(torch.from_numpy(layer.W))
+    out = reference(torch.from_numpy(ids))
+    (out * torch.from_numpy(dy)).sum().backward()
+    assert np.array_equal(y, out.detach().numpy())
+    assert rel_error(dW, reference.weight.grad.numpy()) <= GRAD_TOL
+    assert not dW[3].any() and not dW[4].any()  # ids never read get no gradient
+    assert dx.shape == (2, 4, 0)
+
+
+def test_embedding_refuses_float_ids_and_ids_out_of_range() -> None:
+    model = char_model(5, 2, 3, np.float64)
+    with pytest.raises(TypeError, match=r"x must be a NumPy array of integer ids \(B, T\).*float64"):
+        model.predict(np.zeros((2, 4)))
+    with pytest.raises(ValueError, match=r"x must hold ids in \[0, 5\), got ids from 0 to 5"):
+        model.predict(np.array([[0, 5]]))
+    with pytest.raises(ValueError, match=r"x must have shape \(B, T\)"):
+        model.predict(np.zeros((2, 4, 1), dtype=np.int64))
+    with pytest.raises(TypeError, match="y must be a NumPy array of integer ids"):
+        model.loss_and_grads(np.zeros((2, 4), dtype=np.int64), np.zeros((2, 4)))
+    with pytest.raises(ValueError, match=r"y must hold ids in \[0, 5\)"):
+        model.loss_and_grads(np.zeros((2, 4), dtype=np.int64), np.full((2, 4), 7))
+    with pytest.raises(ValueError, match=r"y must have shape \(N, T\) = \(2, 4\)"):
+        model.loss_and_grads(np.zeros((2, 4), dtype=np.int64), np.zeros((2, 3), dtype=np.int64))
+    with pytest.raises(TypeError, match="layers\\[1\\] must be a Recurrent, Bidirectional or Dense"):
+        Sequential([model.layers[0], Embedding(np.ones((2, 2)))])
+
+
+# --- softmax cross-entropy at every step, the whole stacked model -------------------------------
+
+
+@pytest.mark.parametrize(("batch", "steps"), [(1, 1), (3, 7), (4, 12)])
+def test_stacked_char_model_loss_and_every_gradient_match_torch(batch: int, steps: int) -> None:
+    vocab, embed, hidden = 11, 4, 5
+    model = char_model(vocab, embed, hidden, np.float64, seed=batch)
+    rng = np.random.default_rng(steps)
+    x = rng.integers(0, vocab, size=(batch, steps))
+    y = rng.integers(0, vocab, size=(batch, steps))
+    loss, grads = model.loss_and_grads(x, y)
+
+    reference = TorchCharModel(model)
+    logits, _ = reference(torch.from_numpy(x))
+    torch_value = torch_loss(logits, y)
+    torch_value.backward()
+    assert abs(loss - torch_value.item()) <= GRAD_TOL * abs(torch_value.item())
+    assert rel_error(model.predict(x), logits.detach().numpy()) <= GRAD_TOL
+    for label, mine, theirs in zip(
+        model.weight_labels(), grads.parameters(), reference.grads_in_keras_order(), strict=True
+    ):
+        assert mine.shape == theirs.shape, label
+        assert rel_error(mine, theirs) <= GRAD_TOL, label
+
+
+def test_stacked_char_model_log_probabilities_match_keras_float32() -> None:
+    from lstm_tutorial.interop import from_keras, to_keras
+    from lstm_tutorial.losses import log_softmax
+
+    vocab = 13
+    model = char_model(vocab, 6, 8, np.float32, seed=3)
+    keras_model = to_keras(model)
+    assert [type(layer).__name__ for layer in keras_model.layers] == ["Embedding", "LSTM", "LSTM", "Dense"]
+    x = np.random.default_rng(4).integers(0, vocab, size=(5, 20))
+    keras_logits = np.asarray(keras_model.predict(x, verbose=0))
+    ours = log_softmax(model.predict(x))
+    theirs = keras_logits - np.log(np.exp(keras_logits).sum(axis=-1, keepdims=True))
+    assert ours.dtype == np.float32
+    assert np.abs(ours - theirs).max() <= KERAS_TOL
+    back = from_keras(keras_model)
+    assert isinstance(back, Sequential) and isinstance(back.layers[0], Embedding)
+    assert all(np.array_equal(a, b) for a, b in zip(back.get_weights(), model.get_weights(), strict=True))
+
+
+def test_fit_trains_the_char_model_on_a_repeating_text() -> None:
+    text = np.tile(np.arange(5), 40)  # 0 1 2 3 4 0 1 ...: the next id is fully determined
+    x = np.stack([text[15 * r : 15 * r + 14] for r in range(13)])
+    y = np.stack([text[15 * r + 1 : 15 * r + 15] for r in range(13)])
+    model = char_model(5, 3, 8, np.float32)
+    history = fit(model, x, y, epochs=60, batch_size=13, verbose=0, optimizer=Adam(0.03), clip_norm=5.0)
+    assert history.loss[0] > 1.0
+    assert history.loss[-1] < 0.1 * history.loss[0]
+
+
+def test_char_model_saves_and_loads(tmp_path: Any) -> None:
+    from lstm_tutorial.saving import load_params, save_params
+
+    model = char_model(7, 3, 4, np.float32, stateful=True)
+    loaded = load_params(save_params(tmp_path / "char", model))
+    assert isinstance(loaded, Sequential) and loaded.loss == "sparse_categorical_crossentropy"
+    assert isinstance(loaded.layers[0], Embedding)
+    assert [layer.stateful for layer in loaded.layers[1:3]] == [True, True]  # type: ignore[attr-defined]
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), model.get_weights(), strict=True))
