@@ -200,3 +200,79 @@ def test_char_model_saves_and_loads(tmp_path: Any) -> None:
     assert isinstance(loaded.layers[0], Embedding)
     assert [layer.stateful for layer in loaded.layers[1:3]] == [True, True]  # type: ignore[attr-defined]
     assert all(np.array_equal(a, b) for a, b in zip(loaded.get_weights(), model.get_weights(), strict=True))
+
+
+# --- truncated BPTT with the state carried from batch to batch ---------------------------------
+
+
+def two_batches(vocab: int, batch: int, steps: int, seed: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    rng = np.random.default_rng(seed)
+    return [
+        (rng.integers(0, vocab, size=(batch, steps)), rng.integers(0, vocab, size=(batch, steps)))
+        for _ in range(2)
+    ]
+
+
+def test_stateful_batches_match_torch_carrying_a_detached_state() -> None:
+    vocab = 9
+    model = char_model(vocab, 3, 6, np.float64, seed=5, stateful=True)
+    batches = two_batches(vocab, 4, 8, seed=6)
+    ours = [model.loss_and_grads(x, y) for x, y in batches]
+
+    reference = TorchCharModel(model)
+    state = None
+    for (x, y), (loss, grads) in zip(batches, ours, strict=True):
+        reference.zero_grad()
+        logits, state = reference(torch.from_numpy(x), state)
+        value = torch_loss(logits, y)
+        value.backward()
+        state = tuple(s.detach() for s in state)  # carried, but no gradient crosses the boundary
+        assert abs(loss - value.item()) <= GRAD_TOL * abs(value.item())
+        for label, mine, theirs in zip(
+            model.weight_labels(), grads.parameters(), reference.grads_in_keras_order(), strict=True
+        ):
+            assert rel_error(mine, theirs) <= GRAD_TOL, label
+    # The carried state matters: from zeros the second batch's loss is another number.
+    fresh = char_model(vocab, 3, 6, np.float64, seed=5, stateful=False)
+    assert abs(fresh.loss_and_grads(*batches[1])[0] - ours[1][0]) > 1e-4
+    model.reset_states()
+    assert model.loss_and_grads(*batches[1])[0] == fresh.loss_and_grads(*batches[1])[0]
+
+
+def test_stateful_forward_matches_keras_stateful_lstm_on_consecutive_batches() -> None:
+    from lstm_tutorial.keras_model import keras
+
+    vocab, batch, steps, embed, hidden = 10, 3, 12, 4, 7
+    model = char_model(vocab, embed, hidden, np.float32, seed=8, stateful=True)
+    keras_model = keras.Sequential(
+        [
+            keras.Input(batch_shape=(batch, steps), dtype="int32"),
+            keras.layers.Embedding(vocab, embed),
+            keras.layers.LSTM(hidden, return_sequences=True, stateful=True),
+            keras.layers.LSTM(hidden, return_sequences=True, stateful=True),
+            keras.layers.Dense(vocab),
+        ]
+    )
+    keras_model.set_weights(model.get_weights())
+    differences = []
+    for x, _ in two_batches(vocab, batch, steps, seed=9):
+        theirs = np.asarray(keras_model.predict(x, batch_size=batch, verbose=0))
+        differences.append(float(np.abs(model.predict(x) - theirs).max()))
+    assert max(differences) <= KERAS_TOL
+    model.reset_states()
+    for layer in keras_model.layers[1:3]:
+        layer.reset_state()
+    x = two_batches(vocab, batch, steps, seed=10)[0][0]
+    theirs = np.asarray(keras_model.predict(x, batch_size=batch, verbose=0))
+    assert np.abs(model.predict(x) - theirs).max() <= KERAS_TOL
+
+
+def test_stateful_layer_refuses_another_batch_size_and_fit_refuses_shuffling() -> None:
+    model = char_model(5, 2, 3, np.float32, stateful=True)
+    model.predict(np.zeros((4, 3), dtype=np.int64))
+    with pytest.raises(
+        ValueError, match="batch of 2 sequences but this stateful layer carries the state of 4"
+    ):
+        model.predict(np.zeros((2, 3), dtype=np.int64))
+    with pytest.raises(ValueError, match="shuffle must be False for a model with stateful layers"):
+        fit(model, np.zeros((4, 3), dtype=np.int64), np.zeros((4, 3), dtype=np.int64), verbose=0)
