@@ -276,3 +276,85 @@ def test_stateful_layer_refuses_another_batch_size_and_fit_refuses_shuffling() -
         model.predict(np.zeros((2, 3), dtype=np.int64))
     with pytest.raises(ValueError, match="shuffle must be False for a model with stateful layers"):
         fit(model, np.zeros((4, 3), dtype=np.int64), np.zeros((4, 3), dtype=np.int64), verbose=0)
+
+
+def test_stream_batches_lay_out_parallel_streams_that_continue_batch_to_batch() -> None:
+    from lstm_tutorial.language import stream_batches
+
+    text = np.arange(50)
+    x, y = stream_batches(text, batch_size=3, steps=4)  # 16 ids per stream, 4 windows
+    assert x.shape == y.shape == (12, 4)
+    assert np.array_equal(y, x + 1)  # the next character
+    streams = x.reshape(4, 3, 4).transpose(1, 0, 2).reshape(3, 16)  # batch k, row i -> stream i
+    assert np.array_equal(streams, np.arange(48).reshape(3, 16))
+    with pytest.raises(
+        ValueError, match="ids must hold at least batch_size \\* steps \\+ 1 = 13 ids, got 12"
+    ):
+        stream_batches(np.arange(12), 3, 4)
+    with pytest.raises(TypeError, match="ids must be a 1-D NumPy array of integer ids"):
+        stream_batches(np.arange(50.0), 3, 4)
+
+
+# --- sampling --------------------------------------------------------------------------------
+
+
+def greedy_by_rereading(model: Sequential, prime: np.ndarray, length: int) -> list[int]:
+    """Greedy decoding that reruns the whole text from zeros at every step (no carried state)."""
+    text = list(prime)
+    for _ in range(length):
+        text.append(int(np.argmax(model.predict(np.array([text]))[0, -1])))
+    return text[len(prime) :]
+
+
+def test_sampling_at_a_tiny_temperature_is_greedy_decoding() -> None:
+    from lstm_tutorial.language import sample
+
+    model = char_model(8, 3, 6, np.float64, seed=11, stateful=False)
+    prime = np.array([1, 4, 2])
+    expected = greedy_by_rereading(model, prime, 15)
+    assert sample(model, prime, 15, temperature=1e-3, seed=0).tolist() == expected
+    assert sample(model, prime, 15, temperature=1e-3, seed=1).tolist() == expected
+    assert sample(model, prime, 15, temperature=1.0, seed=0).tolist() != expected  # not always greedy
+
+
+def test_sampling_is_reproducible_and_leaves_the_model_alone() -> None:
+    from lstm_tutorial.language import sample
+
+    model = char_model(8, 3, 6, np.float32, seed=12, stateful=True)
+    before = model.get_weights()
+    first = sample(model, np.array([0]), 40, temperature=1.0, seed=3)
+    assert np.array_equal(first, sample(model, np.array([0]), 40, temperature=1.0, seed=3))
+    assert not np.array_equal(first, sample(model, np.array([0]), 40, temperature=1.0, seed=4))
+    assert first.shape == (40,) and first.min() >= 0 and first.max() < 8
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights(), strict=True))
+    assert all(layer.state is None for layer in model.layers[1:3])  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("temperature", [1.0, 0.6])
+def test_sampled_frequencies_match_the_models_softmax(temperature: float) -> None:
+    from lstm_tutorial.language import sample_streams
+
+    model = char_model(8, 3, 6, np.float64, seed=13, stateful=False)
+    prime = np.array([2, 5, 1, 1])
+    draws = sample_streams(model, prime, 1, temperature=temperature, seed=5, streams=20_000)[:, 0]
+    frequencies = np.bincount(draws, minlength=8) / draws.size
+    logits = model.predict(prime[None])[0, -1] / temperature
+    softmax = np.exp(logits - logits.max()) / np.exp(logits - logits.max()).sum()  # computed here
+    assert softmax.max() < 0.9  # a distribution worth sampling, not a near-certainty
+    assert np.abs(frequencies - softmax).max() < 0.02
+
+
+@pytest.mark.parametrize(
+    ("temperature", "error"),
+    [(0.0, ValueError), (-1.0, ValueError), (float("nan"), ValueError), ("1", TypeError)],
+)
+def test_sampling_refuses_a_temperature_that_is_not_positive_and_finite(
+    temperature: Any, error: type
+) -> None:
+    from lstm_tutorial.language import sample
+
+    model = char_model(8, 3, 6, np.float32, seed=14)
+    with pytest.raises(error, match="temperature must be a positive finite number"):
+        sample(model, np.array([0]), 5, temperature=temperature)
+    with pytest.raises(ValueError, match=r"prime_ids must hold ids in \[0, 8\)"):
+        sample(model, np.array([9]), 5)
