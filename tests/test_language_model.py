@@ -358,3 +358,24 @@ def test_sampling_refuses_a_temperature_that_is_not_positive_and_finite(
         sample(model, np.array([0]), 5, temperature=temperature)
     with pytest.raises(ValueError, match=r"prime_ids must hold ids in \[0, 8\)"):
         sample(model, np.array([9]), 5)
+
+
+def test_fit_on_streams_is_the_loop_that_carries_the_state_batch_to_batch() -> None:
+    from lstm_tutorial.language import stream_batches
+    from lstm_tutorial.optim import SGD
+
+    text = np.random.default_rng(15).integers(0, 6, size=3 * 5 * 4 + 1)
+    x, y = stream_batches(text, batch_size=3, steps=5)  # 4 batches of 3 streams
+    model = char_model(6, 3, 4, np.float64, seed=16, stateful=True)
+    by_hand = model.copy()
+    fit(model, x, y, epochs=2, batch_size=3, shuffle=False, optimizer=SGD(0.5), verbose=0)
+    optimizer = SGD(0.5)
+    for _ in range(2):
+        by_hand.reset_states()
+        for k in range(4):
+            _, grads = by_hand.loss_and_grads(x[3 * k : 3 * k + 3], y[3 * k : 3 * k + 3])
+            optimizer.step(by_hand.parameters(), grads.parameters())
+    assert all(np.array_equal(a, b) for a, b in zip(model.get_weights(), by_hand.get_weights(), strict=True))
+    fresh = char_model(6, 3, 4, np.float64, seed=16, stateful=False)
+    fit(fresh, x, y, epochs=2, batch_size=3, shuffle=False, optimizer=SGD(0.5), verbose=0)
+    assert not np.array_equal(fresh.get_weights()[1], model.get_weights()[1])  # the state made a difference
