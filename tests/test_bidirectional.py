@@ -58,7 +58,7 @@ def torch_bidirectional(layer: Bidirectional) -> torch.nn.LSTM:
     return module
 
 
-def torch_grads_in_our_order(module: torch.nn.LSTM) -> list[np.ndarray]:
+def torch_grads_in_our_order(module: torch.nn.RNNBase) -> list[np.ndarray]:
     grads = []
     for suffix in ("", "_reverse"):
         grads += [
@@ -172,3 +172,32 @@ def test_bidirectional_refuses_mismatched_layers_and_unknown_merge_modes() -> No
         Bidirectional(Recurrent(LSTMParams.init(2, 4), True, stateful=True), layer.backward_layer)
     with pytest.raises(TypeError, match="backward_layer must be a Recurrent layer"):
         Bidirectional(layer.forward_layer, Dense.init(2, 4, np.random.default_rng(0), np.float64))  # type: ignore[arg-type]
+
+
+def test_bidirectional_vanilla_rnn_runs_the_sequence_loop_and_matches_torch() -> None:
+    """A cell other than the LSTM takes sequence's loop, not the fast path: the same layer logic."""
+    from lstm_tutorial.rnn import RNNParams
+
+    batch, steps, inputs, hidden = 2, 6, 3, 4
+    layer = Bidirectional.init(RNNParams, inputs, hidden, return_sequences=True, seed=4)
+    x = np.random.default_rng(8).normal(size=(batch, steps, inputs))
+    y, cache = layer.forward(x)
+    dy = np.random.default_rng(9).normal(size=y.shape)
+    dx, grads = layer.backward(dy, cache)
+    module = torch.nn.RNN(inputs, hidden, batch_first=True, bidirectional=True, dtype=torch.float64)
+    with torch.no_grad():
+        for suffix, side in (("", layer.forward_layer), ("_reverse", layer.backward_layer)):
+            W, U, b = side.cell.weights()
+            getattr(module, f"weight_ih_l0{suffix}").copy_(torch.from_numpy(W.T.copy()))
+            getattr(module, f"weight_hh_l0{suffix}").copy_(torch.from_numpy(U.T.copy()))
+            getattr(module, f"bias_ih_l0{suffix}").copy_(torch.from_numpy(b))
+            getattr(module, f"bias_hh_l0{suffix}").zero_()
+    x_torch = torch.from_numpy(x).requires_grad_(True)
+    out, _ = module(x_torch)
+    (out * torch.from_numpy(dy)).sum().backward()
+    assert rel_error(y, out.detach().numpy()) <= GRAD_TOL
+    assert rel_error(dx, x_torch.grad.numpy()) <= GRAD_TOL
+    for label, mine, theirs in zip(
+        layer.weight_labels(), grads, torch_grads_in_our_order(module), strict=True
+    ):
+        assert rel_error(mine, theirs) <= GRAD_TOL, label
