@@ -20,7 +20,7 @@ from lstm_tutorial.gradcheck import rel_error
 from lstm_tutorial.layers import Dense, Recurrent
 from lstm_tutorial.lstm import LSTMParams
 from lstm_tutorial.model import Sequential
-from lstm_tutorial.optim import Adam
+from lstm_tutorial.optim import SGD, Adam, clip_by_global_norm
 from lstm_tutorial.train import fit
 
 GRAD_TOL = 1e-9  # relative, float64, against torch autograd
@@ -232,6 +232,12 @@ def test_stateful_batches_match_torch_carrying_a_detached_state() -> None:
             model.weight_labels(), grads.parameters(), reference.grads_in_keras_order(), strict=True
         ):
             assert rel_error(mine, theirs) <= GRAD_TOL, label
+        # torch's global norm counts each LSTM bias gradient twice (bias_ih and bias_hh both hold it),
+        # the package's (and Keras') once: the same clip_norm clips torch's step harder.
+        torch_norm = float(torch.nn.utils.clip_grad_norm_(reference.parameters(), float("inf")))
+        _, our_norm = clip_by_global_norm(grads.parameters(), 1e300)
+        bias_squares = sum(float(np.sum(layer.weights()[2] ** 2)) for layer in grads.layers[1:3])
+        assert abs(torch_norm**2 - (our_norm**2 + bias_squares)) <= 1e-9 * torch_norm**2
     # The carried state matters: from zeros the second batch's loss is another number.
     fresh = char_model(vocab, 3, 6, np.float64, seed=5, stateful=False)
     assert abs(fresh.loss_and_grads(*batches[1])[0] - ours[1][0]) > 1e-4
@@ -379,3 +385,30 @@ def test_fit_on_streams_is_the_loop_that_carries_the_state_batch_to_batch() -> N
     fresh = char_model(6, 3, 4, np.float64, seed=16, stateful=False)
     fit(fresh, x, y, epochs=2, batch_size=3, shuffle=False, optimizer=SGD(0.5), verbose=0)
     assert not np.array_equal(fresh.get_weights()[1], model.get_weights()[1])  # the state made a difference
+
+
+def test_one_clipped_training_step_matches_keras_float32() -> None:
+    """fit's step (loss, gradients, clipping by global norm, SGD) against Keras' train_on_batch."""
+    from lstm_tutorial.interop import to_keras
+    from lstm_tutorial.keras_model import keras
+
+    vocab, batch, steps = 12, 4, 10
+    model = char_model(vocab, 5, 6, np.float32, seed=17)
+    rng = np.random.default_rng(18)
+    x, y = rng.integers(0, vocab, size=(batch, steps)), rng.integers(0, vocab, size=(batch, steps))
+    _, grads = model.loss_and_grads(x, y)
+    _, norm = clip_by_global_norm(grads.parameters(), 0.1)
+    assert norm > 0.2  # the clipping is active: it halves the step or more
+
+    keras_model = to_keras(model)
+    keras_model.compile(
+        optimizer=keras.optimizers.SGD(0.1, global_clipnorm=0.1),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    keras_loss = float(keras_model.train_on_batch(x.astype(np.int32), y))
+    history = fit(model, x, y, batch_size=batch, shuffle=False, optimizer=SGD(0.1), clip_norm=0.1, verbose=0)
+    assert abs(history.loss[0] - keras_loss) <= 1e-5
+    for label, mine, theirs in zip(
+        model.weight_labels(), model.get_weights(), keras_model.get_weights(), strict=True
+    ):
+        assert np.abs(mine - theirs).max() <= 1e-6, label
