@@ -352,7 +352,13 @@ def test_sampled_frequencies_match_the_models_softmax(temperature: float) -> Non
 
 @pytest.mark.parametrize(
     ("temperature", "error"),
-    [(0.0, ValueError), (-1.0, ValueError), (float("nan"), ValueError), ("1", TypeError)],
+    [
+        (0.0, ValueError),
+        (-1.0, ValueError),
+        (float("nan"), ValueError),
+        (float("inf"), ValueError),
+        ("1", TypeError),
+    ],
 )
 def test_sampling_refuses_a_temperature_that_is_not_positive_and_finite(
     temperature: Any, error: type
