@@ -3,6 +3,7 @@
 Modules, one idea each, in the order the book meets them:
 
     data         the sine wave, sliding windows, a chronological split, the adding problem
+    mackey_glass the Mackey-Glass delay equation's chaotic series
     activations  sigmoid and tanh that never overflow
     cell         what every cell shares: CellParams (weights, checks, state), step / step_backward
     sequence     one loop over time for any cell: forward, BPTT, truncated BPTT, state gradients
@@ -19,9 +20,13 @@ Modules, one idea each, in the order the book meets them:
                  GRURegressor, VariantRegressor
     optim        SGD and Keras 3's Adam, gradient clipping
     train        fit(), mini-batch training with a loss history
-    language     the character-level language model: stream_batches, char_model, sample
+    language     the character-level language model: char_model, sample (batches come from text)
     forecast     persistence and linear-autoregression baselines, recursive multi-step forecasts
     gradcheck    finite differences and the relative error
+    text         the standard library as a corpus, a character vocabulary, stateful batches,
+                 tokenize labels (string, comment, bracket depth, column)
+    ngram        smoothed character n-gram baselines (Kneser-Ney, absolute discounting)
+    metrics      bits per character and perplexity
     keras_model  build_sine_model(), the classic Keras model (torch backend by default)
     interop      weights to and from Keras and PyTorch, for cells and whole models
     agree        measured differences between NumPy, Keras and PyTorch
@@ -40,12 +45,16 @@ from .data import adding_problem, make_windows, sine_wave, train_test_split
 from .embedding import Embedding
 from .gradcheck import numerical_gradient, rel_error
 from .gru import GRUParams, gru_backward, gru_forward, gru_step
-from .language import char_model, sample, stream_batches
+from .language import char_model, sample
 from .layers import Dense, Recurrent
 from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+from .mackey_glass import mackey_glass
+from .metrics import bits_per_char, perplexity
 from .model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential, VariantRegressor
+from .ngram import NGramModel, fit_ngram
 from .optim import SGD, Adam
 from .rnn import RNNParams, rnn_backward, rnn_forward, rnn_step
+from .text import Corpus, SourceLabels, Vocabulary, load_stdlib_corpus, python_labels, stream_batches
 from .train import fit
 from .variants import VARIANTS, PeepholeParams, Variant, variant_backward, variant_forward, variant_step
 
@@ -57,32 +66,42 @@ __all__ = [
     "Adam",
     "Bidirectional",
     "CellParams",
+    "Corpus",
     "Dense",
     "Embedding",
     "GRUParams",
     "GRURegressor",
     "LSTMParams",
     "LSTMRegressor",
+    "NGramModel",
     "PeepholeParams",
     "RNNParams",
     "RNNRegressor",
     "Recurrent",
     "Sequential",
+    "SourceLabels",
     "Variant",
     "VariantRegressor",
+    "Vocabulary",
     "__version__",
     "adding_problem",
+    "bits_per_char",
     "char_model",
     "fit",
+    "fit_ngram",
     "gru_backward",
     "gru_forward",
     "gru_step",
+    "load_stdlib_corpus",
     "lstm_backward",
     "lstm_forward",
     "lstm_step",
     "lstm_step_backward",
+    "mackey_glass",
     "make_windows",
     "numerical_gradient",
+    "perplexity",
+    "python_labels",
     "rel_error",
     "rnn_backward",
     "rnn_forward",

@@ -131,20 +131,19 @@ class CellParams:
         arithmetic. Use the normal constructor for anything from outside.
         """
         cell = object.__new__(cls)
-        names = [f.name for f in dataclasses.fields(cls)]
-        weight_names = [n for n in names if n not in config]
-        for name, array in zip(weight_names, arrays, strict=True):
-            object.__setattr__(cell, name, array)
-        for name, value in config.items():
-            object.__setattr__(cell, name, value)
+        cell.__dict__.update(zip(cls.weight_names(), arrays, strict=True), **config)
         return cell
 
     # --- what every cell has ------------------------------------------------------
 
     @classmethod
-    def weight_names(cls) -> list[str]:
+    def weight_names(cls) -> tuple[str, ...]:
         """The names of the weight arrays, in Keras' order."""
-        return [f.name for f in dataclasses.fields(cls) if f.type in ("np.ndarray", np.ndarray)]
+        names = cls.__dict__.get("_weight_names")
+        if names is None:  # read once per class off its dataclass fields
+            names = tuple(f.name for f in dataclasses.fields(cls) if f.type in ("np.ndarray", np.ndarray))
+            setattr(cls, "_weight_names", names)  # noqa: B010
+        return names
 
     def config(self) -> dict[str, Any]:
         """The non-array fields (for example a variant), as given to the constructor."""
@@ -153,7 +152,7 @@ class CellParams:
 
     def weights(self) -> list[np.ndarray]:
         """The live weight arrays in Keras' order (``layer.get_weights()`` without the copies)."""
-        return [getattr(self, name) for name in self.weight_names()]
+        return [self.__dict__[name] for name in self.weight_names()]
 
     def as_list(self) -> list[np.ndarray]:
         """The same as ``weights()``: ``[W, U, b, ...]`` in Keras' order."""
@@ -169,8 +168,9 @@ class CellParams:
 
     def add_(self, other: CellParams) -> None:
         """Add ``other``'s arrays into this cell's, in place (summing gradients over steps)."""
-        for mine, theirs in zip(self.weights(), other.weights(), strict=True):
-            mine += theirs
+        mine, theirs = self.__dict__, other.__dict__
+        for name in self.weight_names():
+            mine[name] += theirs[name]
 
     @property
     def input_size(self) -> int:

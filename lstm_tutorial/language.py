@@ -8,10 +8,12 @@ The model reads characters as ids and predicts the next one at every step
 
 Training is truncated BPTT over a long text: the text is cut into B parallel
 streams, and batch k holds the k-th window of T characters of every stream
-(``stream_batches``). With ``stateful=True`` each LSTM layer starts batch k + 1
-from the state batch k ended in, so the model reads each stream from start to end
-while gradients flow back at most T steps (Keras' ``stateful=True``). Train it with
-``train.fit(model, x, y, batch_size=B, shuffle=False)``.
+(``text.stream_batches``). With ``stateful=True`` each LSTM layer starts batch
+k + 1 from the state batch k ended in, so the model reads each stream from start
+to end while gradients flow back at most T steps (Keras' ``stateful=True``):
+
+    inputs, targets = text.stream_batches(ids, B, T)          # (K, B, T) each
+    fit(model, inputs.reshape(-1, T), targets.reshape(-1, T), batch_size=B, shuffle=False)
 
 ``sample`` runs a trained model one step at a time, carrying its state, and
 draws each next character from the softmax of the logits divided by a
@@ -34,42 +36,7 @@ from .layers import Dense, Layer, Recurrent
 from .lstm import LSTMParams
 from .model import Sequential
 
-__all__ = ["char_model", "next_probabilities", "sample", "sample_streams", "stream_batches"]
-
-
-def stream_batches(ids: Any, batch_size: int, steps: int) -> tuple[np.ndarray, np.ndarray]:
-    """Lay a text out as ``batch_size`` parallel streams, cut into windows of ``steps``.
-
-    The text is split into B equal streams (the tail that does not fill a whole
-    window in every stream is dropped). Rows k*B .. k*B + B - 1 of ``x`` are the
-    k-th windows of streams 0 .. B-1, so row i of batch k + 1 continues row i of
-    batch k, as a stateful layer needs; ``y`` is ``x`` shifted by one character.
-
-    Args:
-        ids: (L,) the text as integer ids.
-        batch_size: B, the number of streams.
-        steps: T, characters per window.
-
-    Returns:
-        ``(x, y)``, each (K*B, T) with K = (L - 1) // (B*T) windows per stream.
-    """
-    batch_size = _checks.positive_int("batch_size", batch_size)
-    steps = _checks.positive_int("steps", steps)
-    if not isinstance(ids, np.ndarray) or ids.dtype.kind not in "iu" or ids.ndim != 1:
-        raise TypeError(f"ids must be a 1-D NumPy array of integer ids (L,), got {_checks.describe(ids)}")
-    windows = (len(ids) - 1) // (batch_size * steps)
-    if windows < 1:
-        raise ValueError(
-            f"ids must hold at least batch_size * steps + 1 = {batch_size * steps + 1} ids, got {len(ids)}"
-        )
-    length = windows * steps  # per stream
-    starts = np.arange(batch_size) * length
-
-    def layout(offset: int) -> np.ndarray:
-        streams = np.stack([ids[s + offset : s + offset + length] for s in starts])  # (B, K*T)
-        return streams.reshape(batch_size, windows, steps).transpose(1, 0, 2).reshape(-1, steps)
-
-    return layout(0), layout(1)
+__all__ = ["char_model", "next_probabilities", "sample", "sample_streams"]
 
 
 def char_model(

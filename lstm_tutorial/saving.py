@@ -92,7 +92,7 @@ def _contents(obj: Saveable) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             }
             names = [f"{side}.{name}" for side in ("forward", "backward") for name in cell.weight_names()]
         else:
-            names, spec = ["W", "b"], {"type": "Dense"}
+            names, spec = ("W", "b"), {"type": "Dense"}
         layers.append(spec)
         arrays.update({f"layer{k}.{name}": w for name, w in zip(names, layer.weights(), strict=True)})
     return {"loss": obj.loss, "layers": layers}, arrays

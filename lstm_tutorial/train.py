@@ -95,7 +95,7 @@ def fit(
     if stateful and shuffle:
         raise ValueError(
             "shuffle must be False for a model with stateful layers: batch k + 1 continues batch k "
-            "(lay the data out with language.stream_batches)"
+            "(lay the data out with text.stream_batches)"
         )
     rng = np.random.default_rng(seed) if shuffle else None
     history = History()

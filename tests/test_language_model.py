@@ -284,23 +284,6 @@ def test_stateful_layer_refuses_another_batch_size_and_fit_refuses_shuffling() -
         fit(model, np.zeros((4, 3), dtype=np.int64), np.zeros((4, 3), dtype=np.int64), verbose=0)
 
 
-def test_stream_batches_lay_out_parallel_streams_that_continue_batch_to_batch() -> None:
-    from lstm_tutorial.language import stream_batches
-
-    text = np.arange(50)
-    x, y = stream_batches(text, batch_size=3, steps=4)  # 16 ids per stream, 4 windows
-    assert x.shape == y.shape == (12, 4)
-    assert np.array_equal(y, x + 1)  # the next character
-    streams = x.reshape(4, 3, 4).transpose(1, 0, 2).reshape(3, 16)  # batch k, row i -> stream i
-    assert np.array_equal(streams, np.arange(48).reshape(3, 16))
-    with pytest.raises(
-        ValueError, match="ids must hold at least batch_size \\* steps \\+ 1 = 13 ids, got 12"
-    ):
-        stream_batches(np.arange(12), 3, 4)
-    with pytest.raises(TypeError, match="ids must be a 1-D NumPy array of integer ids"):
-        stream_batches(np.arange(50.0), 3, 4)
-
-
 # --- sampling --------------------------------------------------------------------------------
 
 
@@ -373,11 +356,11 @@ def test_sampling_refuses_a_temperature_that_is_not_positive_and_finite(
 
 
 def test_fit_on_streams_is_the_loop_that_carries_the_state_batch_to_batch() -> None:
-    from lstm_tutorial.language import stream_batches
-    from lstm_tutorial.optim import SGD
+    from lstm_tutorial.text import stream_batches
 
     text = np.random.default_rng(15).integers(0, 6, size=3 * 5 * 4 + 1)
-    x, y = stream_batches(text, batch_size=3, steps=5)  # 4 batches of 3 streams
+    inputs, targets = stream_batches(text, batch_size=3, seq_len=5)  # 4 batches of 3 streams
+    x, y = inputs.reshape(-1, 5), targets.reshape(-1, 5)  # fit's (N, T): batch k is rows 3k .. 3k + 2
     model = char_model(6, 3, 4, np.float64, seed=16, stateful=True)
     by_hand = model.copy()
     fit(model, x, y, epochs=2, batch_size=3, shuffle=False, optimizer=SGD(0.5), verbose=0)
