@@ -80,7 +80,7 @@ def _contents(obj: Saveable) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
             if layer.stateful:
                 spec["stateful"] = True
         elif isinstance(layer, Embedding):
-            names, spec = ["W"], {"type": "Embedding"}
+            names, spec = ("W",), {"type": "Embedding"}
         elif isinstance(layer, Bidirectional):
             cell = layer.forward_layer.cell
             spec = {
@@ -90,7 +90,9 @@ def _contents(obj: Saveable) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                 "merge_mode": layer.merge_mode,
                 "config": _cell_config(cell),
             }
-            names = [f"{side}.{name}" for side in ("forward", "backward") for name in cell.weight_names()]
+            names = tuple(
+                f"{side}.{name}" for side in ("forward", "backward") for name in cell.weight_names()
+            )
         else:
             names, spec = ("W", "b"), {"type": "Dense"}
         layers.append(spec)
@@ -161,7 +163,7 @@ def _extra_layer(
         _require(arrays, expected, kind)
         return Embedding(arrays[f"layer{k}.W"])
     cells = _kinds(CellParams)
-    names = cells[spec["cell"]].weight_names() if spec["cell"] in cells else []
+    names = cells[spec["cell"]].weight_names() if spec["cell"] in cells else ()
     sides = []
     for side in ("forward", "backward"):
         keys = [f"layer{k}.{side}.{name}" for name in names]
