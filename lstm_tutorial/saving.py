@@ -24,7 +24,9 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from .bidirectional import Bidirectional
 from .cell import CellParams
+from .embedding import Embedding
 from .layers import Dense, Layer, Recurrent
 from .model import Sequential
 from .variants import Variant
@@ -75,6 +77,22 @@ def _contents(obj: Saveable) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                 "return_sequences": layer.return_sequences,
                 "config": _cell_config(layer.cell),
             }
+            if layer.stateful:
+                spec["stateful"] = True
+        elif isinstance(layer, Embedding):
+            names, spec = ("W",), {"type": "Embedding"}
+        elif isinstance(layer, Bidirectional):
+            cell = layer.forward_layer.cell
+            spec = {
+                "type": "Bidirectional",
+                "cell": type(cell).__name__,
+                "return_sequences": layer.return_sequences,
+                "merge_mode": layer.merge_mode,
+                "config": _cell_config(cell),
+            }
+            names = tuple(
+                f"{side}.{name}" for side in ("forward", "backward") for name in cell.weight_names()
+            )
         else:
             names, spec = ("W", "b"), {"type": "Dense"}
         layers.append(spec)
@@ -125,13 +143,35 @@ def _model_from(kind: str, config: dict[str, Any], arrays: dict[str, np.ndarray]
             expected |= {f"layer{k}.{name}" for name in names}
             _require(arrays, expected, kind)
             cell = _cell_from(spec["cell"], [arrays[f"layer{k}.{n}"] for n in names], spec.get("config", {}))
-            layers.append(Recurrent(cell, bool(spec["return_sequences"])))
+            layers.append(Recurrent(cell, bool(spec["return_sequences"]), bool(spec.get("stateful", False))))
+        elif spec["type"] in ("Embedding", "Bidirectional"):
+            layers.append(_extra_layer(k, spec, arrays, expected, kind))
         else:
             expected |= {f"layer{k}.W", f"layer{k}.b"}
             _require(arrays, expected, kind)
             layers.append(Dense(arrays[f"layer{k}.W"], arrays[f"layer{k}.b"]))
     _require(arrays, expected, kind, exact=True)
     return models[kind].from_layers(layers, config["loss"])
+
+
+def _extra_layer(
+    k: int, spec: dict[str, Any], arrays: dict[str, np.ndarray], expected: set[str], kind: str
+) -> Embedding | Bidirectional:
+    """Layer k of a saved model, an ``Embedding`` or a ``Bidirectional``; adds its keys to ``expected``."""
+    if spec["type"] == "Embedding":
+        expected.add(f"layer{k}.W")
+        _require(arrays, expected, kind)
+        return Embedding(arrays[f"layer{k}.W"])
+    cells = _kinds(CellParams)
+    names = cells[spec["cell"]].weight_names() if spec["cell"] in cells else ()
+    sides = []
+    for side in ("forward", "backward"):
+        keys = [f"layer{k}.{side}.{name}" for name in names]
+        expected.update(keys)
+        _require(arrays, expected, kind)
+        cell = _cell_from(spec["cell"], [arrays[key] for key in keys], spec.get("config", {}))
+        sides.append(Recurrent(cell, bool(spec["return_sequences"])))
+    return Bidirectional(sides[0], sides[1], str(spec["merge_mode"]))
 
 
 def _require(arrays: dict[str, np.ndarray], expected: set[str], kind: str, exact: bool = False) -> None:

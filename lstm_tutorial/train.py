@@ -76,6 +76,10 @@ def fit(
         clip_norm: if given, clip the gradients to this global norm before each step
             (``optim.clip_by_global_norm``).
 
+    A model with stateful layers (``Recurrent(..., stateful=True)``) needs
+    ``shuffle=False`` and a batch size that divides N; its states are reset at the
+    start of every epoch and carried from batch to batch within it.
+
     Returns:
         A ``History`` with the loss and wall time of every epoch.
     """
@@ -87,11 +91,19 @@ def fit(
     epochs = _checks.positive_int("epochs", epochs)
     batch_size = _checks.positive_int("batch_size", batch_size)
     optimizer = Adam() if optimizer is None else optimizer
+    stateful = any(getattr(layer, "stateful", False) for layer in model.layers)
+    if stateful and shuffle:
+        raise ValueError(
+            "shuffle must be False for a model with stateful layers: batch k + 1 continues batch k "
+            "(lay the data out with text.stream_batches)"
+        )
     rng = np.random.default_rng(seed) if shuffle else None
     history = History()
     step = 0
     for epoch in range(epochs):
         start = time.perf_counter()
+        if stateful:
+            model.reset_states()  # each epoch reads the streams from their start
         total = 0.0
         for index in batch_indices(len(y), batch_size, rng):
             loss, grads = model.loss_and_grads(x[index], y[index], check=False)
