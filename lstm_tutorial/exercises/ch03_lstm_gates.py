@@ -90,15 +90,12 @@ def lstm_step(
 
 def lstm_cases(seed: int) -> list[Case]:
     """Four random LSTM steps ``(x_t, h_prev, c_prev, W, U, b)``, batch 1 and hidden size 1 among them."""
-    return [
-        Case(
-            normal_arrays(
-                seed + k, (B, D), (B, H), (B, H), (D, 4 * H), (H, 4 * H), (4 * H,), scales=[1, 1, 1, 0.7, 0.7]
-            ),
-            f"B={B}, D={D}, H={H}",
-        )
-        for k, (B, D, H) in enumerate([(1, 1, 4), (3, 2, 5), (2, 3, 1), (1, 1, 1)])
-    ]
+    cases = []
+    for k, (B, D, H) in enumerate([(1, 1, 4), (3, 2, 5), (2, 3, 1), (1, 1, 1)]):
+        shapes = [(B, D), (B, H), (B, H), (D, 4 * H), (H, 4 * H), (4 * H,)]  # x_t, h_prev, c_prev, W, U, b
+        args = normal_arrays(seed + k, *shapes, scales=[1, 1, 1, 0.7, 0.7])
+        cases.append(Case(args, f"B={B}, D={D}, H={H}"))
+    return cases
 
 
 def _read_in_order(order: str) -> Callable[..., tuple[np.ndarray, np.ndarray]]:

@@ -139,15 +139,11 @@ def check_lstm_bptt(your_fn: Callable[..., Any]) -> CheckResult:
     dhs (B, T, H), dL/dh_t at every step; x (B, T, D); W, U, b as in
     ``lstm_step``. Returns dx (B, T, D), dW (D, 4H), dU (H, 4H), db (4H,).
     """
-    cases = [
-        Case(
-            normal_arrays(
-                110 + k, (B, T, H), (B, T, D), (D, 4 * H), (H, 4 * H), (4 * H,), scales=[1, 1, 0.7, 0.7]
-            ),
-            f"B={B}, T={T}, D={D}, H={H}",
-        )
-        for k, (B, T, D, H) in enumerate([(1, 5, 1, 3), (2, 7, 2, 4), (3, 3, 1, 1)])
-    ]
+    cases = []
+    for k, (B, T, D, H) in enumerate([(1, 5, 1, 3), (2, 7, 2, 4), (3, 3, 1, 1)]):
+        shapes = [(B, T, H), (B, T, D), (D, 4 * H), (H, 4 * H), (4 * H,)]  # dhs, x, W, U, b
+        args = normal_arrays(110 + k, *shapes, scales=[1, 1, 0.7, 0.7])
+        cases.append(Case(args, f"B={B}, T={T}, D={D}, H={H}"))
     mistakes = [
         Mistake(
             _nothing_carried,

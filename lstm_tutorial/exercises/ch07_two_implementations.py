@@ -68,15 +68,11 @@ def check_sine_model_predict(your_fn: Callable[..., Any]) -> CheckResult:
     recurrent_kernel (H, 4H), bias (4H,), dense_kernel (H, 1), dense_bias (1,);
     y_hat (N,), the classic model's output, from zero initial states.
     """
-    cases = [
-        Case(
-            normal_arrays(
-                150 + k, (N, T, D), (D, 4 * H), (H, 4 * H), (4 * H,), (H, 1), (1,), scales=[1, 0.8, 0.5, 0.5]
-            ),
-            f"N={N}, T={T}, D={D}, H={H}",
-        )
-        for k, (N, T, D, H) in enumerate([(5, 10, 1, 4), (1, 3, 2, 3), (4, 1, 1, 1)])
-    ]
+    cases = []
+    for k, (N, T, D, H) in enumerate([(5, 10, 1, 4), (1, 3, 2, 3), (4, 1, 1, 1)]):
+        shapes = [(N, T, D), (D, 4 * H), (H, 4 * H), (4 * H,), (H, 1), (1,)]  # x, then the five weights
+        args = normal_arrays(150 + k, *shapes, scales=[1, 0.8, 0.5, 0.5])
+        cases.append(Case(args, f"N={N}, T={T}, D={D}, H={H}"))
     mistakes = [
         Mistake(_first_state, "Dense reads the LAST hidden state h_T, after all T steps."),
         Mistake(_mean_state, "LSTM(H) without return_sequences returns only h_T, not an average over time."),

@@ -68,13 +68,11 @@ def check_gru_step(your_fn: Callable[..., Any]) -> CheckResult:
     x_t (B, D), h_prev (B, H), kernel (D, 3H), recurrent_kernel (H, 3H) with the
     blocks z, r, h, bias (2, 3H): the input bias and the recurrent bias; h_t (B, H).
     """
-    cases = [
-        Case(
-            normal_arrays(140 + k, (B, D), (B, H), (D, 3 * H), (H, 3 * H), (2, 3 * H), scales=[1, 1, 1, 0.7]),
-            f"B={B}, D={D}, H={H}",
-        )
-        for k, (B, D, H) in enumerate([(1, 1, 3), (2, 2, 4), (3, 1, 1)])
-    ]
+    cases = []
+    for k, (B, D, H) in enumerate([(1, 1, 3), (2, 2, 4), (3, 1, 1)]):
+        shapes = [(B, D), (B, H), (D, 3 * H), (H, 3 * H), (2, 3 * H)]  # x_t, h_prev, kernel, recurrent, bias
+        args = normal_arrays(140 + k, *shapes, scales=[1, 1, 1, 0.7])
+        cases.append(Case(args, f"B={B}, D={D}, H={H}"))
     mistakes = [
         Mistake(
             _reset_before,
