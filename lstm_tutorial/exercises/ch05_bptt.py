@@ -160,23 +160,6 @@ def check_lstm_bptt(your_fn: Callable[..., Any]) -> CheckResult:
 # --------------------------------------------------------------------------- Adam
 
 
-class _AdamFrom(Adam):
-    """``optim.Adam`` resumed from the moments m and v after t - 1 steps, for one array of weights.
-
-    ``Adam`` has no public way to set its moments, so this sets its flat moment
-    arrays directly, as they are laid out after ``step`` has seen that array.
-    """
-
-    def __init__(self, m: np.ndarray, v: np.ndarray, t: int, **hyperparameters: float) -> None:
-        super().__init__(**hyperparameters)
-        self.iterations = t - 1
-        self._shapes, self._m, self._v = [m.shape], m.ravel().copy(), v.ravel().copy()
-
-    def moments(self) -> tuple[np.ndarray, np.ndarray]:
-        """m and v, in the weights' shape."""
-        return self._m.reshape(self._shapes[0]), self._v.reshape(self._shapes[0])
-
-
 def adam_step(
     w: np.ndarray,
     g: np.ndarray,
@@ -189,10 +172,12 @@ def adam_step(
     epsilon: float = 1e-7,
 ) -> Arrays:
     """The reference: step t of ``optim.Adam`` (Keras 3's rule) from the moments m and v."""
-    optimizer = _AdamFrom(m, v, t, learning_rate=lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
+    optimizer = Adam(learning_rate=lr, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon)
     w = w.copy()
+    optimizer.resume([w], [m], [v], iterations=t - 1)
     optimizer.step([w], [g])
-    return (w, *optimizer.moments())
+    (m_t,), (v_t,) = optimizer.moments()
+    return w, m_t, v_t
 
 
 def _paper_epsilon(w: Any, g: Any, m: Any, v: Any, t: int) -> Arrays:
