@@ -12,12 +12,15 @@ Modules, one idea each, in the order the book meets them:
     lstm_fast    the LSTM's fast path (fused gates, precomputed factors), what training runs
     gru          the GRU cell (Keras' layout): GRUParams, gru_step, gru_forward, gru_backward
     variants     the peephole LSTM and Greff et al.'s variants: PeepholeParams, Variant, VARIANTS
-    layers       Recurrent (any cell over time) and Dense
-    losses       mean squared error
+    layers       Recurrent (any cell over time, optionally stateful) and Dense
+    embedding    Embedding: integer ids in, one learned vector per id out
+    bidirectional  Bidirectional: one recurrent layer forward, one backward, merged
+    losses       mean squared error, softmax cross-entropy at every step
     model        Sequential, and the regressors LSTMRegressor (the classic sine model), RNNRegressor,
                  GRURegressor, VariantRegressor
     optim        SGD and Keras 3's Adam, gradient clipping
     train        fit(), mini-batch training with a loss history; DivergenceError when the loss diverges
+    language     the character-level language model: char_model, sample (batches come from text)
     forecast     persistence and linear-autoregression baselines, recursive multi-step forecasts
     gradcheck    finite differences and the relative error
     text         the standard library as a corpus, a character vocabulary, stateful batches,
@@ -36,10 +39,13 @@ modules that need them.
 
 from __future__ import annotations
 
+from .bidirectional import Bidirectional
 from .cell import CellParams
 from .data import adding_problem, make_windows, sine_wave, train_test_split
+from .embedding import Embedding
 from .gradcheck import numerical_gradient, rel_error
 from .gru import GRUParams, gru_backward, gru_forward, gru_step
+from .language import char_model, sample
 from .layers import Dense, Recurrent
 from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
 from .mackey_glass import mackey_glass
@@ -58,10 +64,12 @@ __all__ = [
     "SGD",
     "VARIANTS",
     "Adam",
+    "Bidirectional",
     "CellParams",
     "Corpus",
     "Dense",
     "DivergenceError",
+    "Embedding",
     "GRUParams",
     "GRURegressor",
     "LSTMParams",
@@ -79,6 +87,7 @@ __all__ = [
     "__version__",
     "adding_problem",
     "bits_per_char",
+    "char_model",
     "fit",
     "fit_ngram",
     "gru_backward",
@@ -98,6 +107,7 @@ __all__ = [
     "rnn_backward",
     "rnn_forward",
     "rnn_step",
+    "sample",
     "sine_wave",
     "stream_batches",
     "train_test_split",

@@ -217,3 +217,31 @@ def real_values(name: str, value: Any) -> np.ndarray:
         bad = int(result.size - np.count_nonzero(np.isfinite(result)))
         raise ValueError(f"{name} must be finite, got {bad} NaN or inf value(s) in shape {result.shape}")
     return result
+
+
+def index_array(name: str, value: Any, ndim: int, high: int, meaning: str) -> np.ndarray:
+    """Check an array of integer ids: integer dtype, rank ``ndim``, non-empty, every id in [0, high).
+
+    Args:
+        name: the argument's name.
+        value: what the caller passed.
+        ndim: the rank it must have.
+        high: one past the largest valid id (the vocabulary size V, say).
+        meaning: its shape in letters, e.g. ``"(B, T)"``.
+
+    Returns:
+        ``value`` itself (never a copy or a cast).
+    """
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must be a NumPy array of integer ids {meaning}, got {describe(value)}; "
+            f"ids are never floats: convert them with {name}.astype(np.int64) if they are whole numbers"
+        )
+    if value.ndim != ndim:
+        raise ValueError(f"{name} must have shape {meaning}, got shape {value.shape}")
+    if value.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {value.shape}")
+    low, top = int(value.min()), int(value.max())
+    if low < 0 or top >= high:
+        raise ValueError(f"{name} must hold ids in [0, {high}), got ids from {low} to {top}")
+    return value

@@ -32,7 +32,9 @@ from typing import Any
 import numpy as np
 
 from . import _checks
+from .bidirectional import MERGE_MODES, Bidirectional
 from .cell import CellParams
+from .embedding import Embedding
 from .gru import GRUParams
 from .layers import Dense, Recurrent
 from .lstm import LSTMParams
@@ -94,13 +96,23 @@ def _recurrent_from_keras(layer: Any, name: str) -> CellParams:
 
 
 def _keras_layers(model: Any, name: str) -> list[Any]:
-    """The layers of a Keras model this package can hold: recurrent layers, then Dense layers."""
+    """The layers of a Keras model this package can hold: an optional Embedding, recurrent
+    (or Bidirectional) layers, then Dense layers."""
     keras = _keras()
     layers = list(model.layers)
     kinds = [type(layer).__name__ for layer in layers]
-    if not layers or type(layers[0]) not in _keras_cells():
-        raise ValueError(f"{name} must start with an LSTM, GRU or SimpleRNN layer, got layers {kinds}")
+    starts = (*_keras_cells(), keras.layers.Embedding, keras.layers.Bidirectional)
+    if not layers or type(layers[0]) not in starts:
+        raise ValueError(
+            f"{name} must start with an Embedding, LSTM, GRU, SimpleRNN or Bidirectional layer, "
+            f"got layers {kinds}"
+        )
     for k, layer in enumerate(layers):
+        if k == 0 and type(layer) is keras.layers.Embedding:
+            continue
+        if type(layer) is keras.layers.Bidirectional:
+            _check_keras_recurrent(layer.forward_layer, f"{name}.layers[{k}].forward_layer")
+            continue
         if isinstance(layer, keras.layers.Dense):
             if not layer.use_bias or keras.activations.serialize(layer.activation) != "linear":
                 raise ValueError(f"{name}.layers[{k}] must be a Dense layer with a bias and no activation")
@@ -134,6 +146,8 @@ def from_keras(layer_or_model: Any) -> CellParams | Sequential:
     for k, layer in enumerate(_keras_layers(layer_or_model, "layer_or_model")):
         if isinstance(layer, keras.layers.Dense):
             layers.append(Dense(*(np.array(w, copy=True) for w in layer.get_weights())))
+        elif type(layer) in (keras.layers.Embedding, keras.layers.Bidirectional):
+            layers.append(_extra_layer_from_keras(layer, f"layer_or_model.layers[{k}]"))
         else:
             cell = _recurrent_from_keras(layer, f"layer_or_model.layers[{k}]")
             layers.append(Recurrent(cell, bool(layer.return_sequences)))
@@ -141,6 +155,7 @@ def from_keras(layer_or_model: Any) -> CellParams | Sequential:
     first = layers[0]
     if (
         len(layers) == 2
+        and isinstance(first, Recurrent)
         and isinstance(layers[1], Dense)
         and layers[1].output_size == 1
         and not first.return_sequences
@@ -155,9 +170,15 @@ def _new_keras_model(model: Sequential) -> Any:
     keras = _keras()
     names = {RNNParams: keras.layers.SimpleRNN, LSTMParams: keras.layers.LSTM, GRUParams: keras.layers.GRU}
     dtype = str(model.dtype)
-    layers: list[Any] = [keras.Input((None, model.input_size), dtype=dtype)]
+    first = model.layers[0]
+    if isinstance(first, Embedding):
+        layers: list[Any] = [keras.Input((None,), dtype="int32")]
+    else:
+        layers = [keras.Input((None, model.input_size), dtype=dtype)]
     for layer in model.layers:
-        if isinstance(layer, Recurrent):
+        if isinstance(layer, (Embedding, Bidirectional)):
+            layers.append(_extra_keras_layer(layer, names, dtype))
+        elif isinstance(layer, Recurrent):
             if type(layer.cell) not in names:
                 raise ValueError(f"Keras has no layer for a {type(layer.cell).__name__} cell")
             keras_layer = names[type(layer.cell)]
@@ -167,6 +188,38 @@ def _new_keras_model(model: Sequential) -> Any:
         else:
             layers.append(keras.layers.Dense(layer.output_size, dtype=dtype))
     return keras.Sequential(layers)
+
+
+def _extra_layer_from_keras(layer: Any, name: str) -> Embedding | Bidirectional:
+    """An ``Embedding`` or a ``Bidirectional`` layer from its Keras twin (copies of the weights)."""
+    keras = _keras()
+    if type(layer) is keras.layers.Embedding:
+        return Embedding(np.array(layer.get_weights()[0], copy=True))
+    if layer.merge_mode not in MERGE_MODES:
+        raise ValueError(f"{name}.merge_mode must be one of {MERGE_MODES}, got {layer.merge_mode!r}")
+    fwd = _recurrent_from_keras(layer.forward_layer, f"{name}.forward_layer")
+    if not getattr(layer.backward_layer, "go_backwards", False):
+        raise ValueError(f"{name}.backward_layer must read the sequence backwards (go_backwards=True)")
+    bwd_kind = _keras_cells().get(type(layer.backward_layer))
+    bwd = (
+        bwd_kind(*(np.array(w, copy=True) for w in layer.backward_layer.get_weights())) if bwd_kind else None
+    )
+    if bwd is None or type(bwd) is not type(fwd):
+        raise ValueError(f"{name}.backward_layer must be the same kind of layer as its forward_layer")
+    sequences = bool(layer.forward_layer.return_sequences)
+    return Bidirectional(Recurrent(fwd, sequences), Recurrent(bwd, sequences), layer.merge_mode)
+
+
+def _extra_keras_layer(layer: Embedding | Bidirectional, names: dict[Any, Any], dtype: str) -> Any:
+    """The Keras twin of an ``Embedding`` or a ``Bidirectional`` layer (fresh weights)."""
+    keras = _keras()
+    if isinstance(layer, Embedding):
+        return keras.layers.Embedding(layer.vocab_size, layer.output_size, dtype=dtype)
+    cell = layer.forward_layer.cell
+    if type(cell) not in names:
+        raise ValueError(f"Keras has no layer for a {type(cell).__name__} cell")
+    inner = names[type(cell)](cell.hidden_size, return_sequences=layer.return_sequences, dtype=dtype)
+    return keras.layers.Bidirectional(inner, merge_mode=layer.merge_mode, dtype=dtype)
 
 
 def to_keras(params_or_model: CellParams | Sequential, layer_or_model: Any = None) -> Any:

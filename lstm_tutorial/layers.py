@@ -14,17 +14,17 @@ Each layer is a small dataclass of weights with the same four methods:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
 
 from . import _checks, sequence
-from .cell import CellParams, check_cell, check_rng
+from .cell import CellParams, State, check_cell, check_rng
 from .lstm import LSTMParams
 from .lstm_fast import fast_backward, fast_forward
 
-__all__ = ["Dense", "Layer", "Recurrent"]
+__all__ = ["Dense", "Layer", "MatrixSized", "Recurrent"]
 
 KERAS_NAMES = {"W": "kernel", "U": "recurrent_kernel", "b": "bias", "P": "peephole"}
 """Keras' names of the package's weights, for messages."""
@@ -39,6 +39,8 @@ class Layer(Protocol):
     def backward(self, dy: np.ndarray, cache: Any) -> tuple[np.ndarray, list[np.ndarray]]: ...
     def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Layer: ...
     @property
+    def input_size(self) -> int: ...
+    @property
     def output_size(self) -> int: ...
     @property
     def dtype(self) -> np.dtype[Any]: ...
@@ -51,20 +53,43 @@ class Recurrent:
     An ``LSTMParams`` cell runs on the fast path (``lstm_fast``); every other cell
     through ``sequence``'s loop. The initial state is zeros, as in Keras.
 
+    With ``stateful=True`` (Keras' ``stateful``), the state a batch ends in is the
+    initial state of the next batch: row i of batch k + 1 continues row i of batch k,
+    so consecutive batches must hold parallel streams of one text and keep one batch
+    size. The state is carried as a constant (detached): backpropagation stops at the
+    start of each batch, which is truncated BPTT over batches. ``reset_state()``
+    starts again from zeros.
+
     Attributes:
         cell: the cell's weights.
         return_sequences: output h_t at every step, (B, T, H), or only h_T, (B, H).
+        stateful: carry the final state of one batch into the next.
+        state: the carried state (a tuple of (B, H) arrays), or None before the first
+            batch and after ``reset_state()``; not a constructor argument.
     """
 
     cell: CellParams
     return_sequences: bool = False
+    stateful: bool = False
+    state: State | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         check_cell("cell", self.cell)
-        if not isinstance(self.return_sequences, bool):
-            raise TypeError(
-                f"return_sequences must be True or False, got {_checks.describe(self.return_sequences)}"
-            )
+        _checks.flag("return_sequences", self.return_sequences)
+        _checks.flag("stateful", self.stateful)
+
+    def reset_state(self) -> None:
+        """Forget the carried state: the next batch starts from zeros (Keras' ``reset_state``)."""
+        self.state = None
+
+    @property
+    def input_size(self) -> int:
+        """D."""
+        return self.cell.input_size
+
+    def check_input(self, x: Any) -> None:
+        """Check (B, T, D) inputs for this layer (what ``model.Sequential`` does for its first layer)."""
+        sequence.check_sequence(x, self.cell)
 
     @property
     def output_size(self) -> int:
@@ -88,15 +113,36 @@ class Recurrent:
         """The same layer holding ``arrays`` (checked as a new cell unless ``check`` is False)."""
         kind = type(self.cell)
         cell = kind(*arrays, **self.cell.config()) if check else kind.unchecked(*arrays, **self.cell.config())
-        return Recurrent(cell, self.return_sequences)
+        layer = Recurrent(cell, self.return_sequences, self.stateful)
+        if check:  # a copy of the layer keeps its carried state; a gradient needs none
+            layer.state = self.state
+        return layer
+
+    def initial_state(self, batch: int) -> State:
+        """Zeros, or the carried state of a stateful layer (which must have this batch size)."""
+        if not self.stateful or self.state is None:
+            return self.cell.zero_state(batch)
+        carried = self.state[0].shape[0]
+        if carried != batch:
+            raise ValueError(
+                f"x has a batch of {batch} sequences but this stateful layer carries the state of "
+                f"{carried}: keep one batch size (N a multiple of batch_size) or call reset_state() first"
+            )
+        return self.state
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
-        """(B, T, D) -> (B, T, H) or (B, H); x is assumed checked."""
-        state = self.cell.zero_state(x.shape[0])
+        """(B, T, D) -> (B, T, H) or (B, H); x is assumed checked.
+
+        A stateful layer starts from its carried state and keeps a copy of the state
+        it ends in for the next call.
+        """
+        state = self.initial_state(x.shape[0])
         if type(self.cell) is LSTMParams:
             cache: Any = fast_forward(self.cell, x, state)
         else:
             cache = sequence.run_forward(self.cell, x, state)
+        if self.stateful:
+            self.state = tuple(s.copy() for s in cache.last_state)
         hs = cache.hs
         return (hs if self.return_sequences else hs[:, -1]), cache
 
@@ -115,8 +161,29 @@ class Recurrent:
         return dx, cell_grads.weights()
 
 
+class MatrixSized:
+    """The sizes of a layer whose first weight ``W`` is (inputs, outputs): Dense, Embedding."""
+
+    W: np.ndarray
+
+    @property
+    def input_size(self) -> int:
+        """The features (or, for an embedding, the ids) it takes: W's rows."""
+        return int(self.W.shape[0])
+
+    @property
+    def output_size(self) -> int:
+        """The features it gives: W's columns."""
+        return int(self.W.shape[1])
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """W's dtype, every weight's."""
+        return self.W.dtype
+
+
 @dataclass
-class Dense:
+class Dense(MatrixSized):
     """``y = x V + a`` on the last axis: Keras' ``Dense(K)`` without an activation.
 
     Attributes:
@@ -148,16 +215,6 @@ class Dense:
         check_rng("rng", rng)
         kernel = glorot_uniform(rng, (input_size, units), _checks.dtype_arg("dtype", dtype))
         return cls(kernel, np.zeros(units, dtype=kernel.dtype))
-
-    @property
-    def output_size(self) -> int:
-        """K."""
-        return int(self.W.shape[1])
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        """The kernel's dtype."""
-        return self.W.dtype
 
     def weights(self) -> list[np.ndarray]:
         """``[kernel, bias]``."""

@@ -35,18 +35,24 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 
 from . import _checks
+from .bidirectional import Bidirectional
 from .cell import CellParams, check_cell
+from .embedding import Embedding
 from .gru import GRUParams
 from .layers import Dense, Layer, Recurrent
 from .losses import LOSSES
 from .lstm import LSTMParams
 from .rnn import RNNParams
-from .sequence import check_sequence
 from .variants import VARIANTS, PeepholeParams, Variant
 
 __all__ = ["GRURegressor", "LSTMRegressor", "RNNRegressor", "Sequential", "VariantRegressor"]
 
 M = TypeVar("M", bound="Sequential")
+
+FIRST_LAYERS = (Recurrent, Bidirectional, Embedding)
+"""The layers a model can start with."""
+LATER_LAYERS = (Recurrent, Bidirectional, Dense)
+"""The layers that can follow."""
 
 
 @dataclass
@@ -54,8 +60,10 @@ class Sequential:
     """Layers applied in order, and the loss on the last one's output.
 
     Attributes:
-        layers: the layers; the first is recurrent and takes (N, T, D) input.
-        loss: the loss's name (``losses.LOSSES``): ``"mse"``.
+        layers: the layers; the first is recurrent and takes (N, T, D) input, or an
+            ``Embedding`` and takes (N, T) integer ids.
+        loss: the loss's name (``losses.LOSSES``): ``"mse"``, or
+            ``"sparse_categorical_crossentropy"`` on logits with integer targets.
     """
 
     layers: list[Layer]
@@ -64,17 +72,21 @@ class Sequential:
     def __post_init__(self) -> None:
         if not isinstance(self.layers, list) or not self.layers:
             raise TypeError(f"layers must be a non-empty list of layers, got {_checks.describe(self.layers)}")
-        if not isinstance(self.layers[0], Recurrent):
-            raise TypeError(f"layers[0] must be a Recurrent layer, got {_checks.describe(self.layers[0])}")
+        if not isinstance(self.layers[0], FIRST_LAYERS):
+            raise TypeError(
+                f"layers[0] must be a Recurrent, Bidirectional or Embedding layer, "
+                f"got {_checks.describe(self.layers[0])}"
+            )
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {self.loss!r}")
         width = self.layers[0].output_size
         for k, layer in enumerate(self.layers[1:], start=1):
-            if not isinstance(layer, (Recurrent, Dense)):
+            if not isinstance(layer, LATER_LAYERS):
                 raise TypeError(
-                    f"layers[{k}] must be a Recurrent or Dense layer, got {_checks.describe(layer)}"
+                    f"layers[{k}] must be a Recurrent, Bidirectional or Dense layer, "
+                    f"got {_checks.describe(layer)}"
                 )
-            inputs = layer.cell.input_size if isinstance(layer, Recurrent) else layer.W.shape[0]
+            inputs = layer.input_size
             if inputs != width:
                 raise ValueError(
                     f"layers[{k}] takes {inputs} features but layers[{k - 1}] gives {width}: "
@@ -92,10 +104,8 @@ class Sequential:
 
     @property
     def input_size(self) -> int:
-        """D, the features per time step the model takes."""
-        first = self.layers[0]
-        assert isinstance(first, Recurrent)
-        return first.cell.input_size
+        """D, the features per time step the model takes (V, the ids, after an ``Embedding``)."""
+        return self.layers[0].input_size
 
     def parameters(self) -> list[np.ndarray]:
         """The live weight arrays, layer by layer, for an optimizer to update in place."""
@@ -155,15 +165,20 @@ class Sequential:
 
     # --- running it -------------------------------------------------------------------
 
+    @property
+    def per_step(self) -> bool:
+        """Whether the model gives an output at every step (its last recurrent layer returns sequences)."""
+        recurrent = [layer for layer in self.layers if isinstance(layer, (Recurrent, Bidirectional))]
+        return not recurrent or recurrent[-1].return_sequences
+
     def output_shape(self, x_shape: tuple[int, ...]) -> tuple[tuple[int, ...], str]:
         """The shape ``predict`` returns for inputs of shape (N, T, D), and its letters.
 
         (N,) for one output per sequence, (N, T) for one per step, with a last axis K
         when the last layer has K > 1 outputs.
         """
-        recurrent = [layer for layer in self.layers if isinstance(layer, Recurrent)]
         outputs = self.layers[-1].output_size
-        letters = ["N", "T"] if recurrent[-1].return_sequences else ["N"]
+        letters = ["N", "T"] if self.per_step else ["N"]
         shape = [x_shape[0], x_shape[1]][: len(letters)]
         if outputs > 1:
             letters, shape = [*letters, "K"], [*shape, outputs]
@@ -171,11 +186,15 @@ class Sequential:
         return tuple(shape), spelled
 
     def check_inputs(self, x: Any, y: Any = None) -> None:
-        """Check (N, T, D) inputs and, if given, targets of the shape ``predict`` returns."""
+        """Check (N, T, D) inputs ((N, T) ids after an ``Embedding``) and, if given, targets
+        of the shape ``predict`` returns ((N, T) ids for ``"sparse_categorical_crossentropy"``)."""
         first = self.layers[0]
-        assert isinstance(first, Recurrent)
-        check_sequence(x, first.cell)
+        assert isinstance(first, FIRST_LAYERS)
+        first.check_input(x)
         if y is None:
+            return
+        if self.loss == "sparse_categorical_crossentropy":
+            self._check_class_targets(x, y)
             return
         _checks.float_array("y", y)
         _checks.same_dtype("y", y, self.dtype, "the model")
@@ -193,6 +212,9 @@ class Sequential:
         has it); integer, bool, complex and object input is refused, and so are NaN,
         inf, and values that overflow the model's dtype (1e300 in float32). Targets
         of shape (N, 1) are taken for a model with one output, (N,), as Keras does.
+        Integer ids are not cast: the (N, T) inputs of a model that starts with an
+        ``Embedding``, and the targets of ``"sparse_categorical_crossentropy"``, are
+        checked as they are.
 
         Args:
             x: (N, T, D) inputs.
@@ -201,8 +223,9 @@ class Sequential:
         Returns:
             ``(x, y)`` in the model's dtype, checked by ``check_inputs``.
         """
-        x = _floating("x", x, self.dtype)
-        if y is not None:
+        if not isinstance(self.layers[0], Embedding):
+            x = _floating("x", x, self.dtype)
+        if y is not None and self.loss != "sparse_categorical_crossentropy":
             y = _floating("y", y, self.dtype)
             if x.ndim == 3 and self.layers[-1].output_size == 1:
                 expected, _ = self.output_shape(x.shape)
@@ -210,6 +233,21 @@ class Sequential:
                     y = y.reshape(expected)
         self.check_inputs(x, y)
         return x, y
+
+    def _check_class_targets(self, x: np.ndarray, y: Any) -> None:
+        """Integer class ids in [0, K), one per output row: (N, T) or (N,)."""
+        expected, letters = (x.shape[:2], "(N, T)") if self.per_step else (x.shape[:1], "(N,)")
+        _checks.index_array("y", y, len(expected), self.layers[-1].output_size, letters)
+        if y.shape != expected:
+            raise ValueError(
+                f"y must have shape {letters} = {expected} to match x of shape {x.shape}, got {y.shape}"
+            )
+
+    def reset_states(self) -> None:
+        """Reset the carried state of every stateful layer to zeros (Keras' ``reset_states``)."""
+        for layer in self.layers:
+            if isinstance(layer, Recurrent):
+                layer.reset_state()
 
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, list[Any]]:
         caches = []

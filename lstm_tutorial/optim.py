@@ -202,6 +202,38 @@ class Adam:
             param -= update[start : start + param.size].reshape(param.shape)
             start += param.size
 
+    def resume(
+        self,
+        params: Sequence[np.ndarray],
+        m: Sequence[np.ndarray],
+        v: Sequence[np.ndarray],
+        iterations: int,
+    ) -> None:
+        """Continue from a saved state: bind to ``params`` with moments ``m`` and ``v``
+        (one array per parameter, of its shape) after ``iterations`` steps.
+
+        What Keras does when it restores an optimizer's variables from a checkpoint.
+        """
+        if self._params:
+            raise ValueError("resume needs a fresh Adam: this one has taken steps already")
+        _check_pairs(params, m)
+        _check_pairs(params, v)
+        if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
+            raise ValueError(f"iterations must be an integer >= 0, got {_checks.describe(iterations)}")
+        self._params = list(params)
+        self._m = np.concatenate([a.ravel() for a in m]).astype(params[0].dtype)
+        self._v = np.concatenate([a.ravel() for a in v]).astype(params[0].dtype)
+        self.iterations = int(iterations)
+
+    def moments(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
+        """Copies of the moments m and v, one array per parameter, of its shape."""
+        m, v, start = [], [], 0
+        for param in self._params:
+            m.append(self._m[start : start + param.size].reshape(param.shape).copy())
+            v.append(self._v[start : start + param.size].reshape(param.shape).copy())
+            start += param.size
+        return m, v
+
     def _update_moments(self, grad: np.ndarray) -> None:
         """Move the flat moments ``self._m`` and ``self._v`` towards ``grad`` and ``grad**2``, in place."""
         real = grad.dtype.type

@@ -27,7 +27,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from . import _checks
+from .bidirectional import Bidirectional
 from .cell import CellParams
+from .embedding import Embedding
 from .layers import Dense, Layer, Recurrent
 from .model import Sequential
 from .variants import Variant
@@ -91,6 +93,22 @@ def _contents(obj: Saveable) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
                 "return_sequences": layer.return_sequences,
                 "config": _cell_config(layer.cell),
             }
+            if layer.stateful:
+                spec["stateful"] = True
+        elif isinstance(layer, Embedding):
+            names, spec = ("W",), {"type": "Embedding"}
+        elif isinstance(layer, Bidirectional):
+            cell = layer.forward_layer.cell
+            spec = {
+                "type": "Bidirectional",
+                "cell": type(cell).__name__,
+                "return_sequences": layer.return_sequences,
+                "merge_mode": layer.merge_mode,
+                "config": _cell_config(cell),
+            }
+            names = tuple(
+                f"{side}.{name}" for side in ("forward", "backward") for name in cell.weight_names()
+            )
         else:
             names, spec = ("W", "b"), {"type": "Dense"}
         layers.append(spec)
@@ -158,7 +176,9 @@ def _model_from(kind: str, config: dict[str, Any], arrays: dict[str, np.ndarray]
             expected |= {f"layer{k}.{name}" for name in names}
             _require(arrays, expected, kind)
             cell = _cell_from(spec["cell"], [arrays[f"layer{k}.{n}"] for n in names], spec["config"])
-            layers.append(Recurrent(cell, spec["return_sequences"]))
+            layers.append(Recurrent(cell, spec["return_sequences"], spec.get("stateful", False)))
+        elif spec["type"] in ("Embedding", "Bidirectional"):
+            layers.append(_extra_layer(k, spec, arrays, expected, kind))
         else:
             expected |= {f"layer{k}.W", f"layer{k}.b"}
             _require(arrays, expected, kind)
@@ -167,21 +187,49 @@ def _model_from(kind: str, config: dict[str, Any], arrays: dict[str, np.ndarray]
     return models[kind].from_layers(layers, config["loss"])
 
 
-LAYER_KEYS = {"Recurrent": {"type", "cell", "return_sequences", "config"}, "Dense": {"type"}}
-"""The keys of each layer's entry in a model's config."""
+LAYER_KEYS: dict[str, tuple[set[str], set[str]]] = {
+    "Recurrent": ({"type", "cell", "return_sequences", "config"}, {"stateful"}),
+    "Embedding": ({"type"}, set()),
+    "Bidirectional": ({"type", "cell", "return_sequences", "merge_mode", "config"}, set()),
+    "Dense": ({"type"}, set()),
+}
+"""The keys of each layer's entry in a model's config: (required, optional)."""
 
 
 def _check_spec(k: int, spec: Any) -> None:
-    """One layer's entry in a model's config: a known type with exactly its keys."""
+    """One layer's entry in a model's config: a known type with its keys, flags that are bools."""
     kind = spec.get("type") if isinstance(spec, dict) else None
     if kind not in LAYER_KEYS:
         raise ValueError(f"config layers[{k}] must have a type among {sorted(LAYER_KEYS)}, got {spec!r}")
-    if set(spec) != LAYER_KEYS[kind]:
+    required, optional = LAYER_KEYS[kind]
+    if not required <= set(spec) <= required | optional:
         raise ValueError(
-            f"config layers[{k}] ({kind}) must have the keys {sorted(LAYER_KEYS[kind])}, got {spec!r}"
+            f"config layers[{k}] ({kind}) must have the keys {sorted(required)}"
+            f"{f' (and optionally {sorted(optional)})' if optional else ''}, got {spec!r}"
         )
-    if kind == "Recurrent" and not isinstance(spec["return_sequences"], bool):
-        raise ValueError(f"config layers[{k}] return_sequences must be true or false, got {spec!r}")
+    for flag in ("return_sequences", "stateful"):
+        if flag in spec and not isinstance(spec[flag], bool):
+            raise ValueError(f"config layers[{k}] {flag} must be true or false, got {spec!r}")
+
+
+def _extra_layer(
+    k: int, spec: dict[str, Any], arrays: dict[str, np.ndarray], expected: set[str], kind: str
+) -> Embedding | Bidirectional:
+    """Layer k of a saved model, an ``Embedding`` or a ``Bidirectional``; adds its keys to ``expected``."""
+    if spec["type"] == "Embedding":
+        expected.add(f"layer{k}.W")
+        _require(arrays, expected, kind)
+        return Embedding(arrays[f"layer{k}.W"])
+    cells = _kinds(CellParams)
+    names = cells[spec["cell"]].weight_names() if spec["cell"] in cells else ()
+    sides = []
+    for side in ("forward", "backward"):
+        keys = [f"layer{k}.{side}.{name}" for name in names]
+        expected.update(keys)
+        _require(arrays, expected, kind)
+        cell = _cell_from(spec["cell"], [arrays[key] for key in keys], spec["config"])
+        sides.append(Recurrent(cell, spec["return_sequences"]))
+    return Bidirectional(sides[0], sides[1], str(spec["merge_mode"]))
 
 
 def _require(arrays: dict[str, np.ndarray], expected: set[str], kind: str, exact: bool = False) -> None:

@@ -173,6 +173,10 @@ def fit(
         clip_norm: None, or a finite number > 0: clip the gradients to this global norm
             before each step (``optim.clip_by_global_norm``).
 
+    A model with stateful layers (``Recurrent(..., stateful=True)``) needs
+    ``shuffle=False`` and a batch size that divides N; its states are reset at the
+    start of every epoch and carried from batch to batch within it.
+
     Returns:
         A ``History`` with the loss and wall time of every epoch.
 
@@ -201,6 +205,12 @@ def fit(
             "clip_norm", clip_norm, 0.0, low_open=True, expected="a finite number > 0, or None"
         )
     optimizer = _optimizer(optimizer)
+    stateful = any(getattr(layer, "stateful", False) for layer in model.layers)
+    if stateful and shuffle:
+        raise ValueError(
+            "shuffle must be False for a model with stateful layers: batch k + 1 continues batch k "
+            "(lay the data out with text.stream_batches)"
+        )
     rng = np.random.default_rng(seed) if shuffle else None
     history = History()
     n_samples = len(y)
@@ -208,6 +218,8 @@ def fit(
     step = 0
     for epoch in range(epochs):
         start = time.perf_counter()
+        if stateful:
+            model.reset_states()  # each epoch reads the streams from their start
         total = 0.0
         for batch, index in enumerate(_batches(n_samples, batch_size, rng), start=1):
             with np.errstate(over="ignore", invalid="ignore"):  # a diverged loss is caught below

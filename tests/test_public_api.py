@@ -52,15 +52,20 @@ from lstm_tutorial import (
     losses,
     lstm,
     lstm_fast,
+    metrics,
     model,
+    ngram,
     optim,
     plots,
     rnn,
     saving,
     sequence,
+    text,
     train,
     variants,
 )
+
+MACKEY_GLASS = importlib.import_module("lstm_tutorial.mackey_glass")  # the package exports its function
 
 # --- the table ---------------------------------------------------------------------------
 
@@ -2216,6 +2221,195 @@ gives(
             if line.startswith("version")
         )
     ),
+)
+
+# --- text, ngram, metrics, mackey_glass ------------------------------------------------------------
+
+VOCAB = text.Vocabulary.from_text("abca")
+IDS = VOCAB.encode("abcabcabcabc")
+BIGRAM = ngram.fit_ngram(IDS, VOCAB.size, 1)
+
+
+def _modules(tmp_dir: Path) -> Path:
+    for k, name in enumerate("abcd"):
+        (tmp_dir / f"{name}.py").write_text(f"x = {k}  # c\n" * 10)  # 110 characters each
+    return tmp_dir
+
+
+gives("text.Vocabulary", "sorted characters", lambda: VOCAB.chars, equal("abc"))
+gives(
+    "text.Vocabulary.from_text",
+    "each character once",
+    lambda: text.Vocabulary.from_text("cbcb").chars,
+    equal("bc"),
+)
+raises(
+    "text.Vocabulary.from_text", "empty", lambda: text.Vocabulary.from_text(""), ValueError, "chars", "empty"
+)
+gives("text.Vocabulary.size", "3 characters + unknown", lambda: VOCAB.size, equal(4))
+gives("text.Vocabulary.unknown_id", "the last id", lambda: VOCAB.unknown_id, equal(3))
+gives("text.Vocabulary.encode", "'abz'", lambda: VOCAB.encode("abz"), equal([0, 1, 3]))
+raises("text.Vocabulary.encode", "an int", lambda: VOCAB.encode(3), TypeError, "text", "str")
+gives("text.Vocabulary.decode", "round trip", lambda: VOCAB.decode(VOCAB.encode("cab")), equal("cab"))
+raises(
+    "text.Vocabulary.decode",
+    "an id out of range",
+    lambda: VOCAB.decode(np.array([9])),
+    ValueError,
+    "ids",
+    "[0, 3]",
+)
+gives(
+    "text.python_labels",
+    "x = 'a'  # c, by hand",
+    lambda: text.python_labels('x = "a"  # c\n'),
+    lambda lab: (
+        np.array_equal(lab.in_string, [0, 0, 0, 0, 1, 1, 1, 0, 0, 0, 0, 0, 0])
+        and np.array_equal(lab.in_comment, [0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0])
+        and np.array_equal(lab.column, np.arange(13))
+    ),
+)
+gives(
+    "text.SourceLabels",
+    "bracket depth of f((x)), as documented: brackets count as inside",
+    lambda: text.python_labels("f((x))\n").bracket_depth,
+    equal([0, 1, 2, 2, 2, 1, 0]),  # a closing bracket is inside the pair it closes,
+)
+raises("text.python_labels", "an int", lambda: text.python_labels(3), TypeError, "source", "str")
+gives(
+    "text.stream_batches",
+    "two streams of 11 ids, by hand",
+    lambda: text.stream_batches(np.arange(11), 2, 2),
+    lambda r: np.array_equal(r[0], [[[0, 1], [4, 5]], [[2, 3], [6, 7]]]) and np.array_equal(r[1], r[0] + 1),
+)
+raises(
+    "text.stream_batches",
+    "too short",
+    lambda: text.stream_batches(np.arange(3), 2, 2),
+    ValueError,
+    "ids",
+    "5 ids",
+)
+gives(
+    "text.load_stdlib_corpus",
+    "split by module",
+    lambda: text.load_stdlib_corpus(60, 30, directory=_modules(tmp())),
+    lambda c: (
+        c.train_files == (("a.py", 110),) and c.heldout_files == (("b.py", 110),) and len(c.train) == 110
+    ),
+)
+raises(
+    "text.load_stdlib_corpus",
+    "train_chars 0",
+    lambda: text.load_stdlib_corpus(0),
+    ValueError,
+    "train_chars",
+    ">= 1",
+)
+raises(
+    "text.load_stdlib_corpus",
+    "no such directory",
+    lambda: text.load_stdlib_corpus(10, 10, directory="/nonexistent"),
+    ValueError,
+    "directory",
+    "/nonexistent",
+)
+gives(
+    "text.Corpus",
+    "its checksum is the text's",
+    lambda: text.load_stdlib_corpus(60, 30, directory=_modules(tmp())),
+    lambda c: len(c.sha256) == 64,
+)
+gives(
+    "text.Corpus.file_offsets",
+    "one module",
+    lambda: text.load_stdlib_corpus(60, 30, directory=_modules(tmp())).file_offsets("train"),
+    equal([0, 110]),
+)
+gives(
+    "text.Corpus.summary",
+    "names the files",
+    lambda: text.load_stdlib_corpus(60, 30, directory=_modules(tmp())).summary(),
+    lambda t: "training: 110 characters, 1 files, a.py to a.py" in t,
+)
+gives("ngram.NGramModel", "fit_ngram's model", lambda: BIGRAM, lambda m: (m.order, m.vocab_size) == (1, 4))
+gives("ngram.Smoothing", "two methods", lambda: ngram.Smoothing.__args__, equal(("kneser_ney", "absolute")))
+raises(
+    "ngram.fit_ngram",
+    "smoothing 'laplace'",
+    lambda: ngram.fit_ngram(IDS, 4, 1, smoothing="laplace"),
+    ValueError,
+    "smoothing",
+    "'laplace'",
+)
+gives(
+    "ngram.fit_ngram",
+    "a distribution after every context",
+    lambda: ngram.fit_ngram(IDS, 4, 2, smoothing="absolute"),
+    lambda m: all(
+        math.isclose(float(m.probs(np.array(c, dtype=np.int64)).sum()), 1.0, rel_tol=1e-12)
+        for c in ([], [0], [2, 0])
+    ),
+)
+gives("ngram.NGramModel.discounts", "one per level", lambda: BIGRAM.discounts, lambda d: len(d) == 2)
+gives(
+    "ngram.NGramModel.probs",
+    "after 'a', 'b' is the likeliest",
+    lambda: BIGRAM.probs(np.array([0])),
+    lambda p: int(np.argmax(p)) == 1 and math.isclose(float(p.sum()), 1.0, rel_tol=1e-12),
+)
+raises(
+    "ngram.NGramModel.probs",
+    "an id out of range",
+    lambda: BIGRAM.probs(np.array([7])),
+    ValueError,
+    "context",
+    "[0, 3]",
+)
+gives(
+    "ngram.NGramModel.log_probs",
+    "one per target, the probs' logs",
+    lambda: BIGRAM.log_probs(IDS[:3]),
+    close(np.log([BIGRAM.probs(IDS[:1])[IDS[1]], BIGRAM.probs(IDS[:2])[IDS[2]]]), 1e-12),
+)
+gives(
+    "ngram.NGramModel.cross_entropy",
+    "minus the mean log-probability",
+    lambda: BIGRAM.cross_entropy(IDS),
+    close(-float(np.mean(BIGRAM.log_probs(IDS))), 1e-12),
+)
+raises(
+    "ngram.NGramModel.cross_entropy",
+    "one id",
+    lambda: BIGRAM.cross_entropy(IDS[:1]),
+    ValueError,
+    "ids",
+    "at least 2",
+)
+gives("metrics.bits_per_char", "ln 2 nats = 1 bit", lambda: metrics.bits_per_char(math.log(2)), close(1.0))
+raises("metrics.bits_per_char", "negative", lambda: metrics.bits_per_char(-1.0), ValueError, "nats", ">= 0")
+gives("metrics.perplexity", "2 ** 3", lambda: metrics.perplexity(3.0), equal(8.0))
+raises("metrics.perplexity", "NaN", lambda: metrics.perplexity(math.nan), ValueError, "bpc", "nan")
+gives(
+    "mackey_glass.mackey_glass",
+    "same seed, same series",
+    lambda: (MACKEY_GLASS.mackey_glass(50), MACKEY_GLASS.mackey_glass(50)),
+    lambda pair: pair[0].shape == (50,) and np.array_equal(*pair),
+)
+raises(
+    "mackey_glass.mackey_glass",
+    "tau not a whole number of steps",
+    lambda: MACKEY_GLASS.mackey_glass(5, tau=0.05),
+    ValueError,
+    "tau",
+    "whole number",
+    "0.05",
+)
+gives(
+    "layers.Dense.unchecked",
+    "skips the checks",
+    lambda: layers.Dense.unchecked(np.zeros(1), np.zeros(1)).W.shape,
+    equal((1,)),
 )
 
 # --- exercises: each checker passes its own reference and refuses a non-function ------------------
