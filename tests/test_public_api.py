@@ -39,15 +39,18 @@ from lstm_tutorial import (
     activations,
     agree,
     benchmark,
+    bidirectional,
     cell,
     cli,
     data,
+    embedding,
     exercises,
     forecast,
     gradcheck,
     gru,
     interop,
     keras_model,
+    language,
     layers,
     losses,
     lstm,
@@ -1019,8 +1022,8 @@ gives(
     lambda: layers.Dense.init(4, 2, np.random.default_rng(0), np.float32).b,
     lambda b: b.dtype == np.float32 and not b.any(),
 )
-gives("layers.Dense.output_size", "K", lambda: DENSE.output_size, equal(2))
-gives("layers.Dense.dtype", "the kernel's", lambda: DENSE.dtype, lambda d: d == np.float64)
+gives("layers.MatrixSized.output_size", "K", lambda: DENSE.output_size, equal(2))
+gives("layers.MatrixSized.dtype", "the kernel's", lambda: DENSE.dtype, lambda d: d == np.float64)
 gives("layers.Dense.weights", "[kernel, bias]", lambda: DENSE.weights(), lambda w: w[1] is DENSE.b)
 gives(
     "layers.Dense.weight_labels",
@@ -1053,7 +1056,12 @@ gives(
     lambda: losses.mean_squared_error(np.array([[1.0], [3.0]]), np.zeros(2)),
     lambda r: r[0] == 5.0 and np.array_equal(r[1], [[1.0], [3.0]]),
 )
-gives("losses.LOSSES", "Keras' names", lambda: sorted(losses.LOSSES), equal(["mean_squared_error", "mse"]))
+gives(
+    "losses.LOSSES",
+    "Keras' names",
+    lambda: sorted(losses.LOSSES),
+    equal(["mean_squared_error", "mse", "sparse_categorical_crossentropy"]),
+)
 
 raises(
     "model.Sequential",
@@ -2412,35 +2420,287 @@ gives(
     equal((1,)),
 )
 
+# --- embedding, bidirectional, language, stateful layers ------------------------------------------
+
+EMB = embedding.Embedding(np.arange(6.0).reshape(3, 2))  # 3 ids, 2 features: row k is [2k, 2k + 1]
+BI = bidirectional.Bidirectional.init(rnn.RNNParams, 3, 4, return_sequences=True, seed=0)
+CHAR = language.char_model(5, embed=3, hidden=4, layers=1, stateful=False, seed=0, dtype=np.float64)
+STATEFUL = layers.Recurrent(RNN, return_sequences=True, stateful=True)
+
+gives("embedding.Embedding", "a (V, E) table", lambda: EMB.W.shape, equal((3, 2)))
+raises(
+    "embedding.Embedding.init",
+    "vocab_size 0",
+    lambda: embedding.Embedding.init(0, 2, np.random.default_rng(0), np.float64),
+    ValueError,
+    "vocab_size",
+    ">= 1",
+)
+gives("embedding.Embedding.vocab_size", "V", lambda: EMB.vocab_size, equal(3))
+gives("embedding.Embedding.weights", "[W]", lambda: EMB.weights(), lambda w: w[0] is EMB.W)
+gives(
+    "embedding.Embedding.weight_labels",
+    "one label",
+    lambda: EMB.weight_labels(),
+    lambda labels: len(labels) == 1,
+)
+gives(
+    "embedding.Embedding.with_weights",
+    "new table",
+    lambda: EMB.with_weights([np.ones((3, 2))]).W,
+    equal(np.ones((3, 2))),
+)
+raises(
+    "embedding.Embedding.check_input",
+    "an id out of range",
+    lambda: EMB.check_input(np.array([[0, 3]])),
+    ValueError,
+    "x",
+    "[0, 3)",
+)
+raises(
+    "embedding.Embedding.check_input",
+    "float ids",
+    lambda: EMB.check_input(np.array([[0.0, 1.0]])),
+    TypeError,
+    "x",
+)
+gives(
+    "embedding.Embedding.forward",
+    "rows looked up, by hand",
+    lambda: EMB.forward(np.array([[2, 0]]))[0],
+    equal([[[4.0, 5.0], [0.0, 1.0]]]),
+)
+gives(
+    "embedding.Embedding.backward",
+    "gradients added per id, by hand",
+    lambda: EMB.backward(np.ones((1, 3, 2)), np.array([[1, 1, 0]]))[1][0],
+    equal([[1.0, 1.0], [2.0, 2.0], [0.0, 0.0]]),
+)
+gives(
+    "bidirectional.MERGE_MODES",
+    "Keras' four",
+    lambda: bidirectional.MERGE_MODES,
+    equal(("concat", "sum", "mul", "ave")),
+)
+raises(
+    "bidirectional.Bidirectional.init",
+    "merge_mode 'max'",
+    lambda: bidirectional.Bidirectional.init(rnn.RNNParams, 3, 4, merge_mode="max"),
+    ValueError,
+    "merge_mode",
+    "'max'",
+)
+raises(
+    "bidirectional.Bidirectional.init",
+    "seed -1",
+    lambda: bidirectional.Bidirectional.init(rnn.RNNParams, 3, 4, seed=-1),
+    ValueError,
+    "seed",
+)
+raises(
+    "bidirectional.Bidirectional",
+    "two cells of other sizes",
+    lambda: bidirectional.Bidirectional(layers.Recurrent(RNN), layers.Recurrent(rnn.RNNParams.init(3, 5))),
+    ValueError,
+    "backward_layer",
+)
+gives("bidirectional.Bidirectional.return_sequences", "True", lambda: BI.return_sequences, equal(True))
+gives("bidirectional.Bidirectional.input_size", "D", lambda: BI.input_size, equal(3))
+gives("bidirectional.Bidirectional.output_size", "concat: 2H", lambda: BI.output_size, equal(8))
+gives("bidirectional.Bidirectional.dtype", "float64", lambda: BI.dtype, lambda d: d == np.float64)
+gives("bidirectional.Bidirectional.weights", "both sides", lambda: len(BI.weights()), equal(6))
+gives(
+    "bidirectional.Bidirectional.weight_labels", "one per weight", lambda: len(BI.weight_labels()), equal(6)
+)
+gives(
+    "bidirectional.Bidirectional.with_weights",
+    "the same arrays back",
+    lambda: BI.with_weights([w.copy() for w in BI.weights()]).forward(X)[0],
+    equal(BI.forward(X)[0]),
+)
+raises(
+    "bidirectional.Bidirectional.check_input",
+    "D mismatch",
+    lambda: BI.check_input(X[:, :, :2]),
+    ValueError,
+    "x",
+)
+gives(
+    "bidirectional.Bidirectional.forward",
+    "forward half = the forward RNN",
+    lambda: BI.forward(X)[0][..., :4],
+    equal(rnn.rnn_forward(X, BI.forward_layer.cell)[0]),
+)
+gives(
+    "bidirectional.Bidirectional.backward",
+    "dx of the shape of x",
+    lambda: BI.backward(np.ones((2, 5, 8)), BI.forward(X)[1])[0].shape,
+    equal((2, 5, 3)),
+)
+gives(
+    "layers.MatrixSized",
+    "the base of Dense",
+    lambda: layers.MatrixSized,
+    lambda c: issubclass(layers.Dense, c),
+)
+gives("layers.MatrixSized.input_size", "Dense's H", lambda: DENSE.input_size, equal(2))
+gives("layers.MatrixSized.output_size", "Dense's K", lambda: DENSE.output_size, equal(2))
+gives("layers.MatrixSized.dtype", "Dense's", lambda: DENSE.dtype, lambda d: d == np.float64)
+raises(
+    "layers.Recurrent.check_input",
+    "float32 x",
+    lambda: REC.check_input(X.astype(np.float32)),
+    TypeError,
+    "x",
+    "float32",
+)
+gives("layers.Recurrent.input_size", "D", lambda: REC.input_size, equal(3))
+gives(
+    "layers.Recurrent.initial_state",
+    "zeros",
+    lambda: REC.initial_state(2),
+    lambda s: s[0].shape == (2, 4) and not s[0].any(),
+)
+gives(
+    "layers.Recurrent.reset_state",
+    "the next batch starts from zeros",
+    lambda: (STATEFUL.forward(X), STATEFUL.reset_state(), STATEFUL.initial_state(2))[2],
+    lambda s: not s[0].any(),
+)
+gives("model.Sequential.per_step", "a char model predicts at every step", lambda: CHAR.per_step, equal(True))
+gives(
+    "model.Sequential.reset_states",
+    "runs on a model without state",
+    lambda: REG32.reset_states(),
+    lambda r: r is None,
+)
+gives(
+    "losses.log_softmax",
+    "of [0, ln 3]: log 1/4, log 3/4",
+    lambda: losses.log_softmax(np.array([0.0, math.log(3.0)])),
+    close([math.log(0.25), math.log(0.75)]),
+)
+gives(
+    "losses.sparse_categorical_crossentropy",
+    "uniform logits: ln K",
+    lambda: losses.sparse_categorical_crossentropy(np.zeros((1, 2, 4)), np.array([[0, 3]]))[0],
+    close(math.log(4.0)),
+)
+gives(
+    "language.char_model",
+    "Embedding, LSTM, Dense(V)",
+    lambda: [type(layer).__name__ for layer in CHAR.layers],
+    equal(["Embedding", "Recurrent", "Dense"]),
+)
+raises("language.char_model", "vocab_size 0", lambda: language.char_model(0), ValueError, "vocab_size")
+gives(
+    "language.next_probabilities",
+    "temperature 1: the softmax",
+    lambda: language.next_probabilities(np.array([0.0, math.log(3.0)]), 1.0),
+    close([0.25, 0.75]),
+)
+raises(
+    "language.next_probabilities",
+    "temperature 0",
+    lambda: language.next_probabilities(np.zeros(2), 0.0),
+    ValueError,
+    "temperature",
+)
+gives(
+    "language.sample",
+    "seeded: the same ids",
+    lambda: (
+        language.sample(CHAR, np.array([1, 2]), 5, seed=3),
+        language.sample(CHAR, np.array([1, 2]), 5, seed=3),
+    ),
+    lambda pair: pair[0].shape == (5,) and np.array_equal(*pair),
+)
+gives(
+    "language.sample_streams",
+    "one row per stream",
+    lambda: language.sample_streams(CHAR, np.array([1]), 4, streams=3).shape,
+    equal((3, 4)),
+)
+gives(
+    "optim.Adam.moments",
+    "after one step: (1 - beta) g and (1 - beta_2) g^2",
+    lambda: (lambda a: (a.step([np.zeros(2)], [np.array([1.0, -2.0])]), a.moments())[1])(optim.Adam()),
+    lambda mv: (
+        np.allclose(mv[0][0], [0.1, -0.2], rtol=1e-12) and np.allclose(mv[1][0], [0.001, 0.004], rtol=1e-12)
+    ),
+)
+gives(
+    "optim.Adam.resume",
+    "resumed = never stopped",
+    lambda: _resumed_adam(),
+    lambda pair: np.array_equal(*pair),
+)
+gives(
+    "exercises.checking.Exercise",
+    "every exercise a record",
+    lambda: exercises.EXERCISES,
+    lambda e: all(isinstance(x, exercises.Exercise) for x in e.values()),
+)
+gives(
+    "exercises.checking.Exercise.chapter",
+    "ch01's",
+    lambda: next(iter(exercises.EXERCISES.values())).chapter,
+    equal("01_rnn"),
+)
+gives(
+    "exercises.checking.Exercise.function",
+    "from the checker's name",
+    lambda: next(iter(exercises.EXERCISES.values())).function,
+    lambda f: f == next(iter(exercises.EXERCISES.values())).check.__name__.removeprefix("check_"),
+)
+
+
+def _resumed_adam() -> tuple[np.ndarray, np.ndarray]:
+    """Two Adam steps in one go, and one step, then a new Adam resumed from its state for the second."""
+    grads = [np.array([1.0, -2.0]), np.array([0.5, 0.25])]
+    w, a = np.zeros(2), optim.Adam()
+    for g in grads:
+        a.step([w], [g])
+    u, b = np.zeros(2), optim.Adam()
+    b.step([u], [grads[0]])
+    m, v = b.moments()
+    c = optim.Adam()
+    c.resume([u], m, v, b.iterations)
+    c.step([u], [grads[1]])
+    return w, u
+
+
 # --- exercises: each checker passes its own reference and refuses a non-function ------------------
 
-for _id, (_chapter, _title, checker, solution) in exercises.EXERCISES.items():
+for _id, exercise in exercises.EXERCISES.items():
+    checker_name = f"{exercise.check.__module__.removeprefix('lstm_tutorial.')}.{exercise.check.__name__}"
     gives(
-        f"exercises.{checker.__name__}",
+        checker_name,
         f"{_id}: the reference passes",
-        lambda c=checker, s=solution: c(s).passed,
+        lambda e=exercise: e.check(e.reference).passed,
         equal(True),
     )
     gives(
-        f"exercises.{checker.__name__}",
+        checker_name,
         f"{_id}: a non-function is an error",
-        lambda c=checker: c(42).status,
+        lambda e=exercise: e.check(42).status,
         equal("error"),
     )
 gives(
     "exercises.EXERCISES",
     "one per checker",
     lambda: len(exercises.EXERCISES),
-    equal(len(exercises.__all__) - 2),
+    equal(len([name for name in exercises.__all__ if name.startswith("check_")])),
 )
 gives(
-    "exercises.CheckResult",
+    "exercises.checking.CheckResult",
     "the verdict",
     lambda: exercises.check_sigmoid(lambda z: 0 * z),
     lambda r: isinstance(r, exercises.CheckResult) and r.status == "fail",
 )
 raises(
-    "exercises.CheckResult.raise_if_failed",
+    "exercises.checking.CheckResult.raise_if_failed",
     "a failed check",
     lambda: exercises.check_sigmoid(lambda z: 0 * z).raise_if_failed(),
     AssertionError,
@@ -2456,8 +2716,8 @@ def public_names() -> set[str]:
     root = lstm_tutorial.__name__
     modules = [
         importlib.import_module(f"{root}.{m.name}")
-        for m in pkgutil.iter_modules(lstm_tutorial.__path__)
-        if not m.name.startswith("_")
+        for m in pkgutil.walk_packages(lstm_tutorial.__path__, onerror=print)
+        if not any(part.startswith("_") for part in m.name.split("."))
     ]
     names: set[str] = set()
     seen: dict[int, str] = {}
