@@ -466,7 +466,7 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
         arrow([(x_add, gy + 0.3), (x_add, top - 0.22)])
         # h_t = o_t * tanh(c_t): down from the cell state, out to the right and up.
         arrow([(x_out, top), (x_out, 2.47)])
-        ax.add_patch(Ellipse((x_out, 2.25), 1.05, 0.44, facecolor="white", edgecolor=line, lw=1.3, zorder=3))
+        ax.add_patch(Ellipse((x_out, 2.25), 1.2, 0.46, facecolor="white", edgecolor=line, lw=1.3, zorder=3))
         ax.text(x_out, 2.25, "tanh", ha="center", va="center", fontsize=11, zorder=4)
         arrow([(x_out, 2.04), (x_out, gy + 0.22)])
         node((x_out, gy), "×")
