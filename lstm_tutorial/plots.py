@@ -15,6 +15,7 @@ import numpy as np
 
 __all__ = [
     "COLORS",
+    "LSTM_CHAIN_FIGSIZE",
     "LSTM_FIGSIZE",
     "LSTM_STAGES",
     "draw_lstm_chain",
@@ -201,9 +202,12 @@ def draw_unrolled_rnn(ax: Any, steps: int = 4) -> None:
 LSTM_STAGES = ("g", "i", "f", "c", "o")
 """The order in which chapter 3 builds the cell: candidate, input gate, forget gate, cell state, output."""
 
-LSTM_FIGSIZE = (6.4, 4.0)
+LSTM_FIGSIZE = (5.2, 3.25)
 """Figure size, in inches, at which ``draw_lstm_stage`` is drawn: the width of the book's text column,
-so that the SVG is not scaled down on a wide screen and its labels stay legible on a phone."""
+small enough that its labels stay legible when a phone's narrow column shrinks the SVG."""
+
+LSTM_CHAIN_FIGSIZE = (6.4, 2.5)
+"""Figure size, in inches, at which ``draw_lstm_chain`` is drawn: three cells need the column's full width."""
 
 _LABEL = 13  # font size of the wire labels; the figure is drawn at the column's width
 
@@ -417,7 +421,7 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
 
     def node(xy: tuple[float, float], symbol: str) -> None:
         ax.add_patch(Circle(xy, 0.22, facecolor="white", edgecolor=line, lw=1.3, zorder=3))
-        ax.text(*xy, symbol, ha="center", va="center", fontsize=12, zorder=4)
+        ax.text(*xy, symbol, ha="center", va="center", fontsize=13, zorder=4)
 
     for k in range(steps):
         cx = pitch * k
@@ -445,12 +449,12 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
         ax.plot(up + 0.2 * np.cos(theta), top + 0.2 * np.sin(theta), color=line, lw=2.2)  # hop over h_t
         arrow([(up + 0.2, top), (cx + half + 0.75, top)], lw=2.2, head=k == steps - 1)
         # The gates block reads x_t and h_{t-1}, and feeds the x, the + and the output's x.
-        gx, gy = cx - 0.6, 1.45
+        gx, gy = cx - 0.7, 1.45
         ax.add_patch(
             FancyBboxPatch(
-                (gx - 0.7, gy - 0.3),
-                1.4,
-                0.6,
+                (gx - 0.8, gy - 0.32),
+                1.6,
+                0.64,
                 boxstyle="round,pad=0.04",
                 facecolor=gates_fill,
                 edgecolor=line,
@@ -458,36 +462,36 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
                 zorder=3,
             )
         )
-        ax.text(gx, gy, "$i, f, g, o$", ha="center", va="center", fontsize=12, zorder=4)
-        arrow([(cx - half - 0.75, low), (gx - 0.25, low), (gx - 0.25, gy - 0.3)])
-        arrow([(gx + 0.25, -0.25), (gx + 0.25, gy - 0.3)])
-        ax.text(gx + 0.35, -0.3, f"$x_{t}$", ha="left", va="bottom", fontsize=13)
-        arrow([(x_mul, gy + 0.3), (x_mul, top - 0.22)])
-        arrow([(x_add, gy + 0.3), (x_add, top - 0.22)])
+        ax.text(gx, gy, "$i, f, g, o$", ha="center", va="center", fontsize=13, zorder=4)
+        arrow([(cx - half - 0.75, low), (gx - 0.25, low), (gx - 0.25, gy - 0.32)])
+        arrow([(gx + 0.25, -0.25), (gx + 0.25, gy - 0.32)])
+        ax.text(gx + 0.35, -0.3, f"$x_{t}$", ha="left", va="bottom", fontsize=15)
+        arrow([(x_mul, gy + 0.32), (x_mul, top - 0.22)])
+        arrow([(x_add, gy + 0.32), (x_add, top - 0.22)])
         # h_t = o_t * tanh(c_t): down from the cell state, out to the right and up.
         arrow([(x_out, top), (x_out, 2.47)])
-        ax.add_patch(Ellipse((x_out, 2.25), 1.2, 0.46, facecolor="white", edgecolor=line, lw=1.3, zorder=3))
-        ax.text(x_out, 2.25, "tanh", ha="center", va="center", fontsize=11, zorder=4)
+        ax.add_patch(Ellipse((x_out, 2.25), 1.3, 0.5, facecolor="white", edgecolor=line, lw=1.3, zorder=3))
+        ax.text(x_out, 2.25, "tanh", ha="center", va="center", fontsize=12, zorder=4)
         arrow([(x_out, 2.04), (x_out, gy + 0.22)])
         node((x_out, gy), "×")
-        arrow([(gx + 0.7, gy), (x_out - 0.22, gy)])
+        arrow([(gx + 0.8, gy), (x_out - 0.22, gy)])
         arrow([(x_out, gy - 0.22), (x_out, low), (cx + half + 0.75, low)], head=k == steps - 1)
         arrow([(up, low), (up, 4.35)])
-        ax.text(up + 0.12, 4.2, f"$h_{t}$", ha="left", va="center", fontsize=13)
+        ax.text(up + 0.12, 4.2, f"$h_{t}$", ha="left", va="center", fontsize=15)
         # What flows in from the previous step (before the first cell: the initial state).
         edge = cx - half - 0.4
-        ax.text(edge, top + 0.1, f"$c_{t - 1}$", ha="center", va="bottom", fontsize=13)
-        ax.text(edge, low + 0.1, f"$h_{t - 1}$", ha="center", va="bottom", fontsize=13)
+        ax.text(edge, top + 0.1, f"$c_{t - 1}$", ha="center", va="bottom", fontsize=15)
+        ax.text(edge, low + 0.1, f"$h_{t - 1}$", ha="center", va="bottom", fontsize=15)
     end = pitch * (steps - 1) + half + 0.8
-    ax.text(end, top + 0.12, f"$c_{steps}$", ha="left", va="bottom", fontsize=13)
-    ax.text(end, low + 0.12, f"$h_{steps}$", ha="left", va="bottom", fontsize=13)
+    ax.text(end, top + 0.12, f"$c_{steps}$", ha="left", va="bottom", fontsize=15)
+    ax.text(end, low + 0.12, f"$h_{steps}$", ha="left", va="bottom", fontsize=15)
     ax.text(
         pitch * (steps - 1) / 2,
         -0.75,
         "the same cell, with the same $W$, $U$ and $b$, at every step",
         ha="center",
         va="top",
-        fontsize=11,
+        fontsize=12,
         color="#444444",
     )
     ax.set_xlim(-half - 1.0, pitch * (steps - 1) + half + 1.5)
