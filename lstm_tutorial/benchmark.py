@@ -15,7 +15,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+from . import sequence
+from .lstm import LSTMParams, lstm_backward, lstm_forward
 
 __all__ = [
     "bench_efficiency",
@@ -32,35 +33,18 @@ __all__ = [
 def textbook_lstm(
     x: np.ndarray, params: LSTMParams, dhs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Forward and full BPTT written the textbook way: ``lstm_step`` and ``lstm_step_backward`` in a loop.
+    """Forward and full BPTT the textbook way: ``LSTMParams.step`` and ``step_backward`` in
+    ``sequence``'s loop, the code chapter 5 derives.
 
-    The same mathematics as ``lstm_forward`` + ``lstm_backward``, without their
-    optimisations (one input projection for all steps, one tanh for all gates,
-    recursion-free factors outside the loop, weight gradients as one product,
-    checks once per call). The appendix measures the difference.
+    The same mathematics as ``lstm_forward`` + ``lstm_backward``, without the fast
+    path's rearrangements (``lstm_fast``). The appendix measures the difference.
 
     Returns:
         ``(dW, dU, db, dx)`` with the shapes of W, U, b and x.
     """
-    batch, steps, _ = x.shape
-    hidden = params.hidden_size
-    h = np.zeros((batch, hidden), dtype=params.dtype)
-    c = np.zeros_like(h)
-    states = [(h, c)]
-    for t in range(steps):
-        h, c = lstm_step(x[:, t], h, c, params)
-        states.append((h, c))
-    dW, dU, db = np.zeros_like(params.W), np.zeros_like(params.U), np.zeros_like(params.b)
-    dx = np.zeros_like(x)
-    dh_next, dc_next = np.zeros_like(h), np.zeros_like(c)
-    for t in reversed(range(steps)):
-        h_prev, c_prev = states[t]
-        dx[:, t], dh_next, dc_next, step = lstm_step_backward(
-            dhs[:, t] + dh_next, dc_next, x[:, t], h_prev, c_prev, params
-        )
-        dW += step.W
-        dU += step.U
-        db += step.b
+    _, cache = sequence.forward(params, x)
+    dx, grads, _ = sequence.backward(dhs, cache)
+    dW, dU, db = grads.weights()
     return dW, dU, db, dx
 
 

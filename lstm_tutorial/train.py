@@ -1,4 +1,4 @@
-"""Mini-batch training for the package's regressors, in the spirit of Keras' ``model.fit``."""
+"""Mini-batch training for any ``model.Sequential``, in the spirit of Keras' ``model.fit``."""
 
 from __future__ import annotations
 
@@ -9,13 +9,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import _checks
-from .gru import GRURegressor
-from .model import LSTMRegressor
+from .model import Sequential
 from .optim import SGD, Adam, clip_by_global_norm
-from .rnn import RNNRegressor
-from .variants import VariantRegressor
-
-Regressor = LSTMRegressor | RNNRegressor | GRURegressor | VariantRegressor
 
 __all__ = ["History", "batch_indices", "fit"]
 
@@ -52,7 +47,7 @@ def batch_indices(n_samples: int, batch_size: int, rng: np.random.Generator | No
 
 
 def fit(
-    model: Regressor,
+    model: Sequential,
     x: np.ndarray,
     y: np.ndarray,
     epochs: int = 1,
@@ -64,13 +59,13 @@ def fit(
     on_batch_end: Callable[[int, float], None] | None = None,
     clip_norm: float | None = None,
 ) -> History:
-    """Train ``model`` (an ``LSTMRegressor``, ``RNNRegressor``, ``GRURegressor`` or ``VariantRegressor``)
-    in place on the mean squared error.
+    """Train ``model`` (any ``model.Sequential``: ``LSTMRegressor`` and its twins included)
+    in place on its loss.
 
     Args:
         model: the model to train; its weights are updated in place.
         x: (N, T, D) inputs, the model's dtype.
-        y: (N,) targets, the model's dtype.
+        y: (N,) targets (one per sequence), the model's dtype.
         epochs: passes over the data.
         batch_size: samples per gradient step (1 in the classic example).
         shuffle: reshuffle the samples before every epoch (Keras' default).
@@ -84,17 +79,11 @@ def fit(
     Returns:
         A ``History`` with the loss and wall time of every epoch.
     """
-    if not isinstance(model, (LSTMRegressor, RNNRegressor, GRURegressor, VariantRegressor)):
+    if not isinstance(model, Sequential):
         raise TypeError(
-            "model must be an LSTMRegressor, RNNRegressor, GRURegressor or VariantRegressor, "
-            f"got {_checks.describe(model)}"
+            f"model must be a model.Sequential (an LSTMRegressor, say), got {_checks.describe(model)}"
         )
-    _checks.float_array("x", x, ndim=3)
-    _checks.float_array("y", y, ndim=1)
-    if y.shape[0] != x.shape[0]:
-        raise ValueError(
-            f"y must have shape (N,) = ({x.shape[0]},) to match x of shape {x.shape}, got {y.shape}"
-        )
+    model.check_inputs(x, y)
     epochs = _checks.positive_int("epochs", epochs)
     batch_size = _checks.positive_int("batch_size", batch_size)
     optimizer = Adam() if optimizer is None else optimizer
@@ -105,7 +94,7 @@ def fit(
         start = time.perf_counter()
         total = 0.0
         for index in batch_indices(len(y), batch_size, rng):
-            loss, grads = model.loss_and_grads(x[index], y[index])
+            loss, grads = model.loss_and_grads(x[index], y[index], check=False)
             grad_arrays = grads.parameters()
             if clip_norm is not None:
                 grad_arrays, _ = clip_by_global_norm(grad_arrays, clip_norm)

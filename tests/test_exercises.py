@@ -501,16 +501,16 @@ def test_peephole_and_cifg_references_match_the_package_and_torch() -> None:
 
     peep = rng.normal(size=(3, H))
     h, c = ex._solutions["peephole_step"](x[:, 0], h0, c0, *params.as_list(), peep)
-    hs, cache = variant_forward(x, PeepholeParams(params, peep), h0=h0, c0=c0)
-    assert rel_error(h, hs[:, 0]) <= 1e-14 and rel_error(c, cache.cs[1]) <= 1e-14
+    hs, cache = variant_forward(x, PeepholeParams.from_lstm(params, peep), h0=h0, c0=c0)
+    assert rel_error(h, hs[:, 0]) <= 1e-14 and rel_error(c, cache.cs[:, 0]) <= 1e-14
     h, c = ex._solutions["peephole_step"](x[:, 0], h0, c0, *params.as_list(), np.zeros((3, H)))
     for ours, theirs in zip((h, c), torch_step(params), strict=True):
         assert rel_error(ours, theirs) <= 1e-12
 
     h, c = ex._solutions["cifg_step"](x[:, 0], h0, c0, *params.as_list())
     cifg = Variant("CIFG without peepholes", coupled=True, peepholes=False)
-    hs, cache = variant_forward(x, PeepholeParams(params, peep), cifg, h0=h0, c0=c0)
-    assert rel_error(h, hs[:, 0]) <= 1e-14 and rel_error(c, cache.cs[1]) <= 1e-14
+    hs, cache = variant_forward(x, PeepholeParams.from_lstm(params, peep), cifg, h0=h0, c0=c0)
+    assert rel_error(h, hs[:, 0]) <= 1e-14 and rel_error(c, cache.cs[:, 0]) <= 1e-14
     coupled = params.copy()
     for array in (coupled.W, coupled.U, coupled.b[None]):
         array[..., :H] = -array[..., H : 2 * H]  # input-gate block = minus forget-gate block
