@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+__all__ = ["glue"]
+
 
 def glue(name: str, value: object) -> None:
     """Record ``value`` under ``name`` for the text's ``{glue:text}`` roles, without displaying it.

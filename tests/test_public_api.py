@@ -40,6 +40,7 @@ from lstm_tutorial import (
     agree,
     benchmark,
     bidirectional,
+    book,
     cell,
     cli,
     data,
@@ -124,6 +125,26 @@ def equal(expected: Any) -> Callable[[Any], bool]:
 def close(expected: Any, rtol: float = 1e-14) -> Callable[[Any], bool]:
     """Equal to rounding (float64), for numbers the test computes in another order."""
     return lambda got: bool(np.allclose(np.asarray(got), np.asarray(expected), rtol=rtol, atol=0))
+
+
+# --- book: glue for the chapters' text --------------------------------------------------------
+
+raises(
+    "book.glue",
+    "name not an identifier",
+    lambda: book.glue("two words", 1.0),
+    ValueError,
+    "name",
+    "two words",
+)
+raises("book.glue", "value a list", lambda: book.glue("x", [1.0]), TypeError, "value", "list")
+raises("book.glue", "value a bool", lambda: book.glue("x", True), TypeError, "value", "bool")
+gives(
+    "book.glue",
+    "a NumPy scalar is accepted and nothing is returned",
+    lambda: book.glue("x", np.float64(0.5)),
+    lambda got: got is None,
+)
 
 
 # --- shared objects (small, fixed seeds) ----------------------------------------------------
@@ -2189,6 +2210,35 @@ gives(
     "opaque figures",
     lambda: (plots.use_book_style(), matplotlib.rcParams["figure.facecolor"])[1],
     lambda c: matplotlib.colors.to_rgba(c)[3] == 1.0,
+)
+raises(
+    "plots.draw_lstm_chain",
+    "seven steps",
+    lambda: plots.draw_lstm_chain(_axes(), 7),
+    ValueError,
+    "steps",
+    "7",
+)
+raises(
+    "plots.draw_lstm_chain", "steps a float", lambda: plots.draw_lstm_chain(_axes(), 2.0), TypeError, "steps"
+)
+gives(
+    "plots.draw_lstm_chain",
+    "three cells: a label per state between and after them",
+    lambda: (lambda ax: (plots.draw_lstm_chain(ax, 3), [t.get_text() for t in ax.texts])[1])(_axes()),
+    lambda texts: all(any(f"{name}_{k}" in t for t in texts) for name in "ch" for k in (1, 2, 3)),
+)
+gives(
+    "plots.LSTM_FIGSIZE",
+    "two positive inches",
+    lambda: plots.LSTM_FIGSIZE,
+    lambda s: len(s) == 2 and min(s) > 0,
+)
+gives(
+    "plots.LSTM_CHAIN_FIGSIZE",
+    "wider than the cell's",
+    lambda: plots.LSTM_CHAIN_FIGSIZE,
+    lambda s: len(s) == 2 and s[0] > plots.LSTM_FIGSIZE[0],
 )
 raises(
     "plots.draw_lstm_stage",
