@@ -35,6 +35,7 @@ import numpy as np
 import pytest
 
 import lstm_tutorial
+import lstm_tutorial.diagrams
 from lstm_tutorial import (
     activations,
     agree,
@@ -145,6 +146,10 @@ gives(
     lambda: book.glue("x", np.float64(0.5)),
     lambda got: got is None,
 )
+
+
+# --- diagrams: the same functions as plots re-exports -------------------------------------------
+# (rows for them are written under "plots." below; they count for "diagrams." too)
 
 
 # --- shared objects (small, fixed seeds) ----------------------------------------------------
@@ -2802,6 +2807,11 @@ def public_names() -> set[str]:
     return names
 
 
+ROWS += [
+    Row("diagrams." + row.name.removeprefix("plots."), row.label, row.call, row.expect)
+    for row in list(ROWS)
+    if row.name.removeprefix("plots.") in lstm_tutorial.diagrams.__all__ and row.name.startswith("plots.")
+]
 NAMES = public_names()
 
 
