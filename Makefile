@@ -39,7 +39,7 @@ $(MATHJAX): package.json package-lock.json
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet $(TORCH)
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[book,test]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[book,test,frameworks]"
 	touch $(STAMP)
 
 book: env
@@ -63,7 +63,7 @@ lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet $(TORCH)
-	.lock-venv/bin/pip install --quiet -e ".[book,test]"
+	.lock-venv/bin/pip install --quiet -e ".[book,test,frameworks]"
 	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 	rm -rf .lock-venv
 

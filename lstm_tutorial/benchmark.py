@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
+from . import _frameworks
 from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
 
 __all__ = [
@@ -84,8 +85,7 @@ def bench_lstm(
     For each (B, T, D, H) and dtype, returns the median milliseconds of both and
     their ratio, torch / NumPy (above 1: NumPy is faster).
     """
-    import torch
-
+    torch = _frameworks.torch("bench_lstm")
     from .interop import to_torch
 
     rows = []
@@ -174,6 +174,7 @@ def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str
 
 
 def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
+    _frameworks.keras("bench_training")
     from .data import make_windows, sine_wave
     from .keras_model import build_sine_model
     from .model import LSTMRegressor

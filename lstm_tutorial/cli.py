@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import _frameworks
 from .data import make_windows, sine_wave
 
 __all__ = ["main"]
@@ -36,6 +37,7 @@ def _sine(args: argparse.Namespace) -> int:
         final_loss = history.loss[-1]
         predicted = float(model.predict(last_window)[0])
     else:
+        _frameworks.keras("lstm-tutorial sine --impl keras")
         from .keras_model import backend, build_sine_model
 
         if dtype != np.float32:
@@ -53,6 +55,7 @@ def _sine(args: argparse.Namespace) -> int:
 
 
 def _agree(args: argparse.Namespace) -> int:
+    _frameworks.keras("lstm-tutorial agree")
     from .agree import agreement_rows, format_rows
 
     rows = agreement_rows(seed=args.seed)
@@ -86,5 +89,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("epochs", "batch_size", "units", "look_back"):
         if getattr(args, name, 1) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
-    result: int = args.run(args)
+    try:
+        result: int = args.run(args)
+    except ImportError as error:  # the bare install: say how to get Keras and PyTorch, no traceback
+        if _frameworks.INSTALL_HINT not in str(error):
+            raise
+        parser.exit(2, f"lstm-tutorial: {error}\n")
     return result
