@@ -1,0 +1,91 @@
+"""The PDF of the whole book (``make pdf``, tools/make_pdf.py), printed from the session's build.
+
+Its pages are rendered to PNG with pdftoppm (as a reader's viewer would draw them) and its
+text read with pdftotext (Debian's poppler-utils, which ``make env`` installs): every
+chapter of _toc.yml is in it under its number, the figures are numbered per chapter,
+formulas are typeset (no TeX source left on any page) and the page count fits the book.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import OUT, ROOT, toc_files
+
+pytestmark = pytest.mark.slow
+
+RAW_TEX = ("\\frac", "$$", "\\begin{", "\\mathbb", "\\odot", "\\tanh")
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        pytest.fail(f"{name} not found; `make env` installs Debian's poppler-utils")
+    return path
+
+
+def _title(name: str) -> str:
+    """The first heading of a chapter's source: its title in the sidebar and in the PDF."""
+    source = (ROOT / f"{name}.md").read_text()
+    return re.search(r"^# (.+)$", source, re.M).group(1).strip()  # type: ignore[union-attr]
+
+
+def _pages(pdf: Path) -> int:
+    info = subprocess.run([_tool("pdfinfo"), str(pdf)], capture_output=True, text=True, check=True)
+    return int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))  # type: ignore[union-attr]
+
+
+@pytest.fixture(scope="module")
+def pdf_text(book_pdf: Path) -> list[str]:
+    """The text of every page (pdftotext, form feeds between pages), whitespace collapsed."""
+    text = subprocess.run(
+        [_tool("pdftotext"), "-enc", "UTF-8", str(book_pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [" ".join(page.split()) for page in text.split("\f")]
+
+
+def test_every_page_renders_to_an_image(book_pdf: Path) -> None:
+    pages = _pages(book_pdf)
+    chapters = len(toc_files())
+    # A page per chapter at the very least (each starts on its own page), and no more
+    # than a long chapter's 40 pages each on average.
+    assert chapters <= pages <= 40 * chapters, pages
+    out = OUT / "pdf-pages"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    subprocess.run([_tool("pdftoppm"), "-r", "20", "-png", str(book_pdf), str(out / "page")], check=True)
+    images = sorted(out.glob("page-*.png"))
+    assert len(images) == pages
+    assert all(image.stat().st_size > 100 for image in images)
+
+
+def test_every_chapter_is_in_it_under_its_number(pdf_text: list[str]) -> None:
+    text = " ".join(pdf_text)
+    missing = [_title(name) for name in toc_files() if _title(name) not in text]
+    assert not missing, f"chapter titles not in the PDF: {missing}"
+    numbered = [name for name in toc_files() if re.match(r"book/0[1-9]_", name)]
+    assert numbered
+    for number, name in enumerate(numbered, start=1):
+        assert f"{number}. {_title(name)}" in text, (number, _title(name))
+        # Figures are numbered per chapter, as on the HTML pages.
+        assert f"Figure {number}.1" in text, f"no Figure {number}.1 in the PDF"
+
+
+def test_no_page_shows_raw_tex(pdf_text: list[str]) -> None:
+    found = [(number, raw) for number, page in enumerate(pdf_text, start=1) for raw in RAW_TEX if raw in page]
+    assert not found, f"(page, TeX source) left unrendered: {found}"
+
+
+def test_the_pdf_was_printed_with_its_math_and_figures() -> None:
+    log = (OUT / "pdf.log").read_text()
+    formulas, images = map(int, re.search(r"(\d+) formulas, (\d+) images", log).groups())  # type: ignore[union-attr]
+    html_figures = sum(
+        len(re.findall(r"<figcaption>", (OUT / "_build" / "html" / f"{name}.html").read_text()))
+        for name in toc_files()
+    )
+    assert formulas > 100
+    assert images >= html_figures > 0
