@@ -17,8 +17,9 @@ Modules, one idea each:
     interop      weights to and from Keras and PyTorch
     agree        measured differences between NumPy, Keras and PyTorch
 
-Importing the package loads only NumPy; Keras and PyTorch are imported by the
-modules that need them.
+Importing the package loads only NumPy; Keras and PyTorch (the ``frameworks``
+extra, which the bare install leaves out) are imported by the functions that need
+them, which say how to install them when they are missing.
 """
 
 from __future__ import annotations

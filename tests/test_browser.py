@@ -71,7 +71,11 @@ OVERFLOWING = """(withCode) => {
     const owner = kind === 'equation' ? el.closest('div.math') : el;
     if (el.scrollWidth > el.clientWidth + 1 && !seen.has(owner)) {
       seen.add(owner);
-      const text = (el.innerText || el.textContent || '').trim().split('\\n')[0].slice(0, 60);
+      // an equation is named by its TeX source, anything else by its first line
+      const items = kind === 'equation' && window.MathJax && window.MathJax.startup
+        ? window.MathJax.startup.document.getMathItemsWithin(owner) : [];
+      const source = items.length ? items[0].math : (el.innerText || el.textContent || '');
+      const text = source.trim().split('\\n')[0].slice(0, 60);
       found.push({kind, text, scroll: el.scrollWidth, client: el.clientWidth});
     }
   });
@@ -285,5 +289,5 @@ def test_the_fit_check_catches_a_planted_overflow(built_book: Path, browser) -> 
     desktop = "\n".join(found[DESKTOP])
     assert len(found[DESKTOP]) == 3, desktop
     assert "code cell 'planted_code = 1 + 1" in desktop and "output 'planted output 0.123456" in desktop
-    assert "equation 'x" in desktop or "equation '" in desktop
-    assert len(found[PHONE]) == 1 and "equation" in found[PHONE][0], found[PHONE]
+    assert "equation 'x_1 + y_2 + z_3" in desktop
+    assert len(found[PHONE]) == 1 and "equation 'x_1 + y_2 + z_3" in found[PHONE][0], found[PHONE]

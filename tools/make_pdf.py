@@ -23,17 +23,18 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 ROOT = Path(__file__).resolve().parents[1]
 PDF_NAME = "lstm-tutorial.pdf"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
-# Runs in the page before printing: light theme, every folded solution open, and the
-# Promise of MathJax's typesetting and of every image.
+# Runs in the page before printing: the light theme, then the Promise of MathJax's
+# typesetting and of every image. Folded solutions stay folded, as on the pages.
 PREPARE = """async () => {
   document.documentElement.dataset.theme = 'light';
   document.documentElement.dataset.mode = 'light';
-  document.querySelectorAll('details').forEach(d => { d.open = true; });
   if (window.MathJax && window.MathJax.startup) { await window.MathJax.startup.promise; }
   await Promise.all([...document.images].map(img => img.complete ? null : new Promise(
     done => { img.onload = img.onerror = done; })));
@@ -71,7 +72,14 @@ def build_single_page(path_output: Path) -> Path:
     )
     if result.returncode != 0:
         sys.exit(f"the single-page build failed:\n{(result.stdout + result.stderr)[-6000:]}")
-    return path_output / "_build" / "singlehtml" / "index.html"
+    # The builder writes the whole book as the root page, the _toc.yml root's page (index.html
+    # only redirects to it), but with links relative to the output's top, where _static
+    # and _images are: a copy there loads them.
+    single = path_output / "_build" / "singlehtml"
+    page = single / "book.html"
+    root = yaml.safe_load((ROOT / "_toc.yml").read_text())["root"]
+    shutil.copyfile(single / f"{root}.html", page)
+    return page
 
 
 def print_to_pdf(page_file: Path, pdf: Path) -> dict[str, object]:
@@ -101,6 +109,9 @@ def print_to_pdf(page_file: Path, pdf: Path) -> dict[str, object]:
             path=str(pdf),
             format="A4",
             print_background=True,
+            # The page's 182 mm of text are about 690 CSS px; at this scale they are the
+            # 810 px of a desktop browser's column, so whatever fits there fits here.
+            scale=0.85,
             margin={"top": "16mm", "bottom": "16mm", "left": "14mm", "right": "14mm"},
             display_header_footer=True,
             header_template="<span></span>",
