@@ -97,6 +97,8 @@ def test_outputs_read_as_one_block_of_numbers_and_tables(built_book: Path) -> No
                 problems.append(f"{where}: printed text split over several boxes")
             if block.count('class="output text_html') > 1:
                 problems.append(f"{where}: several HTML boxes (rich's console output?)")
+            if EMPTY_BOX.search(block):
+                problems.append(f"{where}: an empty output box")
             text = _output_text(block)
             problems += [f"{where}: a number as a quoted string {m!r}" for m in QUOTED_NUMBER.findall(text)]
             problems += [f"{where}: a negative zero {m!r}" for m in NEGATIVE_ZERO.findall(text)]
@@ -105,6 +107,7 @@ def test_outputs_read_as_one_block_of_numbers_and_tables(built_book: Path) -> No
     assert not problems, "\n".join(problems)
 
 
+EMPTY_BOX = re.compile(r"<pre[^>]*>\s*</pre>")
 QUOTED_NUMBER = re.compile(r"'[-+]?\d+\.\d+'")
 NEGATIVE_ZERO = re.compile(r"(?<![\w.])-0\.0+(?![0-9])(?!e-?[0-9])")
 RAW_TABLE = re.compile(r"^\|.*\|\s*\n\|[-:| ]+\|", re.M)
@@ -117,5 +120,7 @@ def test_the_output_checks_catch_planted_cases() -> None:
     assert NEGATIVE_ZERO.findall("true next value:      -0.000000   (x = -1.9e-14)") == ["-0.000000"]
     assert not NEGATIVE_ZERO.findall("-0.0001  -0.000e-05 +0.000000 x-0.00")
     assert RAW_TABLE.findall("| a | b |\n|---|---|\n| 1 | 2 |")
+    assert EMPTY_BOX.search('<div class="output text_html"><pre style="white-space:pre"></pre>')
+    assert not EMPTY_BOX.search("<pre>Total params: 101</pre>")
     assert RAW_SUBSCRIPT.findall("<td><p>hidden states h_1 … h_10</p></td>")
     assert not RAW_SUBSCRIPT.findall("<td>hidden states h₁ … h₁₀</td><td>look_back 10</td>")

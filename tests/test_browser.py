@@ -132,7 +132,8 @@ def overflowing(page, name: str, width: int) -> list[str]:  # type: ignore[no-un
 
 
 def visit(browser, page_path: Path) -> tuple[dict, list[str], list[str]]:  # type: ignore[no-untyped-def]
-    """Open one page; return what INSPECT found, console errors, and requests that left file://."""
+    """Open one page at the desktop width; return what INSPECT found (and, under "overflow",
+    the blocks wider than their box), console errors, and requests that left file://."""
     context = browser.new_context(viewport={"width": DESKTOP, "height": 900})
     page = context.new_page()
     console_errors: list[str] = []
@@ -153,6 +154,7 @@ def visit(browser, page_path: Path) -> tuple[dict, list[str], list[str]]:  # typ
     )
     page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
     found = page.evaluate(INSPECT)
+    found["overflow"] = overflowing(page, page_path.stem, DESKTOP)
     shots = OUT / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{page_path.stem}.png"), full_page=True)
@@ -160,12 +162,17 @@ def visit(browser, page_path: Path) -> tuple[dict, list[str], list[str]]:  # typ
     return found, console_errors, outside
 
 
-def test_every_page_renders_cleanly_offline(built_book: Path, browser) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def desktop_visits(built_book: Path, browser) -> dict[Path, tuple[dict, list[str], list[str]]]:  # type: ignore[no-untyped-def]
+    """Every page of the book opened once at the desktop width (see ``visit``)."""
+    return {page_path: visit(browser, page_path) for page_path in pages(built_book)}
+
+
+def test_every_page_renders_cleanly_offline(built_book: Path, desktop_visits) -> None:  # type: ignore[no-untyped-def]
     problems: list[str] = []
     anchors: dict[Path, set[str]] = {}
     all_links: list[tuple[Path, str]] = []
-    for page_path in pages(built_book):
-        found, console_errors, outside = visit(browser, page_path)
+    for page_path, (found, console_errors, outside) in desktop_visits.items():
         name = page_path.relative_to(built_book)
         anchors[page_path.resolve()] = set(found["ids"])
         all_links += [(page_path, href) for href in found["links"]]
@@ -199,12 +206,10 @@ def _ids_of(html_file: Path) -> set[str]:
     return set(re.findall(r'id="([^"]+)"', html_file.read_text(errors="replace")))
 
 
-def test_math_is_typeset_on_the_math_pages(built_book: Path, browser) -> None:  # type: ignore[no-untyped-def]
+def test_math_is_typeset_on_the_math_pages(desktop_visits) -> None:  # type: ignore[no-untyped-def]
     typeset = {}
-    for page_path in pages(built_book):
-        source = page_path.read_text()
-        if "math notranslate" in source:
-            found, _, _ = visit(browser, page_path)
+    for page_path, (found, _, _) in desktop_visits.items():
+        if "math notranslate" in page_path.read_text():
             typeset[page_path.stem] = found["math"]
     assert typeset, "no page with math"
     assert all(count > 0 for count in typeset.values()), typeset
@@ -234,15 +239,15 @@ def test_figures_have_an_opaque_background(built_book: Path) -> None:
         assert re.search(r'<g id="patch_1">\s*<path [^>]*style="fill: #ffffff', head), svg.name
 
 
-def test_every_block_fits_its_column(built_book: Path, browser) -> None:  # type: ignore[no-untyped-def]
+def test_every_block_fits_its_column(built_book: Path, browser, desktop_visits) -> None:  # type: ignore[no-untyped-def]
     """At 1400 px every code cell, output and display equation fits the text column (no
     line hidden behind a scroll bar); at 390 px, a phone, every display equation does."""
     problems: list[str] = []
-    for page_path in pages(built_book):
-        for width in (DESKTOP, PHONE):
-            context, page = open_page(browser, page_path, width)
-            problems += overflowing(page, page_path.stem, width)
-            context.close()
+    for page_path, (found, _, _) in desktop_visits.items():
+        problems += found["overflow"]
+        context, page = open_page(browser, page_path, PHONE)
+        problems += overflowing(page, page_path.stem, PHONE)
+        context.close()
     assert not problems, f"{len(problems)} block(s) wider than the column:\n" + "\n".join(problems)
 
 

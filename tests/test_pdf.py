@@ -95,3 +95,11 @@ def test_the_pdf_was_printed_with_its_math_and_figures() -> None:
     )
     assert formulas > 100
     assert images >= html_figures > 0
+
+
+def test_every_page_links_the_pdf(built_book: Path, book_pdf: Path) -> None:
+    for name in toc_files():
+        page = built_book / f"{name}.html"
+        links = re.findall(r'href="([^"]*lstm-tutorial\.pdf)"', page.read_text())
+        assert links, f"{name}: no link to the book's PDF"
+        assert all((page.parent / link).resolve() == book_pdf.resolve() for link in links), (name, links)
