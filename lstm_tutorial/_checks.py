@@ -104,3 +104,144 @@ def dtype_arg(name: str, value: Any) -> np.dtype[Any]:
     if dtype not in FLOAT_DTYPES:
         raise TypeError(f"{name} must be np.float32 or np.float64, got {dtype}")
     return dtype
+
+
+def _bound_text(low: float | None, high: float | None, low_open: bool, high_open: bool) -> str:
+    """The range in words: ``"> 0"``, ``">= 0"``, ``"in [0, 1)"``..."""
+    if low is not None and high is not None:
+        return f"in {'(' if low_open else '['}{low:g}, {high:g}{')' if high_open else ']'}"
+    if low is not None:
+        return f"{'>' if low_open else '>='} {low:g}"
+    if high is not None:
+        return f"{'<' if high_open else '<='} {high:g}"
+    return ""
+
+
+def finite_number(
+    name: str,
+    value: Any,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+    expected: str | None = None,
+) -> float:
+    """Check that ``value`` is a finite real number, optionally in a range.
+
+    Python and NumPy ints and floats are accepted; bools, complex numbers,
+    strings, arrays, NaN and inf are refused.
+
+    Args:
+        name: the argument's name, used in the error message.
+        value: what the caller passed.
+        low, high: the bounds of the range, or None for no bound.
+        low_open, high_open: exclude the bound itself (``low_open=True`` means ``> low``).
+        expected: what the message says is expected, if not "a finite number" and the range.
+
+    Returns:
+        ``value`` as a Python float.
+    """
+    if expected is None:
+        expected = f"a finite number {_bound_text(low, high, low_open, high_open)}".rstrip()
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+    try:
+        number = float(value)
+    except OverflowError:
+        number = float("inf")
+    below = low is not None and (number <= low if low_open else number < low)
+    above = high is not None and (number >= high if high_open else number > high)
+    if not np.isfinite(number) or below or above:
+        raise ValueError(f"{name} must be {expected}, got {str(value)[:40]}")
+    return number
+
+
+def positive_number(name: str, value: Any) -> float:
+    """A finite number > 0, e.g. a learning rate (see ``finite_number``)."""
+    return finite_number(name, value, 0.0, low_open=True, expected="a positive finite number")
+
+
+def flag(name: str, value: Any) -> bool:
+    """Check that ``value`` is a real bool (Python's or NumPy's): ``"no"`` or ``1`` are refused,
+    because any non-empty string is true and would silently mean yes."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {describe(value)}")
+    return bool(value)
+
+
+def seed(name: str, value: Any, *, allow_none: bool = True, high: int | None = None) -> int | None:
+    """Check a random seed: an integer >= 0 (bools refused), or None if ``allow_none``.
+
+    Args:
+        name: the argument's name.
+        value: what the caller passed.
+        allow_none: whether None (fresh, unreproducible randomness) is accepted.
+        high: the largest seed the consumer takes, e.g. ``2**32 - 1`` for ``np.random.seed``.
+    """
+    expected = (
+        f"an integer >= 0{f' and <= {high}' if high is not None else ''}{' or None' if allow_none else ''}"
+    )
+    if value is None and allow_none:
+        return None
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+    if value < 0 or (high is not None and value > high):
+        raise ValueError(f"{name} must be {expected}, got {value}")
+    return int(value)
+
+
+def real_values(name: str, value: Any) -> np.ndarray:
+    """Check that ``value`` is a real number or an array of real numbers (ints or floats),
+    all finite; bools, complex numbers, strings and None are refused.
+
+    Returns:
+        ``value`` as a float64 array (a copy or a view; the caller must not write to it).
+    """
+    expected = "a real number or an array of real numbers (ints or floats)"
+    if isinstance(value, np.ndarray):
+        array = value
+    elif isinstance(value, (bool, np.bool_)) or not isinstance(
+        value, (int, float, np.integer, np.floating, list, tuple)
+    ):
+        raise TypeError(f"{name} must be {expected}, got {describe(value)}")
+    else:
+        try:
+            array = np.asarray(value)
+        except ValueError:  # a ragged list
+            raise TypeError(f"{name} must be {expected}, got {describe(value)}") from None
+    if array.dtype.kind not in "iuf":
+        raise TypeError(f"{name} must be {expected}, got {describe(array)}")
+    result = array.astype(np.float64, copy=False)
+    if not np.isfinite(result).all():
+        bad = int(result.size - np.count_nonzero(np.isfinite(result)))
+        raise ValueError(f"{name} must be finite, got {bad} NaN or inf value(s) in shape {result.shape}")
+    return result
+
+
+def index_array(name: str, value: Any, ndim: int, high: int, meaning: str) -> np.ndarray:
+    """Check an array of integer ids: integer dtype, rank ``ndim``, non-empty, every id in [0, high).
+
+    Args:
+        name: the argument's name.
+        value: what the caller passed.
+        ndim: the rank it must have.
+        high: one past the largest valid id (the vocabulary size V, say).
+        meaning: its shape in letters, e.g. ``"(B, T)"``.
+
+    Returns:
+        ``value`` itself (never a copy or a cast).
+    """
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name} must be a NumPy array of integer ids {meaning}, got {describe(value)}; "
+            f"ids are never floats: convert them with {name}.astype(np.int64) if they are whole numbers"
+        )
+    if value.ndim != ndim:
+        raise ValueError(f"{name} must have shape {meaning}, got shape {value.shape}")
+    if value.size == 0:
+        raise ValueError(f"{name} must not be empty, got shape {value.shape}")
+    low, top = int(value.min()), int(value.max())
+    if low < 0 or top >= high:
+        raise ValueError(f"{name} must hold ids in [0, {high}), got ids from {low} to {top}")
+    return value

@@ -223,7 +223,7 @@ def lockstep_training(
         A ``LockstepRun`` with (steps,) arrays.
     """
     keras = _frameworks.keras("lockstep_training")
-    from .interop import _sine_layers
+    from .interop import from_keras
     from .keras_model import backend
     from .train import batch_indices
 
@@ -231,7 +231,9 @@ def lockstep_training(
         raise TypeError(f"numpy_model must be an LSTMRegressor, got {_checks.describe(numpy_model)}")
     if not isinstance(keras_model, keras.Model):
         raise TypeError(f"keras_model must be a keras.Model, got {type(keras_model).__name__}")
-    _sine_layers(keras_model, "keras_model")
+    if not isinstance(from_keras(keras_model), LSTMRegressor):
+        kinds = [type(layer).__name__ for layer in keras_model.layers]
+        raise ValueError(f"keras_model must have exactly the layers [LSTM, Dense(1)], got {kinds}")
     if keras_model.loss != "mean_squared_error":
         raise ValueError(
             f"keras_model must be compiled with loss 'mean_squared_error', got {keras_model.loss!r}"

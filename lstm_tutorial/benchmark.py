@@ -15,8 +15,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import _frameworks
-from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+from . import _checks, _frameworks, sequence
+from .lstm import LSTMParams, lstm_backward, lstm_forward
 
 __all__ = [
     "bench_efficiency",
@@ -33,40 +33,28 @@ __all__ = [
 def textbook_lstm(
     x: np.ndarray, params: LSTMParams, dhs: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Forward and full BPTT written the textbook way: ``lstm_step`` and ``lstm_step_backward`` in a loop.
+    """Forward and full BPTT the textbook way: ``LSTMParams.step`` and ``step_backward`` in
+    ``sequence``'s loop, the code chapter 5 derives.
 
-    The same mathematics as ``lstm_forward`` + ``lstm_backward``, without their
-    optimisations (one input projection for all steps, one tanh for all gates,
-    recursion-free factors outside the loop, weight gradients as one product,
-    checks once per call). The appendix measures the difference.
+    The same mathematics as ``lstm_forward`` + ``lstm_backward``, without the fast
+    path's rearrangements (``lstm_fast``). The appendix measures the difference.
 
     Returns:
         ``(dW, dU, db, dx)`` with the shapes of W, U, b and x.
     """
-    batch, steps, _ = x.shape
-    hidden = params.hidden_size
-    h = np.zeros((batch, hidden), dtype=params.dtype)
-    c = np.zeros_like(h)
-    states = [(h, c)]
-    for t in range(steps):
-        h, c = lstm_step(x[:, t], h, c, params)
-        states.append((h, c))
-    dW, dU, db = np.zeros_like(params.W), np.zeros_like(params.U), np.zeros_like(params.b)
-    dx = np.zeros_like(x)
-    dh_next, dc_next = np.zeros_like(h), np.zeros_like(c)
-    for t in reversed(range(steps)):
-        h_prev, c_prev = states[t]
-        dx[:, t], dh_next, dc_next, step = lstm_step_backward(
-            dhs[:, t] + dh_next, dc_next, x[:, t], h_prev, c_prev, params
-        )
-        dW += step.W
-        dU += step.U
-        db += step.b
+    _, cache = sequence.forward(params, x)
+    dx, grads, _ = sequence.backward(dhs, cache)
+    dW, dU, db = grads.weights()
     return dW, dU, db, dx
 
 
 def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` in seconds."""
+    """Median wall time of ``fn()`` in seconds, over ``repeats`` timed calls after ``warmup`` others."""
+    if not callable(fn):
+        raise TypeError(f"fn must be a function of no arguments, got {_checks.describe(fn)}")
+    repeats = _checks.positive_int("repeats", repeats)
+    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
+        raise ValueError(f"warmup must be an integer >= 0, got {_checks.describe(warmup)}")
     for _ in range(warmup):
         fn()
     times = []
@@ -85,6 +73,7 @@ def bench_lstm(
     For each (B, T, D, H) and dtype, returns the median milliseconds of both and
     their ratio, torch / NumPy (above 1: NumPy is faster).
     """
+    repeats = _checks.positive_int("repeats", repeats)
     torch = _frameworks.torch("bench_lstm")
     from .interop import to_torch
 
@@ -133,8 +122,10 @@ def lstm_flops(batch: int, steps: int, inputs: int, hidden: int) -> float:
 
 
 def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str, float]:
-
-    batch, steps, inputs, hidden = shape
+    if not isinstance(shape, tuple) or len(shape) != 4:
+        raise TypeError(f"shape must be a tuple (B, T, D, H) of four integers, got {_checks.describe(shape)}")
+    batch, steps, inputs, hidden = (_checks.positive_int(f"shape[{k}]", n) for k, n in enumerate(shape))
+    repeats = _checks.positive_int("repeats", repeats)
     dtype = np.float32
     params = LSTMParams.init(inputs, hidden, seed=0, dtype=dtype)
     rng = np.random.default_rng(0)
@@ -174,6 +165,8 @@ def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str
 
 
 def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
+    epochs = _checks.positive_int("epochs", epochs)
+    keras_epochs = _checks.positive_int("keras_epochs", keras_epochs)
     _frameworks.keras("bench_training")
     from .data import make_windows, sine_wave
     from .keras_model import build_sine_model
@@ -210,6 +203,10 @@ def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
 
 
 def bench_memory(lengths: list[int], truncate: int) -> list[dict[str, object]]:
+    truncate = _checks.positive_int("truncate", truncate)
+    if not isinstance(lengths, list) or not lengths:
+        raise TypeError(f"lengths must be a non-empty list of integers >= 1, got {_checks.describe(lengths)}")
+    lengths = [_checks.positive_int(f"lengths[{k}]", steps) for k, steps in enumerate(lengths)]
     from . import lstm
 
     params = lstm.LSTMParams.init(32, 128, seed=0, dtype=np.float32)

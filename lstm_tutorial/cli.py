@@ -19,10 +19,35 @@ from .data import make_windows, sine_wave
 
 __all__ = ["main"]
 
+SERIES_LENGTH = 1000  # samples of the classic sine wave
+MAX_SEED = 2**32 - 1  # the largest seed NumPy's legacy np.random.seed, which Keras calls, takes
+
+
+def _positive_int(text: str) -> int:
+    """argparse type: an integer >= 1 (a bad value becomes a usage error, exit status 2)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    """argparse type: a seed, an integer in [0, 2**32 - 1]."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer in [0, {MAX_SEED}], got {text!r}") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"must be an integer in [0, {MAX_SEED}], got {value}")
+    return value
+
 
 def _sine(args: argparse.Namespace) -> int:
     dtype = np.dtype(args.dtype)
-    series = sine_wave(1000, 50, dtype=dtype)
+    series = sine_wave(SERIES_LENGTH, 50, dtype=dtype)
     x, y = make_windows(series, args.look_back)
     last_window = series[-args.look_back :].reshape(1, args.look_back, 1)
     true_next = float(np.sin(2 * np.pi * 1000 / 50))
@@ -75,20 +100,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     sine = sub.add_parser("sine", help="train the classic sine model and predict the next value")
     sine.add_argument("--impl", choices=["numpy", "keras"], default="numpy")
-    sine.add_argument("--epochs", type=int, default=100)
-    sine.add_argument("--batch-size", type=int, default=1)
-    sine.add_argument("--units", type=int, default=4)
-    sine.add_argument("--look-back", type=int, default=10)
+    sine.add_argument("--epochs", type=_positive_int, default=100)
+    sine.add_argument("--batch-size", type=_positive_int, default=1)
+    sine.add_argument("--units", type=_positive_int, default=4)
+    sine.add_argument("--look-back", type=_positive_int, default=10)
     sine.add_argument("--dtype", choices=["float32", "float64"], default="float32")
-    sine.add_argument("--seed", type=int, default=0)
+    sine.add_argument("--seed", type=_seed, default=0)
     sine.set_defaults(run=_sine)
     agree = sub.add_parser("agree", help="largest differences between NumPy, Keras and PyTorch")
-    agree.add_argument("--seed", type=int, default=0)
+    agree.add_argument("--seed", type=_seed, default=0)
     agree.set_defaults(run=_agree)
     args = parser.parse_args(argv)
-    for name in ("epochs", "batch_size", "units", "look_back"):
-        if getattr(args, name, 1) < 1:
-            parser.error(f"--{name.replace('_', '-')} must be at least 1, got {getattr(args, name)}")
+    # The classic windows (one dropped at the end) need look_back <= SERIES_LENGTH - 2.
+    if args.command == "sine" and args.look_back > SERIES_LENGTH - 2:
+        sine.error(
+            f"argument --look-back: must be at most {SERIES_LENGTH - 2} for the {SERIES_LENGTH}-sample "
+            f"sine wave (it must leave at least one window), got {args.look_back}"
+        )
     try:
         result: int = args.run(args)
     except ImportError as error:  # the bare install: say how to get Keras and PyTorch, no traceback

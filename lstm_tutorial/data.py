@@ -21,7 +21,7 @@ def sine_wave(
     period: float = 50.0,
     *,
     noise: float = 0.0,
-    seed: int = 0,
+    seed: int | None = 0,
     dtype: Any = np.float64,
 ) -> np.ndarray:
     """The series ``sin(2 * pi * t / period)`` for t = 0, 1, ..., n - 1.
@@ -29,8 +29,10 @@ def sine_wave(
     Args:
         n: number of samples (the classic example uses 1000).
         period: samples per cycle (the classic example uses 50).
-        noise: standard deviation of Gaussian noise added to every sample (0: none).
-        seed: seed of the noise generator (unused when ``noise`` is 0).
+        noise: standard deviation of Gaussian noise added to every sample, a finite
+            number >= 0 (0: none).
+        seed: seed of the noise generator, an integer >= 0 (None: fresh, unreproducible
+            noise); unused when ``noise`` is 0.
         dtype: np.float32 or np.float64.
 
     Returns:
@@ -38,12 +40,9 @@ def sine_wave(
     """
     n = _checks.positive_int("n", n)
     dtype = _checks.dtype_arg("dtype", dtype)
-    if isinstance(period, bool) or not isinstance(period, (int, float, np.integer, np.floating)):
-        raise TypeError(f"period must be a positive number, got {_checks.describe(period)}")
-    if not np.isfinite(period) or period <= 0:
-        raise ValueError(f"period must be a positive finite number, got {period}")
-    if not np.isfinite(noise) or noise < 0:
-        raise ValueError(f"noise must be a finite standard deviation >= 0, got {noise}")
+    period = _checks.positive_number("period", period)
+    noise = _checks.finite_number("noise", noise, 0.0)
+    seed = _checks.seed("seed", seed)
     t = np.arange(n, dtype=np.float64)
     series = np.sin(2.0 * np.pi * t / period)
     if noise > 0:
@@ -69,13 +68,15 @@ def make_windows(
     Args:
         series: (n,) float array.
         look_back: number of past steps in each input window.
-        drop_last: drop the last usable window, as the classic example does.
+        drop_last: drop the last usable window, as the classic example does (True or
+            False: a string such as ``"no"`` is refused, not read as true).
 
     Returns:
         ``(x, y)``: x of shape (N, look_back, 1), y of shape (N,), dtype of ``series``.
     """
     _checks.float_array("series", series, ndim=1)
     look_back = _checks.positive_int("look_back", look_back)
+    drop_last = _checks.flag("drop_last", drop_last)
     n_windows = len(series) - look_back - (1 if drop_last else 0)
     if n_windows < 1:
         raise ValueError(
@@ -103,7 +104,7 @@ def train_test_split(
     Args:
         series: (n,) float array.
         look_back: steps per input window.
-        train_fraction: share of the series used for training, in (0, 1).
+        train_fraction: share of the series used for training, a number in (0, 1).
 
     Returns:
         ``(x_train, y_train, x_test, y_test)`` with shapes (N_train, look_back, 1),
@@ -111,8 +112,15 @@ def train_test_split(
     """
     _checks.float_array("series", series, ndim=1)
     look_back = _checks.positive_int("look_back", look_back)
-    if not 0.0 < train_fraction < 1.0:
-        raise ValueError(f"train_fraction must lie strictly between 0 and 1, got {train_fraction}")
+    train_fraction = _checks.finite_number(
+        "train_fraction",
+        train_fraction,
+        0,
+        1,
+        low_open=True,
+        high_open=True,
+        expected="a number strictly between 0 and 1",
+    )
     cut = int(len(series) * train_fraction)
     if cut <= look_back or len(series) - cut < 1:
         raise ValueError(
@@ -125,7 +133,7 @@ def train_test_split(
 
 
 def adding_problem(
-    n_samples: int, length: int, seed: int = 0, dtype: Any = np.float64
+    n_samples: int, length: int, seed: int | None = 0, dtype: Any = np.float64
 ) -> tuple[np.ndarray, np.ndarray]:
     """The adding problem, a test of long time lags (Hochreiter & Schmidhuber 1997, exp. 4).
 
@@ -139,7 +147,8 @@ def adding_problem(
     Args:
         n_samples: N, the number of sequences.
         length: T, steps per sequence (>= 2).
-        seed: seed of the random generator.
+        seed: seed of the random generator, an integer >= 0 (None: fresh,
+            unreproducible data).
         dtype: np.float32 or np.float64.
 
     Returns:
@@ -150,6 +159,7 @@ def adding_problem(
     if length < 2:
         raise ValueError(f"length must be at least 2 to hold two markers, got {length}")
     dtype = _checks.dtype_arg("dtype", dtype)
+    seed = _checks.seed("seed", seed)
     rng = np.random.default_rng(seed)
     values = rng.uniform(0.0, 1.0, size=(n_samples, length))
     half = length // 2

@@ -66,6 +66,11 @@ class LinearAR:
     coef: np.ndarray
     intercept: float
 
+    def __post_init__(self) -> None:
+        _checks.float_array("coef", self.coef, ndim=1)
+        # A frozen dataclass sets its fields through object.__setattr__.
+        object.__setattr__(self, "intercept", _checks.finite_number("intercept", self.intercept))
+
     @property
     def order(self) -> int:
         """p, the number of past values the model reads."""
@@ -152,6 +157,11 @@ def recursive_forecast(predict: Forecaster, windows: np.ndarray, horizon: int) -
                 f"predict must return shape (N,) = ({window.shape[0]},) and dtype {window.dtype} for "
                 f"windows of shape {window.shape}, got shape {step.shape} and dtype {step.dtype}"
             )
+        if not np.isfinite(step).all():
+            raise ValueError(
+                f"predict must return finite values, got {np.count_nonzero(~np.isfinite(step))} NaN or "
+                f"inf value(s) at step {k + 1} of {horizon}"
+            )
         out[:, k] = step
         window = np.concatenate([window[:, 1:], out[:, k, None, None]], axis=1)
     return out
@@ -193,6 +203,22 @@ def horizon_errors(
 
 
 def rmse(errors: np.ndarray, axis: int | None = None) -> Any:
-    """Root mean squared error, ``sqrt(mean(errors**2))``, over all values or along ``axis``."""
+    """Root mean squared error, ``sqrt(mean(errors**2))``, over all values or along ``axis``.
+
+    Args:
+        errors: a float array of forecast minus truth, any shape.
+        axis: None for one number, or an axis of ``errors`` (negative counts from the end).
+
+    Returns:
+        A scalar for ``axis=None``, else an array with that axis removed.
+    """
     _checks.float_array("errors", errors)
+    if axis is not None:
+        if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"axis must be None or an integer, got {_checks.describe(axis)}")
+        if not -errors.ndim <= axis < errors.ndim:
+            raise ValueError(
+                f"axis must be an axis of errors of shape {errors.shape}, i.e. in "
+                f"[{-errors.ndim}, {errors.ndim - 1}], got {axis}"
+            )
     return np.sqrt(np.mean(np.square(errors), axis=axis))

@@ -40,9 +40,10 @@ def build_sine_model(
         units: the LSTM's hidden size H (4 in the classic example).
         look_back: time steps per input window (10 in the classic example).
         seed: passed to ``keras.utils.set_random_seed`` (which seeds Python, NumPy and
-            the backend) so the initial weights are the same on every run; None leaves
-            the global seeds alone.
-        learning_rate: Adam's step size (Keras' default 1e-3).
+            the backend) so the initial weights are the same on every run: an integer
+            in [0, 2**32 - 1], NumPy's range; None leaves the global seeds alone.
+        learning_rate: Adam's step size, a positive finite number (Keras' default
+            1e-3; Keras itself would accept -1, NaN or 0 and train to nonsense).
         features: D, inputs per step (1 for the sine wave).
 
     Returns:
@@ -51,6 +52,8 @@ def build_sine_model(
     units = _checks.positive_int("units", units)
     look_back = _checks.positive_int("look_back", look_back)
     features = _checks.positive_int("features", features)
+    seed = _checks.seed("seed", seed, high=2**32 - 1)
+    learning_rate = _checks.positive_number("learning_rate", learning_rate)
     if seed is not None:
         keras.utils.set_random_seed(seed)
     model = keras.Sequential(
@@ -74,14 +77,20 @@ def save_keras_model(model: Any, path: str | os.PathLike[str]) -> None:
     """
     if not isinstance(model, keras.Model):
         raise TypeError(f"model must be a keras.Model, got {type(model).__name__}")
+    _keras_path(path)
+    model.save(path)
+
+
+def _keras_path(path: Any) -> None:
+    """A file name (str or path-like) ending in ``.keras``."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file name (str or os.PathLike), got {_checks.describe(path)}")
     if not str(path).endswith(".keras"):
         raise ValueError(f"path must end in '.keras', got {str(path)!r}")
-    model.save(path)
 
 
 def load_keras_model(path: str | os.PathLike[str]) -> Any:
     """Load a ``.keras`` file with ``safe_mode=True``: a file that would run arbitrary
     code (for example a ``Lambda`` layer's pickled function) is refused, not executed."""
-    if not str(path).endswith(".keras"):
-        raise ValueError(f"path must end in '.keras', got {str(path)!r}")
+    _keras_path(path)
     return keras.saving.load_model(path, safe_mode=True)

@@ -1,23 +1,24 @@
-"""Mini-batch training for the package's regressors, in the spirit of Keras' ``model.fit``."""
+"""Mini-batch training for any ``model.Sequential``, in the spirit of Keras' ``model.fit``."""
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
 from . import _checks
-from .gru import GRURegressor
-from .model import LSTMRegressor
+from .cell import check_rng
+from .model import Sequential
 from .optim import SGD, Adam, clip_by_global_norm
-from .rnn import RNNRegressor
-from .variants import VariantRegressor
 
-Regressor = LSTMRegressor | RNNRegressor | GRURegressor | VariantRegressor
+__all__ = ["OPTIMIZERS", "DivergenceError", "History", "batch_indices", "fit"]
 
-__all__ = ["History", "batch_indices", "fit"]
+OPTIMIZERS: dict[str, type[Adam] | type[SGD]] = {"adam": Adam, "sgd": SGD}
+"""The optimizers ``fit`` builds from a name, as Keras' ``optimizer="adam"`` does (defaults)."""
 
 
 @dataclass
@@ -35,86 +36,209 @@ class History:
     seconds: list[float] = field(default_factory=list)
 
 
+class DivergenceError(FloatingPointError):
+    """``fit`` stopped because a batch's loss or a gradient became NaN or inf.
+
+    Keras' ``TerminateOnNaN`` callback stops quietly; this error says where and why.
+    No update is ever made from a non-finite loss or gradient, so the model keeps
+    the weights that step started from (the message says if an earlier update
+    already made them non-finite).
+
+    Attributes:
+        step: the step that failed, counted from 1 over the whole run.
+        epoch: its epoch, counted from 1.
+        loss: its batch loss (finite when only a gradient was not).
+        history: the ``History`` of the epochs completed before it.
+    """
+
+    def __init__(self, message: str, step: int, epoch: int, loss: float, history: History) -> None:
+        super().__init__(message)
+        self.step, self.epoch, self.loss, self.history = step, epoch, loss, history
+
+
 def batch_indices(n_samples: int, batch_size: int, rng: np.random.Generator | None) -> Iterator[np.ndarray]:
     """The sample indices of each batch of one epoch.
 
     Args:
-        n_samples: N.
-        batch_size: samples per batch; the last batch may be smaller.
+        n_samples: N, an integer >= 1.
+        batch_size: samples per batch, an integer >= 1; the last batch may be smaller.
         rng: a generator to shuffle with, or None to keep the order.
 
     Yields:
         1-D index arrays that together cover 0..N-1 once.
     """
+    n_samples = _checks.positive_int("n_samples", n_samples)
+    batch_size = _checks.positive_int("batch_size", batch_size)
+    if rng is not None:
+        check_rng("rng", rng)
+    return _batches(n_samples, batch_size, rng)
+
+
+def _batches(n_samples: int, batch_size: int, rng: np.random.Generator | None) -> Iterator[np.ndarray]:
     order = rng.permutation(n_samples) if rng is not None else np.arange(n_samples)
     for start in range(0, n_samples, batch_size):
         yield order[start : start + batch_size]
 
 
+def _optimizer(value: Any) -> Adam | SGD:
+    """The optimizer ``fit`` runs: a new Adam for None, one built by name, or the one given."""
+    if value is None:
+        return Adam()
+    if isinstance(value, str):
+        if value.lower() not in OPTIMIZERS:
+            raise ValueError(
+                f"optimizer must be one of the names {sorted(OPTIMIZERS)} (built with Keras' defaults), "
+                f"an Adam or SGD instance, or None, got {value!r}"
+            )
+        return OPTIMIZERS[value.lower()]()
+    if isinstance(value, type) and issubclass(value, (Adam, SGD)):
+        raise TypeError(f"optimizer must be an instance, {value.__name__}(), not the class {value.__name__}")
+    if not isinstance(value, (Adam, SGD)):
+        raise TypeError(
+            f"optimizer must be an Adam or SGD instance (lstm_tutorial.optim), one of the names "
+            f"{sorted(OPTIMIZERS)}, or None, got {_checks.describe(value)}"
+        )
+    return value
+
+
+def _non_finite(arrays: list[np.ndarray]) -> list[int]:
+    """The indices of the arrays holding NaN or inf.
+
+    A sum is finite only if every term is, so one sum per array clears the usual
+    case; only a non-finite sum (or huge values whose sum overflowed) looks closer.
+    """
+    if all(math.isfinite(float(np.add.reduce(a, axis=None))) for a in arrays):
+        return []
+    return [k for k, a in enumerate(arrays) if not np.isfinite(a).all()]
+
+
+def _diverged(
+    model: Sequential, optimizer: Adam | SGD, where: tuple[int, int, int, int], loss: float, bad: list[int]
+) -> str:
+    """The message of a ``DivergenceError``: where, what, and what to try."""
+    step, epoch, batch, batches = where
+    labels = model.weight_labels()
+    what = [f"the batch loss is {loss}" if not math.isfinite(loss) else f"the batch loss is {loss:.4g}"]
+    if bad:
+        what.append(f"the gradient of {', '.join(labels[k] for k in bad)} holds NaN or inf")
+    kept = "the weights this step started from (no update was made)"
+    if _non_finite(model.parameters()):
+        kept += ", which are not finite either: the update of the step before overflowed"
+    return (
+        f"training diverged at step {step} (epoch {epoch}, batch {batch} of {batches}): "
+        f"{' and '.join(what)}. The model keeps {kept}. Try a smaller learning rate "
+        f"(this {type(optimizer).__name__}'s is {optimizer.learning_rate:g}), or clip_norm=1.0"
+    )
+
+
 def fit(
-    model: Regressor,
-    x: np.ndarray,
-    y: np.ndarray,
+    model: Sequential,
+    x: Any,
+    y: Any,
     epochs: int = 1,
     batch_size: int = 32,
     shuffle: bool = True,
     seed: int = 0,
-    optimizer: Adam | SGD | None = None,
+    optimizer: Adam | SGD | str | None = None,
     verbose: int = 1,
     on_batch_end: Callable[[int, float], None] | None = None,
     clip_norm: float | None = None,
 ) -> History:
-    """Train ``model`` (an ``LSTMRegressor``, ``RNNRegressor``, ``GRURegressor`` or ``VariantRegressor``)
-    in place on the mean squared error.
+    """Train ``model`` (any ``model.Sequential``: ``LSTMRegressor`` and its twins included)
+    in place on its loss.
+
+    Every argument is checked before the first update. Training stops with a
+    ``DivergenceError`` (step, epoch, loss, a hint) as soon as a batch's loss or a
+    gradient is NaN or inf; the model then keeps the weights that step started from.
 
     Args:
         model: the model to train; its weights are updated in place.
-        x: (N, T, D) inputs, the model's dtype.
-        y: (N,) targets, the model's dtype.
-        epochs: passes over the data.
-        batch_size: samples per gradient step (1 in the classic example).
-        shuffle: reshuffle the samples before every epoch (Keras' default).
-        seed: seed of the shuffling; the same seed gives the same batches.
-        optimizer: ``Adam()`` (Keras' defaults) if None.
-        verbose: 0 silent; 1 prints a line per epoch, like Keras' ``verbose=2``.
-        on_batch_end: called as ``on_batch_end(step, batch_loss)`` after every step.
-        clip_norm: if given, clip the gradients to this global norm before each step
-            (``optim.clip_by_global_norm``).
+        x: (N, T, D) inputs: floating arrays or nested lists of any precision, cast
+            to the model's dtype as Keras does (``Sequential.cast_inputs``).
+        y: (N,) targets (one per sequence; Keras' (N, 1) is accepted), cast alike.
+        epochs: passes over the data, an integer >= 1.
+        batch_size: samples per gradient step (1 in the classic example), an integer >= 1.
+        shuffle: reshuffle the samples before every epoch (Keras' default); a real bool.
+        seed: seed of the shuffling, an integer >= 0; the same seed gives the same batches.
+        optimizer: an ``Adam`` or ``SGD``; ``"adam"`` or ``"sgd"`` (Keras' names, with
+            their defaults); ``Adam()`` (Keras' defaults) if None. An optimizer keeps
+            state for the arrays it updates (Adam's moments): give each model its own.
+            An ``Adam`` that has stepped other arrays (another model's, or this model's
+            before ``set_weights`` replaced them) is refused by its first step here with
+            a ValueError, before any update (``optim.Adam``); the same ``Adam`` on the
+            same model continues with its moments, as a second Keras ``fit`` does.
+        verbose: 0 silent; 1 or 2 print a line per epoch, like Keras' ``verbose=2``.
+        on_batch_end: None, or a callable run as ``on_batch_end(step, batch_loss)`` after
+            every step.
+        clip_norm: None, or a finite number > 0: clip the gradients to this global norm
+            before each step (``optim.clip_by_global_norm``).
+
+    A model with stateful layers (``Recurrent(..., stateful=True)``) needs
+    ``shuffle=False`` and a batch size that divides N; its states are reset at the
+    start of every epoch and carried from batch to batch within it.
 
     Returns:
         A ``History`` with the loss and wall time of every epoch.
+
+    Raises:
+        DivergenceError: a batch's loss or gradient is not finite (see above).
     """
-    if not isinstance(model, (LSTMRegressor, RNNRegressor, GRURegressor, VariantRegressor)):
+    if not isinstance(model, Sequential):
         raise TypeError(
-            "model must be an LSTMRegressor, RNNRegressor, GRURegressor or VariantRegressor, "
-            f"got {_checks.describe(model)}"
+            f"model must be a model.Sequential (an LSTMRegressor, say), got {_checks.describe(model)}"
         )
-    _checks.float_array("x", x, ndim=3)
-    _checks.float_array("y", y, ndim=1)
-    if y.shape[0] != x.shape[0]:
-        raise ValueError(
-            f"y must have shape (N,) = ({x.shape[0]},) to match x of shape {x.shape}, got {y.shape}"
-        )
+    x, y = model.cast_inputs(x, y)
+    assert y is not None
     epochs = _checks.positive_int("epochs", epochs)
     batch_size = _checks.positive_int("batch_size", batch_size)
-    optimizer = Adam() if optimizer is None else optimizer
+    shuffle = _checks.flag("shuffle", shuffle)
+    seed = _checks.seed("seed", seed, allow_none=False)  # type: ignore[assignment]
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0, 1 or 2, got {_checks.describe(verbose)}")
+    if on_batch_end is not None and not callable(on_batch_end):
+        raise TypeError(
+            "on_batch_end must be None or a function of (step, batch_loss), "
+            f"got {_checks.describe(on_batch_end)}"
+        )
+    if clip_norm is not None:
+        clip_norm = _checks.finite_number(
+            "clip_norm", clip_norm, 0.0, low_open=True, expected="a finite number > 0, or None"
+        )
+    optimizer = _optimizer(optimizer)
+    stateful = any(getattr(layer, "stateful", False) for layer in model.layers)
+    if stateful and shuffle:
+        raise ValueError(
+            "shuffle must be False for a model with stateful layers: batch k + 1 continues batch k "
+            "(lay the data out with text.stream_batches)"
+        )
     rng = np.random.default_rng(seed) if shuffle else None
     history = History()
+    n_samples = len(y)
+    batches = -(-n_samples // batch_size)
     step = 0
     for epoch in range(epochs):
         start = time.perf_counter()
+        if stateful:
+            model.reset_states()  # each epoch reads the streams from their start
         total = 0.0
-        for index in batch_indices(len(y), batch_size, rng):
-            loss, grads = model.loss_and_grads(x[index], y[index])
+        for batch, index in enumerate(_batches(n_samples, batch_size, rng), start=1):
+            with np.errstate(over="ignore", invalid="ignore"):  # a diverged loss is caught below
+                loss, grads = model.loss_and_grads(x[index], y[index], check=False)
             grad_arrays = grads.parameters()
+            bad = _non_finite(grad_arrays)
+            if bad or not math.isfinite(loss):
+                where = (step + 1, epoch + 1, batch, batches)
+                message = _diverged(model, optimizer, where, loss, bad)
+                raise DivergenceError(message, step + 1, epoch + 1, loss, history)
             if clip_norm is not None:
                 grad_arrays, _ = clip_by_global_norm(grad_arrays, clip_norm)
-            optimizer.step(model.parameters(), grad_arrays)
+            with np.errstate(over="ignore"):  # an update that overflows shows in the next loss
+                optimizer.step(model.parameters(), grad_arrays)
             total += loss * len(index)
             step += 1
             if on_batch_end is not None:
                 on_batch_end(step, loss)
-        history.loss.append(total / len(y))
+        history.loss.append(total / n_samples)
         history.seconds.append(time.perf_counter() - start)
         if verbose:
             print(

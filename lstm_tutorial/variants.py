@@ -28,28 +28,33 @@ Each variant removes or changes one part (``VARIANTS`` lists them):
 Greff et al.'s ninth variant, full gate recurrence (FGR), adds recurrent
 connections between the gates themselves and is not implemented here. A removed
 gate keeps its block in W, U and b; those weights simply receive no gradient.
+
+The cell is ``PeepholeParams``, which carries its ``Variant``; its ``step`` and
+``step_backward`` are the equations above, and ``sequence`` runs them over time.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
-from . import _checks
+from . import _checks, sequence
 from .activations import sigmoid, tanh
-from .lstm import LSTMParams, glorot_uniform
-from .model import dense_mse_grads
+from .cell import CellParams, State, check_cell
+from .lstm import LSTMParams
+from .sequence import SequenceCache
 
 __all__ = [
     "VARIANTS",
     "PeepholeParams",
     "Variant",
     "VariantCache",
-    "VariantRegressor",
+    "VariantStepCache",
     "variant_backward",
     "variant_forward",
+    "variant_step",
 ]
 
 
@@ -77,6 +82,20 @@ class Variant:
     peepholes: bool = True
     coupled: bool = False
 
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str):
+            raise TypeError(f"name must be a string, got {_checks.describe(self.name)}")
+        for flag in (
+            "input_gate",
+            "forget_gate",
+            "output_gate",
+            "input_activation",
+            "output_activation",
+            "peepholes",
+            "coupled",
+        ):
+            _checks.flag(flag, getattr(self, flag))
+
 
 VARIANTS: dict[str, Variant] = {
     "vanilla": Variant("vanilla"),
@@ -90,161 +109,207 @@ VARIANTS: dict[str, Variant] = {
 }
 """Greff et al.'s variants (all but FGR), by their names in the paper."""
 
+VariantCache = SequenceCache
+"""What ``variant_forward`` keeps for ``variant_backward``: the loop's ``SequenceCache``."""
 
-@dataclass
-class PeepholeParams:
-    """The weights of the configurable cell: an LSTM's plus peepholes.
 
-    Attributes:
-        lstm: W (D, 4H), U (H, 4H), b (4H,), blocks i, f, g, o.
-        P: (3, H) peephole weights of the input, forget and output gates.
+class VariantStepCache(NamedTuple):
+    """What one step keeps for its backward pass, each (B, H) but ``x_t`` (B, D).
+
+    ``i``, ``f``, ``o`` are ones where the variant removes the gate; ``out`` is what
+    the output gate scales, tanh(c_t), or c_t itself without the output activation.
     """
 
-    lstm: LSTMParams
-    P: np.ndarray
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.lstm, LSTMParams):
-            raise TypeError(f"lstm must be an LSTMParams, got {_checks.describe(self.lstm)}")
-        _checks.matching("P", self.P, (3, self.lstm.hidden_size), "(3, H)", self.lstm.dtype, "lstm")
-
-    @classmethod
-    def init(
-        cls, input_size: int, hidden_size: int, seed: int = 0, dtype: Any = np.float64
-    ) -> PeepholeParams:
-        """The LSTM's Keras initialisation (``LSTMParams.init``) and peepholes starting at zero,
-        so a new peephole cell computes exactly what a new LSTM computes."""
-        lstm = LSTMParams.init(input_size, hidden_size, seed=seed, dtype=dtype)
-        return cls(lstm, np.zeros((3, lstm.hidden_size), dtype=lstm.dtype))
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        """The dtype of every weight."""
-        return self.lstm.dtype
-
-    def as_list(self) -> list[np.ndarray]:
-        """``[W, U, b, P]``."""
-        return [*self.lstm.as_list(), self.P]
-
-    def copy(self) -> PeepholeParams:
-        """A deep copy."""
-        return PeepholeParams(self.lstm.copy(), self.P.copy())
-
-
-@dataclass
-class VariantCache:
-    """What ``variant_backward`` needs; time-major arrays.
-
-    Attributes:
-        x: (T, B, D) inputs.
-        hs: (T + 1, B, H) hidden states h_0 .. h_T.
-        cs: (T + 1, B, H) cell states c_0 .. c_T.
-        i, f, g, o: (T, B, H) gates and candidate, after their activations (ones where removed);
-            views into one (T, B, 4H) array.
-        out: (T, B, H) what the output gate scales: tanh(c_t), or c_t itself without the output activation.
-        params: the weights used.
-        variant: the variant used.
-    """
-
-    x: np.ndarray
-    hs: np.ndarray
-    cs: np.ndarray
+    x_t: np.ndarray
+    h_prev: np.ndarray
+    c_prev: np.ndarray
+    c_t: np.ndarray
     i: np.ndarray
     f: np.ndarray
     g: np.ndarray
     o: np.ndarray
     out: np.ndarray
-    params: PeepholeParams
-    variant: Variant
+
+
+@dataclass
+class PeepholeParams(CellParams):
+    """The configurable cell: an LSTM's weights, peepholes, and which parts are present.
+
+    Attributes:
+        W: (D, 4H), U: (H, 4H), b: (4H,): the LSTM's weights, blocks i, f, g, o.
+        P: (3, H) peephole weights of the input, forget and output gates.
+        variant: which parts of the cell are present (``VARIANTS``); Greff et al.'s vanilla by default.
+    """
+
+    W: np.ndarray
+    U: np.ndarray
+    b: np.ndarray
+    P: np.ndarray
+    variant: Variant = VARIANTS["vanilla"]
+
+    blocks: ClassVar[int] = 4
+    state_names: ClassVar[tuple[str, ...]] = ("h", "c")
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.variant, Variant):
+            raise TypeError(f"variant must be a Variant (see VARIANTS), got {_checks.describe(self.variant)}")
+        super().__post_init__()
+
+    def expected_shapes(self, hidden: int) -> list[tuple[str, tuple[int | None, ...], str]]:
+        """The LSTM's W, U, b, and P (3, H)."""
+        return [*super().expected_shapes(hidden), ("P", (3, hidden), "(3, H)")]
+
+    @classmethod
+    def init(
+        cls,
+        input_size: int,
+        hidden_size: int,
+        seed: int = 0,
+        dtype: Any = np.float64,
+        variant: Variant = VARIANTS["vanilla"],
+    ) -> PeepholeParams:
+        """The LSTM's Keras initialisation (``LSTMParams.init``) and peepholes starting at zero,
+        so a new peephole cell computes exactly what a new LSTM computes."""
+        lstm = LSTMParams.init(input_size, hidden_size, seed=seed, dtype=dtype)
+        return cls.from_lstm(lstm, np.zeros((3, lstm.hidden_size), dtype=lstm.dtype), variant)
+
+    @classmethod
+    def from_lstm(
+        cls, lstm: LSTMParams, P: np.ndarray, variant: Variant = VARIANTS["vanilla"]
+    ) -> PeepholeParams:
+        """An LSTM's weights (shared, not copied) with peepholes ``P`` (3, H)."""
+        check_cell("lstm", lstm, LSTMParams)
+        return cls(lstm.W, lstm.U, lstm.b, P, variant)
+
+    @property
+    def lstm(self) -> LSTMParams:
+        """The LSTM part, ``LSTMParams(W, U, b)``, sharing this cell's arrays."""
+        return LSTMParams.unchecked(self.W, self.U, self.b)
+
+    def with_variant(self, variant: Variant) -> PeepholeParams:
+        """The same weights (shared, not copied) as another variant."""
+        if not isinstance(variant, Variant):
+            raise TypeError(f"variant must be a Variant (see VARIANTS), got {_checks.describe(variant)}")
+        return PeepholeParams.unchecked(self.W, self.U, self.b, self.P, variant=variant)
+
+    def step(self, x_t: np.ndarray, state: State) -> tuple[State, VariantStepCache]:
+        """One step of the variant (equations in the module docstring)."""
+        h_prev, c_prev = state
+        v, P = self.variant, self.P
+        ones = np.ones_like(c_prev)  # a removed gate is fixed at 1
+        z = x_t @ self.W + self.b + h_prev @ self.U
+        z_i, z_f, z_g, z_o = np.split(z, 4, axis=1)
+        if v.peepholes:  # the input and forget gates look at c_{t-1}
+            z_i, z_f = z_i + P[0] * c_prev, z_f + P[1] * c_prev
+        f = sigmoid(z_f) if v.forget_gate else ones
+        if v.coupled:
+            i = 1 - f
+        else:
+            i = sigmoid(z_i) if v.input_gate else ones
+        g = tanh(z_g) if v.input_activation else z_g
+        c_t = f * c_prev + i * g
+        if v.peepholes:  # the output gate looks at the new c_t
+            z_o = z_o + P[2] * c_t
+        o = sigmoid(z_o) if v.output_gate else ones
+        out = tanh(c_t) if v.output_activation else c_t
+        h_t = o * out
+        return (h_t, c_t), VariantStepCache(x_t, h_prev, c_prev, c_t, i, f, g, o, out)
+
+    def step_backward(
+        self, d_state: State, cache: VariantStepCache
+    ) -> tuple[np.ndarray, State, PeepholeParams]:
+        """The LSTM's step backward (``LSTMParams.step_backward``) with three additions.
+
+        A removed gate passes no gradient to its pre-activation; with peepholes, each
+        gate's pre-activation gradient also reaches the cell state it looked at
+        (``P[k] * dz``) and the peephole weights (``sum(dz * c)``); with coupled gates,
+        the input gate's gradient flows into the forget gate with a minus sign.
+        """
+        dh, dc_next = d_state
+        x_t, h_prev, c_prev, c_t, i, f, g, o, out = cache
+        v, P = self.variant, self.P
+        zeros = np.zeros_like(dh)
+        # h_t = o * out, with out = tanh(c_t) (or c_t without the output activation)
+        dc = dc_next + (dh * o * (1 - out * out) if v.output_activation else dh * o)
+        dz_o = np.multiply(dh * out, o * (1 - o)) if v.output_gate else zeros
+        if v.output_gate and v.peepholes:
+            dc = dc + dz_o * P[2]  # the output gate looked at c_t
+        # c_t = f * c_{t-1} + i * g
+        di, df = dc * g, dc * c_prev
+        if v.coupled:  # i = 1 - f: the input gate's gradient reaches f with a minus sign
+            df = df - di
+        dz_i = np.multiply(di, i * (1 - i)) if v.input_gate and not v.coupled else zeros
+        dz_f = np.multiply(df, f * (1 - f)) if v.forget_gate else zeros
+        dz_g = np.multiply(dc * i, 1 - g * g) if v.input_activation else np.multiply(dc, i)
+        dc_prev = dc * f
+        if v.peepholes:  # the input and forget gates looked at c_{t-1}
+            dc_prev = dc_prev + dz_i * P[0] + dz_f * P[1]
+        dz = np.concatenate([dz_i, dz_f, dz_g, dz_o], axis=1)
+        dP = np.zeros_like(P)
+        if v.peepholes:
+            dP[0], dP[1], dP[2] = (dz_i * c_prev).sum(0), (dz_f * c_prev).sum(0), (dz_o * c_t).sum(0)
+        grads = PeepholeParams.unchecked(x_t.T @ dz, h_prev.T @ dz, dz.sum(axis=0), dP, variant=v)
+        return dz @ self.W.T, (dz @ self.U.T, dc_prev), grads
+
+
+def variant_step(
+    x_t: np.ndarray,
+    h_prev: np.ndarray,
+    c_prev: np.ndarray,
+    params: PeepholeParams,
+    variant: Variant | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One step of a variant (``PeepholeParams.step`` with its inputs checked).
+
+    Args:
+        x_t: (B, D) input; h_prev, c_prev: (B, H) the previous states.
+        params: the cell's weights.
+        variant: run as this variant instead of ``params.variant``.
+
+    Returns:
+        ``(h_t, c_t)``, each (B, H).
+    """
+    params = _as_variant(params, variant)
+    batch = params.check_input(x_t)
+    params.check_state((h_prev, c_prev), batch, ("h_prev", "c_prev"))
+    (h_t, c_t), _ = params.step(x_t, (h_prev, c_prev))
+    return h_t, c_t
+
+
+def _as_variant(params: Any, variant: Variant | None) -> PeepholeParams:
+    check_cell("params", params, PeepholeParams)
+    return params if variant is None else params.with_variant(variant)
 
 
 def variant_forward(
     x: np.ndarray,
     params: PeepholeParams,
-    variant: Variant = VARIANTS["vanilla"],
+    variant: Variant | None = None,
     h0: np.ndarray | None = None,
     c0: np.ndarray | None = None,
-) -> tuple[np.ndarray, VariantCache]:
-    """Run the configurable cell over whole sequences (equations in the module docstring).
+) -> tuple[np.ndarray, SequenceCache]:
+    """Run the configurable cell over whole sequences (``sequence.forward``).
 
     Args:
         x: (B, T, D) inputs, the dtype of ``params``.
         params: the weights.
-        variant: which parts are present (``VARIANTS``).
+        variant: which parts are present (``VARIANTS``); ``params.variant`` if None.
         h0, c0: (B, H) initial states, zeros if None.
 
     Returns:
         ``(hs, cache)``: hs (B, T, H) the hidden states h_1 .. h_T, and the cache for ``variant_backward``.
     """
-    if not isinstance(params, PeepholeParams):
-        raise TypeError(f"params must be a PeepholeParams, got {_checks.describe(params)}")
-    if not isinstance(variant, Variant):
-        raise TypeError(f"variant must be a Variant (see VARIANTS), got {_checks.describe(variant)}")
-    lstm = params.lstm
-    _checks.float_array("x", x, ndim=3)
-    _checks.same_dtype("x", x, params.dtype, "params")
-    if x.shape[2] != lstm.input_size:
-        raise ValueError(f"x must have shape (B, T, D) with D = {lstm.input_size}, got {x.shape}")
-    batch, steps, _ = x.shape
-    hidden = lstm.hidden_size
-    state_shape = (batch, hidden)
-    zeros = np.zeros(state_shape, dtype=params.dtype)
-    h0 = zeros if h0 is None else _checks.matching("h0", h0, state_shape, "(B, H)", params.dtype, "params")
-    c0 = zeros if c0 is None else _checks.matching("c0", c0, state_shape, "(B, H)", params.dtype, "params")
-
-    xs = np.ascontiguousarray(x.transpose(1, 0, 2))
-    zx = xs @ lstm.W + lstm.b  # (T, B, 4H): the input projection of every step at once
-    hs = np.empty((steps + 1, batch, hidden), dtype=params.dtype)
-    cs = np.empty_like(hs)
-    out = np.empty((steps, batch, hidden), dtype=params.dtype)
-    # The activated gates [i, f, g, o] of every step; a removed gate stays 1.
-    gates = np.ones((steps, batch, 4 * hidden), dtype=params.dtype)
-    i, f, g, o = (gates[..., k * hidden : (k + 1) * hidden] for k in range(4))
-    hs[0], cs[0] = h0, c0
-    P = params.P
-    for t in range(steps):
-        z = zx[t] + hs[t] @ lstm.U  # (B, 4H), blocks z_i, z_f, z_g, z_o
-        if variant.peepholes:  # the input and forget gates look at c_{t-1}
-            z.reshape(batch, 4, hidden)[:, :2] += P[:2] * cs[t][:, None, :]
-        if variant.input_gate and variant.forget_gate and not variant.coupled:
-            sigmoid(z[:, : 2 * hidden], out=gates[t, :, : 2 * hidden])  # i and f in one call
-        else:
-            if variant.forget_gate:
-                sigmoid(z[:, hidden : 2 * hidden], out=f[t])
-            if variant.coupled:
-                np.subtract(1, f[t], out=i[t])
-            elif variant.input_gate:
-                sigmoid(z[:, :hidden], out=i[t])
-        if variant.input_activation:
-            tanh(z[:, 2 * hidden : 3 * hidden], out=g[t])
-        else:
-            g[t] = z[:, 2 * hidden : 3 * hidden]
-        c_t = np.multiply(f[t], cs[t], out=cs[t + 1])  # c_t = f * c_{t-1} + i * g
-        c_t += i[t] * g[t]
-        if variant.output_gate:
-            z_o = z[:, 3 * hidden :]
-            if variant.peepholes:  # the output gate looks at the new c_t
-                z_o += P[2] * c_t
-            sigmoid(z_o, out=o[t])
-        if variant.output_activation:
-            tanh(c_t, out=out[t])
-        else:
-            out[t] = c_t
-        np.multiply(o[t], out[t], out=hs[t + 1])
-    cache = VariantCache(xs, hs, cs, i, f, g, o, out, params, variant)
-    return hs[1:].transpose(1, 0, 2), cache
+    params = _as_variant(params, variant)
+    batch, _ = sequence.check_sequence(x, params)
+    zeros = np.zeros((batch, params.hidden_size), dtype=params.dtype)
+    state = (zeros if h0 is None else h0, zeros if c0 is None else c0)
+    return sequence.forward(params, x, state)
 
 
 def variant_backward(
-    dhs: np.ndarray, cache: VariantCache
+    dhs: np.ndarray, cache: SequenceCache
 ) -> tuple[np.ndarray, PeepholeParams, np.ndarray, np.ndarray]:
-    """Backpropagation through time for ``variant_forward``.
-
-    The LSTM's backward pass (chapter 5) with three additions: a removed gate passes
-    no gradient to its pre-activation; with peepholes, the gradient of each gate's
-    pre-activation also reaches the cell state it looked at (``P[k] * dz``) and the
-    peephole weights (``sum(dz * c)``); with coupled gates, the input gate's gradient
-    flows into the forget gate with a minus sign.
+    """Backpropagation through time for ``variant_forward`` (``sequence.backward``).
 
     Args:
         dhs: (B, T, H) gradient of the loss with respect to h_1 .. h_T.
@@ -254,122 +319,7 @@ def variant_backward(
         ``(dx, grads, dh0, dc0)``: dx (B, T, D); grads a ``PeepholeParams`` of gradients of W, U, b, P;
         dh0 and dc0 (B, H).
     """
-    if not isinstance(cache, VariantCache):
+    if not isinstance(cache, SequenceCache) or not isinstance(cache.params, PeepholeParams):
         raise TypeError(f"cache must be the VariantCache of variant_forward, got {_checks.describe(cache)}")
-    params, variant = cache.params, cache.variant
-    lstm = params.lstm
-    steps, batch, _ = cache.x.shape
-    hidden = lstm.hidden_size
-    _checks.matching("dhs", dhs, (batch, steps, hidden), "(B, T, H)", params.dtype, "cache")
-    P = params.P
-    dz_steps = np.zeros((steps, batch, 4 * hidden), dtype=params.dtype)  # dL/dz_t; 0 for a removed gate
-    dz_i, dz_f, dz_g, dz_o = (dz_steps[..., k * hidden : (k + 1) * hidden] for k in range(4))
-    dh_next = np.zeros((batch, hidden), dtype=params.dtype)
-    dc_next = np.zeros_like(dh_next)
-    for t in reversed(range(steps)):
-        i, f, g, o, out = cache.i[t], cache.f[t], cache.g[t], cache.o[t], cache.out[t]
-        dh = dhs[:, t] + dh_next
-        # h_t = o * out, with out = tanh(c_t) (or c_t without the output activation)
-        dc = dc_next + (dh * o * (1 - out * out) if variant.output_activation else dh * o)
-        if variant.output_gate:
-            np.multiply(dh * out, o * (1 - o), out=dz_o[t])
-            if variant.peepholes:
-                dc += dz_o[t] * P[2]  # the output gate looked at c_t
-        # c_t = f * c_{t-1} + i * g
-        di, df = dc * g, dc * cache.cs[t]
-        if variant.coupled:  # i = 1 - f: the input gate's gradient reaches f with a minus sign
-            df -= di
-        elif variant.input_gate:
-            np.multiply(di, i * (1 - i), out=dz_i[t])
-        if variant.forget_gate:
-            np.multiply(df, f * (1 - f), out=dz_f[t])
-        if variant.input_activation:
-            np.multiply(dc * i, 1 - g * g, out=dz_g[t])
-        else:
-            np.multiply(dc, i, out=dz_g[t])
-        dc_next = dc * f
-        if variant.peepholes:  # the input and forget gates looked at c_{t-1}
-            dc_next += dz_i[t] * P[0] + dz_f[t] * P[1]
-        dh_next = dz_steps[t] @ lstm.U.T
-
-    # The weight gradients sum over every step and example: one product or sum each.
-    dz_flat = dz_steps.reshape(steps * batch, 4 * hidden)
-    dW = cache.x.reshape(steps * batch, -1).T @ dz_flat
-    dU = cache.hs[:-1].reshape(steps * batch, hidden).T @ dz_flat
-    db = dz_flat.sum(axis=0)
-    dP = np.zeros_like(P)
-    if variant.peepholes:
-        dP[0] = np.einsum("tbh,tbh->h", dz_i, cache.cs[:-1])
-        dP[1] = np.einsum("tbh,tbh->h", dz_f, cache.cs[:-1])
-        dP[2] = np.einsum("tbh,tbh->h", dz_o, cache.cs[1:])
-    dxs = (dz_flat @ lstm.W.T).reshape(steps, batch, -1)
-    grads = PeepholeParams(LSTMParams.trusted(dW, dU, db), dP)
-    return dxs.transpose(1, 0, 2), grads, dh_next, dc_next
-
-
-@dataclass
-class VariantRegressor:
-    """A variant cell followed by Dense(1) on its last hidden state, trainable with ``train.fit``.
-
-    Attributes:
-        cell: the cell's weights.
-        variant: which parts of the cell are present.
-        dense_W: (H, 1) the Dense layer's kernel.
-        dense_b: (1,) the Dense layer's bias.
-    """
-
-    cell: PeepholeParams
-    variant: Variant
-    dense_W: np.ndarray
-    dense_b: np.ndarray
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.cell, PeepholeParams):
-            raise TypeError(f"cell must be a PeepholeParams, got {_checks.describe(self.cell)}")
-        if not isinstance(self.variant, Variant):
-            raise TypeError(f"variant must be a Variant (see VARIANTS), got {_checks.describe(self.variant)}")
-        hidden = self.cell.lstm.hidden_size
-        _checks.matching("dense_W", self.dense_W, (hidden, 1), "(H, 1)", self.cell.dtype, "cell")
-        _checks.matching("dense_b", self.dense_b, (1,), "(1,)", self.cell.dtype, "cell")
-
-    @classmethod
-    def init(
-        cls,
-        variant: Variant,
-        input_size: int = 1,
-        hidden_size: int = 4,
-        seed: int = 0,
-        dtype: Any = np.float64,
-    ) -> VariantRegressor:
-        """Fresh weights: ``PeepholeParams.init`` and a Glorot-uniform Dense kernel, as ``LSTMRegressor``."""
-        cell = PeepholeParams.init(input_size, hidden_size, seed=seed, dtype=dtype)
-        rng = np.random.default_rng([seed, 1])
-        dense_W = glorot_uniform(rng, (cell.lstm.hidden_size, 1), cell.dtype)
-        return cls(cell, variant, dense_W, np.zeros(1, dtype=cell.dtype))
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        """The dtype of every weight."""
-        return self.cell.dtype
-
-    def parameters(self) -> list[np.ndarray]:
-        """The live weight arrays ``[W, U, b, P, dense_W, dense_b]`` for an optimizer to update in place."""
-        return [*self.cell.as_list(), self.dense_W, self.dense_b]
-
-    def predict(self, x: np.ndarray) -> np.ndarray:
-        """(N, T, D) sequences -> (N,) predictions."""
-        hs, _ = variant_forward(x, self.cell, self.variant)
-        return (hs[:, -1] @ self.dense_W + self.dense_b)[:, 0]
-
-    def loss_and_grads(self, x: np.ndarray, y: np.ndarray) -> tuple[float, VariantRegressor]:
-        """Mean squared error on (x (N, T, D), y (N,)) and its gradient for every weight."""
-        hs, cache = variant_forward(x, self.cell, self.variant)
-        _checks.matching("y", y, (x.shape[0],), "(N,)", self.dtype, "the model")
-        loss, dh_last, d_dense_W, d_dense_b = dense_mse_grads(hs[:, -1], self.dense_W, self.dense_b, y)
-        dhs = np.zeros_like(hs)
-        dhs[:, -1] = dh_last
-        _, cell_grads, _, _ = variant_backward(dhs, cache)
-        grads = object.__new__(VariantRegressor)  # our own arrays: skip the checks
-        grads.cell, grads.variant = cell_grads, self.variant
-        grads.dense_W, grads.dense_b = d_dense_W, d_dense_b
-        return loss, grads
+    dx, grads, (dh0, dc0) = sequence.backward(dhs, cache)
+    return dx, grads, dh0, dc0  # type: ignore[return-value]

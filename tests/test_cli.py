@@ -58,3 +58,54 @@ def test_a_backend_the_reader_chose_is_kept() -> None:
 def test_importing_the_package_does_not_import_keras_or_torch() -> None:
     out = run("-c", "import sys, lstm_tutorial; print('keras' in sys.modules, 'torch' in sys.modules)")
     assert out.strip() == "False False"
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["sine", "--look-back", "1000"], "argument --look-back: must be at most 998"),
+        (["sine", "--look-back", "999"], "argument --look-back: must be at most 998"),
+        (["sine", "--look-back", "0"], "argument --look-back: must be an integer >= 1, got 0"),
+        (["sine", "--epochs", "0"], "argument --epochs: must be an integer >= 1, got 0"),
+        (["sine", "--epochs", "1.5"], "argument --epochs: must be an integer >= 1, got '1.5'"),
+        (["sine", "--batch-size", "-4"], "argument --batch-size: must be an integer >= 1, got -4"),
+        (["sine", "--units", "ten"], "argument --units: must be an integer >= 1, got 'ten'"),
+        (["sine", "--impl", "jax"], "argument --impl: invalid choice: 'jax'"),
+        (["sine", "--dtype", "float16"], "argument --dtype: invalid choice: 'float16'"),
+        (["sine", "--seed", "-1"], "argument --seed: must be an integer in [0, 4294967295], got -1"),
+        (["sine", "--seed", "4294967296"], "argument --seed: must be an integer in [0, 4294967295]"),
+        (["agree", "--seed", "x"], "argument --seed: must be an integer in [0, 4294967295], got 'x'"),
+        (["train"], "invalid choice: 'train'"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else None,
+)
+def test_bad_options_are_usage_errors(
+    argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lstm_tutorial.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(argv)
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: lstm-tutorial")
+    assert fragment in err
+
+
+def test_a_usage_error_exits_2_without_a_traceback() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "lstm_tutorial", "sine", "--look-back", "1000"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "--look-back: must be at most 998 for the 1000-sample sine wave" in result.stderr
+
+
+def test_the_longest_look_back_leaves_one_window(capsys: pytest.CaptureFixture[str]) -> None:
+    from lstm_tutorial.cli import main
+
+    assert main(["sine", "--look-back", "998", "--epochs", "1", "--units", "1"]) == 0
+    assert "1 windows of shape (998, 1)" in capsys.readouterr().out

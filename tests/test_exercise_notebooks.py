@@ -45,10 +45,13 @@ def test_every_registered_exercise_is_in_its_chapter_with_its_checker() -> None:
     in the chapter it names."""
     from lstm_tutorial.exercises import EXERCISES
 
-    for exercise_id, (chapter, title, check, _) in EXERCISES.items():
-        source = (ROOT / "book" / f"{chapter}.md").read_text()
-        assert f"{{exercise-start}} {title}\n" in source, exercise_id
-        assert source.count(f"{check.__name__}(") >= 2, exercise_id  # in the check cell and the solution
+    for exercise_id, exercise in EXERCISES.items():
+        source = (ROOT / "book" / f"{exercise.chapter}.md").read_text()
+        assert f"{{exercise-start}} {exercise.title}\n" in source, exercise_id
+        assert f":label: ex-{exercise_id}\n" in source, exercise_id
+        assert f"def {exercise.function}(" in source, exercise_id  # the stub the reader fills in
+        check = exercise.check.__name__
+        assert source.count(f"{check}(") >= 2, exercise_id  # in the check cell and the solution
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)

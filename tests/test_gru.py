@@ -8,15 +8,9 @@ import pytest
 import torch
 
 from lstm_tutorial.gradcheck import numerical_gradient, rel_error
-from lstm_tutorial.gru import (
-    GRUParams,
-    GRURegressor,
-    gru_backward,
-    gru_forward,
-    gru_from_torch,
-    gru_step,
-    gru_to_torch,
-)
+from lstm_tutorial.gru import GRUParams, gru_backward, gru_forward, gru_step
+from lstm_tutorial.interop import gru_from_torch, gru_to_torch
+from lstm_tutorial.model import GRURegressor
 
 SHAPES = [(1, 1, 1, 1), (3, 7, 2, 5), (4, 12, 3, 8), (2, 1, 4, 3)]  # (B, T, D, H)
 
@@ -147,7 +141,7 @@ BAD_INPUT = [
     (
         lambda: GRUParams(np.zeros((2, 6)), np.zeros((2, 6)), np.zeros(6)),
         ValueError,
-        "b must have 2 dimensions",
+        r"b must have shape \(2, 3H\) = \(2, 6\) to match U of shape \(2, 6\), got \(6,\)",
     ),
     (
         lambda: GRUParams(np.zeros((2, 9)), np.zeros((2, 6)), np.zeros((2, 6))),
@@ -157,7 +151,7 @@ BAD_INPUT = [
     (
         lambda: gru_forward(np.zeros((1, 3, 5)), GRUParams.init(2, 2)),
         ValueError,
-        r"x must have shape \(B, T, D\) with D = 2, got \(1, 3, 5\)",
+        r"x must have shape \(B, T, D\) with D = input_size = 2, got \(1, 3, 5\)",
     ),
     (
         lambda: gru_forward(np.zeros((1, 3, 2), np.float32), GRUParams.init(2, 2)),

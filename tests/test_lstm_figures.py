@@ -10,10 +10,19 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from matplotlib.colors import to_hex
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Ellipse, FancyBboxPatch, Rectangle
+from matplotlib.transforms import Bbox
 
 from lstm_tutorial.lstm import GATE_ORDER, LSTMParams
-from lstm_tutorial.plots import LSTM_STAGES, draw_lstm_stage, draw_weight_layout
+from lstm_tutorial.plots import (
+    LSTM_CHAIN_FIGSIZE,
+    LSTM_FIGSIZE,
+    LSTM_STAGES,
+    draw_lstm_chain,
+    draw_lstm_stage,
+    draw_unrolled_rnn,
+    draw_weight_layout,
+)
 
 GHOST = "#d0d0d0"
 
@@ -100,4 +109,115 @@ def test_draw_weight_layout_checks_its_arguments() -> None:
         draw_weight_layout(ax, 1, 4, selected="c")
     with pytest.raises(ValueError, match="hidden_size must be an integer >= 1, got 0"):
         draw_weight_layout(ax, 1, 0)
+    plt.close(fig)
+
+
+def _text_boxes(ax) -> list[tuple[str, Bbox]]:  # type: ignore[no-untyped-def]
+    renderer = ax.figure.canvas.get_renderer()
+    return [(t.get_text(), t.get_window_extent(renderer)) for t in ax.texts if t.get_text().strip()]
+
+
+def test_the_cell_has_four_learned_blocks_and_pointwise_operations() -> None:
+    """Four boxes, as the caption says; tanh(c_t) has no weights, so it is a pointwise node, like x and +."""
+    fig, ax = plt.subplots(figsize=LSTM_FIGSIZE)
+    draw_lstm_stage(ax)
+    boxes = [p for p in ax.patches if isinstance(p, FancyBboxPatch)]
+    assert len(boxes) == 4
+    inside = {
+        t.get_text()
+        for t in ax.texts
+        if t.get_text() and any(b.contains_point(ax.transData.transform(t.get_position())) for b in boxes)
+    }
+    assert inside == {"$\\sigma$", "tanh"}  # three sigmoids and the candidate's tanh
+    ovals = [p for p in ax.patches if type(p) is Ellipse]  # a Circle is an Ellipse too
+    assert len(ovals) == 1 and any(
+        t.get_text() == "tanh" and ovals[0].contains_point(ax.transData.transform(t.get_position()))
+        for t in ax.texts
+    )
+    texts = " ".join(t.get_text() for t in ax.texts)
+    assert "z_t" not in texts  # the bus carries x_t and h_{t-1}; each block makes its own z
+    plt.close(fig)
+
+
+def test_the_dashed_outline_cuts_no_label_and_labels_do_not_overlap() -> None:
+    fig, ax = plt.subplots(figsize=LSTM_FIGSIZE)
+    draw_lstm_stage(ax)
+    fig.canvas.draw()
+    (outline,) = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_linestyle() == "--"]
+    box = outline.get_window_extent()
+    edges = [
+        Bbox.from_extents(box.x0, box.y0, box.x0, box.y1),
+        Bbox.from_extents(box.x1, box.y0, box.x1, box.y1),
+        Bbox.from_extents(box.x0, box.y0, box.x1, box.y0),
+        Bbox.from_extents(box.x0, box.y1, box.x1, box.y1),
+    ]
+    labels = _text_boxes(ax)
+    for text, extent in labels:
+        assert not any(extent.overlaps(edge) for edge in edges), text
+    for k, (a, first) in enumerate(labels):
+        for b, second in labels[k + 1 :]:
+            assert not first.overlaps(second), (a, b)
+    plt.close(fig)
+
+
+def test_the_cell_state_hops_over_the_hidden_state_where_they_cross() -> None:
+    fig, ax = plt.subplots(figsize=LSTM_FIGSIZE)
+    draw_lstm_stage(ax)
+    # The vertical h_t wire that leaves at the top, and the cell-state wire at its height.
+    top = 6.4
+    verticals = [a for a in ax.texts if a.get_text() == "" and a.arrow_patch is not None]  # type: ignore[attr-defined]
+    up = max(v.xy[0] for v in verticals if v.xy[1] > top + 1)  # type: ignore[attr-defined]
+    hop = [
+        line
+        for line in ax.lines
+        if np.ptp(line.get_ydata()) > 0
+        and np.ptp(line.get_xdata()) > 0
+        and abs(np.mean(line.get_xdata()) - up) < 0.05
+        and line.get_ydata().max() > top + 0.1
+    ]
+    assert hop, "no hop where h_t crosses c_t"
+    plt.close(fig)
+
+
+def test_labels_stay_legible_on_a_phone() -> None:
+    """At 390 px the text column is about 330 px wide (measured in the built book); the SVG shrinks to it."""
+    for draw, size in ((draw_lstm_stage, LSTM_FIGSIZE), (draw_lstm_chain, LSTM_CHAIN_FIGSIZE)):
+        fig, ax = plt.subplots(figsize=size)
+        draw(ax)
+        scale = min(1.0, 330 / (size[0] * 96))  # the SVG is size[0] * 96 CSS pixels wide unscaled
+        smallest = min(t.get_fontsize() for t in ax.texts if t.get_text().strip()) * 96 / 72 * scale
+        assert smallest >= 8.5, (draw.__name__, smallest)  # CSS pixels of the smallest label
+        plt.close(fig)
+
+
+def test_the_chain_passes_c_and_h_from_step_to_step() -> None:
+    fig, ax = plt.subplots(figsize=LSTM_FIGSIZE)
+    draw_lstm_chain(ax, steps=3)
+    texts = [t.get_text() for t in ax.texts]
+    for name in ("c_0", "c_1", "c_2", "c_3", "h_0", "h_1", "h_2", "h_3", "x_1", "x_2", "x_3"):
+        assert f"${name}$" in texts, name
+    assert "$x_4$" not in texts and "$c_4$" not in texts
+    plt.close(fig)
+    with pytest.raises(ValueError, match="steps must be at most 6"):
+        draw_lstm_chain(plt.subplots()[1], steps=7)
+    with pytest.raises(ValueError, match="steps must be an integer >= 1, got 0"):
+        draw_lstm_chain(plt.subplots()[1], steps=0)
+    plt.close("all")
+
+
+def test_the_unrolled_rnn_labels_every_step_and_nothing_collides() -> None:
+    fig, ax = plt.subplots(figsize=(8, 3))
+    draw_unrolled_rnn(ax, steps=4)
+    fig.canvas.draw()
+    texts = [t.get_text() for t in ax.texts]
+    for name in ("x_{1}", "x_{4}", "h_0", "h_{1}", "h_{4}", "x_t", "h_t"):
+        assert f"${name}$" in texts, name
+    labels = _text_boxes(ax)
+    for k, (a, first) in enumerate(labels):
+        for b, second in labels[k + 1 :]:
+            assert not first.overlaps(second), (a, b)
+    # The fold sign stays clear of the h_0 arrow.
+    (equals,) = [box for text, box in labels if text == "="]
+    arrows = [a.arrow_patch.get_window_extent() for a in ax.texts if a.get_text() == "" and a.arrow_patch]  # type: ignore[attr-defined]
+    assert not any(equals.overlaps(arrow) for arrow in arrows)
     plt.close(fig)

@@ -34,6 +34,8 @@ def outputs_of(
         parts = []
         streams: dict[str, str] = {}  # a kernel may split one stream into chunks as it likes: join them
         for output in cell.get("outputs", []):
+            if "scrapbook" in output.get("metadata", {}):
+                continue  # a value glued into the text: the book build moves it there, out of the notebook
             if output.output_type == "stream":
                 streams[output.name] = streams.get(output.name, "") + output.text
             elif output.output_type in ("execute_result", "display_data"):

@@ -1,20 +1,27 @@
 """Bad input gets a clear error naming the argument, what it got and what it expected.
 
-Each row: a call, the exception type, and fragments the message must contain.
+Each row of CASES: a call, the exception type, and fragments the message must contain.
+Each row of RESULTS: a call that must work, and the value it must return, worked out
+by hand (not copied from the code under test).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import pytest
 
+from lstm_tutorial import _checks
+from lstm_tutorial.activations import sigmoid, tanh
 from lstm_tutorial.data import adding_problem, make_windows, sine_wave, train_test_split
+from lstm_tutorial.forecast import LinearAR, recursive_forecast, rmse
+from lstm_tutorial.gradcheck import numerical_gradient, numerical_gradient_at, rel_error
 from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step
 from lstm_tutorial.model import LSTMRegressor
-from lstm_tutorial.optim import Adam
+from lstm_tutorial.optim import SGD, Adam, KerasTorchAdam, clip_by_global_norm
 from lstm_tutorial.rnn import RNNParams, rnn_forward, rnn_step
 from lstm_tutorial.train import fit
 
@@ -26,6 +33,45 @@ INF_H0 = np.zeros((2, 4))
 INF_H0[1, 1] = np.inf
 _, CACHE = lstm_forward(X, P)
 MODEL = LSTMRegressor.init(1, 4, seed=0)
+SERIES = sine_wave(20)
+X32 = np.array([1.0, 2.0], np.float32)  # d/dx sum(x**2) = [2, 4]
+X64 = X32.astype(np.float64)
+READ_ONLY = np.ones(3)
+READ_ONLY.flags.writeable = False
+
+
+def build(**kwargs: Any) -> Any:
+    """build_sine_model, imported only when a row calls it (it imports Keras)."""
+    from lstm_tutorial.keras_model import build_sine_model
+
+    return build_sine_model(**kwargs)
+
+
+def keras_call(name: str, *args: Any) -> Any:
+    from lstm_tutorial import keras_model
+
+    return getattr(keras_model, name)(*args)
+
+
+def stepped_adam(*shapes: tuple[int, ...]) -> Adam:
+    """An Adam that has taken one step on fresh arrays of these shapes."""
+    adam = Adam()
+    adam.step([np.zeros(s) for s in shapes], [np.ones(s) for s in shapes])
+    return adam
+
+
+def with_nan(*shape: int) -> np.ndarray:
+    array = np.ones(shape)
+    array.flat[-1] = np.nan
+    return array
+
+
+def raises(error: Exception) -> Callable[[], float]:
+    def f() -> float:
+        raise error
+
+    return f
+
 
 CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]] = [
     ("x rank 2", lambda: lstm_forward(np.zeros((5, 3)), P), ValueError, ("x", "3 dimensions", "(5, 3)")),
@@ -196,6 +242,496 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]] = [
         ValueError,
         ("grads[0]", "(3,)", "(4,)"),
     ),
+    # _checks: the shared checks, directly.
+    (
+        "finite_number bool",
+        lambda: _checks.finite_number("v", True),
+        TypeError,
+        ("v", "finite number", "bool"),
+    ),
+    ("finite_number nan", lambda: _checks.finite_number("v", math.nan), ValueError, ("v", "finite", "nan")),
+    (
+        "finite_number -inf",
+        lambda: _checks.finite_number("v", -math.inf),
+        ValueError,
+        ("v", "finite", "-inf"),
+    ),
+    ("finite_number huge int", lambda: _checks.finite_number("v", 10**400), ValueError, ("v", "finite")),
+    ("finite_number complex", lambda: _checks.finite_number("v", 1j), TypeError, ("v", "complex")),
+    ("finite_number str", lambda: _checks.finite_number("v", "1"), TypeError, ("v", "str '1'")),
+    ("finite_number 0-d array", lambda: _checks.finite_number("v", np.array(1.0)), TypeError, ("v", "array")),
+    (
+        "finite_number above [0, 1)",
+        lambda: _checks.finite_number("v", 1.0, 0, 1, high_open=True),
+        ValueError,
+        ("v", "in [0, 1)", "1.0"),
+    ),
+    (
+        "finite_number below (0, 1]",
+        lambda: _checks.finite_number("v", 0, 0, 1, low_open=True),
+        ValueError,
+        ("v", "in (0, 1]", "got 0"),
+    ),
+    ("flag str", lambda: _checks.flag("f", "yes"), TypeError, ("f", "True or False", "str 'yes'")),
+    ("flag int", lambda: _checks.flag("f", 1), TypeError, ("f", "True or False", "int 1")),
+    ("flag None", lambda: _checks.flag("f", None), TypeError, ("f", "True or False", "None")),
+    ("seed -1", lambda: _checks.seed("seed", -1), ValueError, ("seed", "integer >= 0 or None", "-1")),
+    ("seed bool", lambda: _checks.seed("seed", True), TypeError, ("seed", "integer >= 0", "bool")),
+    ("seed float", lambda: _checks.seed("seed", 1.0), TypeError, ("seed", "integer >= 0", "float 1.0")),
+    ("seed None refused", lambda: _checks.seed("seed", None, allow_none=False), TypeError, ("seed", "None")),
+    ("seed above high", lambda: _checks.seed("seed", 2**32, high=2**32 - 1), ValueError, ("<= 4294967295",)),
+    ("real_values str", lambda: _checks.real_values("a", "1"), TypeError, ("a", "real number", "str")),
+    ("real_values ragged", lambda: _checks.real_values("a", [[1], [1, 2]]), TypeError, ("a", "list")),
+    ("real_values object", lambda: _checks.real_values("a", [None]), TypeError, ("a", "dtype object")),
+    # optim: clip_by_global_norm.
+    (
+        "clip int grads",
+        lambda: clip_by_global_norm([np.array([3, 4])], 1.0),
+        TypeError,
+        ("grads[0]", "float32 or float64", "int64"),
+    ),
+    (
+        "clip NaN grad",
+        lambda: clip_by_global_norm([np.ones(2), with_nan(3)], 1.0),
+        ValueError,
+        ("grads[1]", "finite", "1 NaN or inf"),
+    ),
+    (
+        "clip inf grad",
+        lambda: clip_by_global_norm([np.array([np.inf, 1.0])], 1.0),
+        ValueError,
+        ("grads[0]", "finite"),
+    ),
+    (
+        "clip bool grads",
+        lambda: clip_by_global_norm([np.array([True])], 1.0),
+        TypeError,
+        ("grads[0]", "bool"),
+    ),
+    (
+        "clip list grad",
+        lambda: clip_by_global_norm([[3.0, 4.0]], 1.0),
+        TypeError,
+        ("grads[0]", "NumPy array"),
+    ),
+    ("clip one array", lambda: clip_by_global_norm(np.ones(2), 1.0), TypeError, ("grads", "list", "array")),
+    (
+        "clip max_norm 0",
+        lambda: clip_by_global_norm([np.ones(2)], 0),
+        ValueError,
+        ("max_norm", "positive", "0"),
+    ),
+    ("clip max_norm -1", lambda: clip_by_global_norm([np.ones(2)], -1.0), ValueError, ("max_norm", "-1.0")),
+    (
+        "clip max_norm nan",
+        lambda: clip_by_global_norm([np.ones(2)], math.nan),
+        ValueError,
+        ("max_norm", "nan"),
+    ),
+    (
+        "clip max_norm inf",
+        lambda: clip_by_global_norm([np.ones(2)], math.inf),
+        ValueError,
+        ("max_norm", "inf"),
+    ),
+    ("clip max_norm bool", lambda: clip_by_global_norm([np.ones(2)], True), TypeError, ("max_norm", "bool")),
+    ("clip max_norm str", lambda: clip_by_global_norm([np.ones(2)], "1"), TypeError, ("max_norm", "str")),
+    # optim: hyperparameters.
+    ("SGD inf", lambda: SGD(math.inf), ValueError, ("learning_rate", "positive finite", "inf")),
+    ("SGD nan", lambda: SGD(math.nan), ValueError, ("learning_rate", "nan")),
+    ("SGD True", lambda: SGD(True), TypeError, ("learning_rate", "bool True")),
+    ("SGD 0", lambda: SGD(0.0), ValueError, ("learning_rate", "positive", "0.0")),
+    ("SGD negative", lambda: SGD(-0.1), ValueError, ("learning_rate", "-0.1")),
+    ("SGD str", lambda: SGD("0.1"), TypeError, ("learning_rate", "str '0.1'")),
+    ("SGD complex", lambda: SGD(0.1j), TypeError, ("learning_rate", "complex")),
+    ("Adam lr inf", lambda: Adam(math.inf), ValueError, ("learning_rate", "positive finite", "inf")),
+    ("Adam lr True", lambda: Adam(True), TypeError, ("learning_rate", "bool")),
+    ("Adam lr 0", lambda: Adam(0), ValueError, ("learning_rate", "got 0")),
+    ("Adam lr nan", lambda: Adam(math.nan), ValueError, ("learning_rate", "nan")),
+    ("Adam beta_1 1", lambda: Adam(beta_1=1.0), ValueError, ("beta_1", "in [0, 1)", "1.0")),
+    ("Adam beta_1 negative", lambda: Adam(beta_1=-0.1), ValueError, ("beta_1", "in [0, 1)", "-0.1")),
+    ("Adam beta_1 nan", lambda: Adam(beta_1=math.nan), ValueError, ("beta_1", "nan")),
+    ("Adam beta_1 bool", lambda: Adam(beta_1=False), TypeError, ("beta_1", "bool")),
+    ("Adam beta_2 1", lambda: Adam(beta_2=1), ValueError, ("beta_2", "in [0, 1)", "got 1")),
+    ("Adam beta_2 inf", lambda: Adam(beta_2=math.inf), ValueError, ("beta_2", "inf")),
+    ("Adam epsilon inf", lambda: Adam(epsilon=math.inf), ValueError, ("epsilon", "positive finite", "inf")),
+    ("Adam epsilon 0", lambda: Adam(epsilon=0.0), ValueError, ("epsilon", "positive", "0.0")),
+    ("Adam epsilon negative", lambda: Adam(epsilon=-1e-7), ValueError, ("epsilon", "-1e-07")),
+    ("Adam epsilon bool", lambda: Adam(epsilon=True), TypeError, ("epsilon", "bool")),
+    ("KerasTorchAdam lr inf", lambda: KerasTorchAdam(math.inf), ValueError, ("learning_rate", "inf")),
+    ("KerasTorchAdam beta_2 1", lambda: KerasTorchAdam(beta_2=1.0), ValueError, ("beta_2", "[0, 1)")),
+    # optim: step.
+    (
+        "SGD int params",
+        lambda: SGD(0.1).step([np.array([1, 2])], [np.array([1, 2])]),
+        TypeError,
+        ("params[0]", "float32 or float64", "int64"),
+    ),
+    (
+        "Adam int params",
+        lambda: Adam().step([np.ones(2), np.array([1, 2])], [np.ones(2), np.array([1, 2])]),
+        TypeError,
+        ("params[1]", "int64"),
+    ),
+    (
+        "SGD shape mismatch",
+        lambda: SGD().step([np.ones((2, 3))], [np.ones((3, 2))]),
+        ValueError,
+        ("grads[0]", "(2, 3)", "(3, 2)"),
+    ),
+    (
+        "SGD dtype mismatch",
+        lambda: SGD().step([np.ones(2)], [np.ones(2, np.float32)]),
+        ValueError,
+        ("grads[0]", "float64", "float32"),
+    ),
+    (
+        "Adam dtype mismatch",
+        lambda: Adam().step([np.ones(2, np.float32)], [np.ones(2)]),
+        ValueError,
+        ("grads[0]", "float32", "float64"),
+    ),
+    (
+        "Adam mixed dtypes",
+        lambda: Adam().step([np.ones(2), np.ones(2, np.float32)], [np.ones(2), np.ones(2, np.float32)]),
+        TypeError,
+        ("params", "one dtype", "float32"),
+    ),
+    (
+        "SGD count mismatch",
+        lambda: SGD().step([np.ones(2)], []),
+        ValueError,
+        ("grads", "1 params", "0 grads"),
+    ),
+    ("SGD one array", lambda: SGD().step(np.ones(2), np.ones(2)), TypeError, ("params", "list", "[params]")),
+    ("Adam empty", lambda: Adam().step([], []), ValueError, ("params", "at least one array")),
+    ("SGD list param", lambda: SGD().step([[1.0]], [np.ones(1)]), TypeError, ("params[0]", "NumPy arrays")),
+    ("SGD read-only", lambda: SGD().step([READ_ONLY], [np.ones(3)]), ValueError, ("params[0]", "writeable")),
+    (
+        "Adam same array twice",
+        lambda: Adam().step([MODEL.dense_b, MODEL.dense_b], [np.ones(1), np.ones(1)]),
+        ValueError,
+        ("params[1]", "same array as params[0]"),
+    ),
+    (
+        "SGD NaN grad",
+        lambda: SGD().step([np.ones(3)], [with_nan(3)]),
+        ValueError,
+        ("grads[0]", "finite", "1 NaN or inf", "learning rate"),
+    ),
+    (
+        "Adam inf grad",
+        lambda: Adam().step([np.ones(2), np.ones(3)], [np.ones(2), np.array([1.0, -np.inf, 1.0])]),
+        ValueError,
+        ("grads[1]", "finite", "1 NaN or inf"),
+    ),
+    (
+        "Adam other arrays, same shapes",
+        lambda: stepped_adam((2,), (3,)).step([np.zeros(2), np.zeros(3)], [np.ones(2), np.ones(3)]),
+        ValueError,
+        (
+            "params",
+            "same arrays on every step",
+            "first step",
+            "not the same objects",
+            "new Adam for each model",
+        ),
+    ),
+    (
+        "Adam other shapes",
+        lambda: stepped_adam((2,)).step([np.zeros(4)], [np.ones(4)]),
+        ValueError,
+        ("params", "[(2,)]", "[(4,)]", "new Adam"),
+    ),
+    (
+        "Adam fewer arrays",
+        lambda: stepped_adam((2,), (3,)).step([np.zeros(2)], [np.ones(2)]),
+        ValueError,
+        ("2 arrays", "got 1 arrays", "new Adam"),
+    ),
+    # gradcheck.
+    (
+        "numerical_gradient float32, default eps",
+        lambda: numerical_gradient(lambda: float(np.sum(X32**2)), X32),
+        ValueError,
+        ("eps", "float32", "1e-06", "float64"),
+    ),
+    (
+        "numerical_gradient float64, eps below rounding",
+        lambda: numerical_gradient(lambda: 0.0, np.array([1e6]), eps=1e-9),
+        ValueError,
+        ("eps", "float64", "1e-09"),
+    ),
+    ("eps 0", lambda: numerical_gradient(lambda: 0.0, np.ones(2), eps=0.0), ValueError, ("eps", "positive")),
+    (
+        "eps nan",
+        lambda: numerical_gradient(lambda: 0.0, np.ones(2), eps=math.nan),
+        ValueError,
+        ("eps", "nan"),
+    ),
+    ("eps bool", lambda: numerical_gradient(lambda: 0.0, np.ones(2), eps=True), TypeError, ("eps", "bool")),
+    ("eps str", lambda: numerical_gradient(lambda: 0.0, np.ones(2), eps="1e-6"), TypeError, ("eps", "str")),
+    ("gradcheck x int", lambda: numerical_gradient(lambda: 0.0, np.ones(2, int)), TypeError, ("x", "int64")),
+    ("gradcheck x list", lambda: numerical_gradient(lambda: 0.0, [1.0]), TypeError, ("x", "NumPy array")),
+    (
+        "gradcheck x read-only",
+        lambda: numerical_gradient(lambda: 0.0, READ_ONLY),
+        ValueError,
+        ("x", "writeable"),
+    ),
+    (
+        "gradcheck f not callable",
+        lambda: numerical_gradient(0.0, np.ones(2)),
+        TypeError,
+        ("f", "function", "float"),
+    ),
+    (
+        "gradcheck f returns an array",
+        lambda: numerical_gradient(lambda: np.ones(2), np.ones(2)),
+        TypeError,
+        ("f", "one real number", "shape (2,)"),
+    ),
+    (
+        "gradcheck f returns nan",
+        lambda: numerical_gradient(lambda: math.nan, np.ones(2)),
+        ValueError,
+        ("f", "finite loss", "nan", "x[(0,)]"),
+    ),
+    (
+        "indices not a list",
+        lambda: numerical_gradient_at(lambda: 0.0, np.ones(2), 0),
+        TypeError,
+        ("indices", "list of index tuples", "int 0"),
+    ),
+    (
+        "index too short",
+        lambda: numerical_gradient_at(lambda: 0.0, np.ones((2, 2)), [(0,)]),
+        TypeError,
+        ("indices[0]", "tuple of 2 integers", "(2, 2)"),
+    ),
+    (
+        "index a slice",
+        lambda: numerical_gradient_at(lambda: 0.0, np.ones(2), [(slice(None),)]),
+        TypeError,
+        ("indices[0]", "tuple of 1 integers"),
+    ),
+    (
+        "index out of range",
+        lambda: numerical_gradient_at(lambda: 0.0, np.ones(2), [(2,)]),
+        ValueError,
+        ("indices[0]", "(2,)", "outside x of shape (2,)"),
+    ),
+    ("rel_error None", lambda: rel_error(None, 1), TypeError, ("a", "real number", "NoneType")),
+    ("rel_error b None", lambda: rel_error(1, None), TypeError, ("b", "NoneType")),
+    ("rel_error complex", lambda: rel_error(1j, 1), TypeError, ("a", "complex")),
+    (
+        "rel_error complex array",
+        lambda: rel_error(np.ones(2), np.ones(2) * 1j),
+        TypeError,
+        ("b", "complex128"),
+    ),
+    ("rel_error bool", lambda: rel_error(True, 1), TypeError, ("a", "bool")),
+    ("rel_error bool array", lambda: rel_error(np.ones(1, bool), np.ones(1)), TypeError, ("a", "dtype bool")),
+    ("rel_error str", lambda: rel_error("1", 1), TypeError, ("a", "str")),
+    ("rel_error nan", lambda: rel_error(math.nan, 1), ValueError, ("a", "finite", "1 NaN")),
+    ("rel_error shapes", lambda: rel_error([1, 2], [1]), ValueError, ("a and b", "(2,)", "(1,)")),
+    # activations.
+    ("sigmoid bool", lambda: sigmoid(True), TypeError, ("z", "real number", "bool")),
+    ("sigmoid str", lambda: sigmoid("0"), TypeError, ("z", "str")),
+    ("sigmoid None", lambda: sigmoid(None), TypeError, ("z", "NoneType")),
+    ("sigmoid complex", lambda: sigmoid(1j), TypeError, ("z", "complex")),
+    ("sigmoid complex array", lambda: sigmoid(np.ones(2) * 1j), TypeError, ("z", "complex128")),
+    ("sigmoid bool array", lambda: sigmoid(np.ones(2, bool)), TypeError, ("z", "dtype bool")),
+    ("tanh list", lambda: tanh([0.0]), TypeError, ("z", "list")),
+    ("tanh bool", lambda: tanh(np.True_), TypeError, ("z", "bool")),
+    (
+        "sigmoid out dtype",
+        lambda: sigmoid(np.zeros(3), out=np.zeros(3, np.float32)),
+        ValueError,
+        ("out", "(3,) float64", "float32"),
+    ),
+    ("tanh out shape", lambda: tanh(np.zeros(3), out=np.zeros(4)), ValueError, ("out", "(3,)", "(4,)")),
+    # data.
+    (
+        "drop_last 'no'",
+        lambda: make_windows(SERIES, 3, drop_last="no"),
+        TypeError,
+        ("drop_last", "True or False", "str 'no'"),
+    ),
+    ("drop_last 0", lambda: make_windows(SERIES, 3, drop_last=0), TypeError, ("drop_last", "int 0")),
+    ("drop_last None", lambda: make_windows(SERIES, 3, drop_last=None), TypeError, ("drop_last", "None")),
+    ("look_back bool", lambda: make_windows(SERIES, True), TypeError, ("look_back", "integer", "bool")),
+    ("sine_wave seed -1", lambda: sine_wave(10, noise=0.1, seed=-1), ValueError, ("seed", ">= 0", "-1")),
+    ("sine_wave seed bool", lambda: sine_wave(10, seed=True), TypeError, ("seed", "bool")),
+    ("sine_wave seed float", lambda: sine_wave(10, seed=0.5), TypeError, ("seed", "float 0.5")),
+    ("sine_wave noise bool", lambda: sine_wave(10, noise=True), TypeError, ("noise", "bool")),
+    ("sine_wave noise nan", lambda: sine_wave(10, noise=math.nan), ValueError, ("noise", "nan")),
+    ("sine_wave noise negative", lambda: sine_wave(10, noise=-0.1), ValueError, ("noise", ">= 0", "-0.1")),
+    ("sine_wave noise str", lambda: sine_wave(10, noise="0.1"), TypeError, ("noise", "str")),
+    ("sine_wave period inf", lambda: sine_wave(10, math.inf), ValueError, ("period", "positive", "inf")),
+    ("sine_wave period nan", lambda: sine_wave(10, math.nan), ValueError, ("period", "nan")),
+    ("sine_wave period bool", lambda: sine_wave(10, True), TypeError, ("period", "bool")),
+    ("sine_wave period 0", lambda: sine_wave(10, 0), ValueError, ("period", "positive", "0")),
+    ("sine_wave n bool", lambda: sine_wave(True), TypeError, ("n", "integer", "bool")),
+    ("adding seed -1", lambda: adding_problem(5, 4, seed=-1), ValueError, ("seed", ">= 0", "-1")),
+    ("adding seed str", lambda: adding_problem(5, 4, seed="0"), TypeError, ("seed", "str")),
+    ("adding dtype int", lambda: adding_problem(5, 4, dtype=int), TypeError, ("dtype", "float32")),
+    (
+        "train_fraction nan",
+        lambda: train_test_split(SERIES, 3, math.nan),
+        ValueError,
+        ("train_fraction", "nan"),
+    ),
+    ("train_fraction 0", lambda: train_test_split(SERIES, 3, 0.0), ValueError, ("train_fraction", "0.0")),
+    ("train_fraction bool", lambda: train_test_split(SERIES, 3, True), TypeError, ("train_fraction", "bool")),
+    ("train_fraction str", lambda: train_test_split(SERIES, 3, "0.5"), TypeError, ("train_fraction", "str")),
+    # forecast.
+    ("LinearAR int coef", lambda: LinearAR(np.array([1, 2]), 0.0), TypeError, ("coef", "int64")),
+    ("LinearAR coef 2-D", lambda: LinearAR(np.ones((2, 1)), 0.0), ValueError, ("coef", "1 dimensions")),
+    ("LinearAR intercept nan", lambda: LinearAR(np.ones(2), math.nan), ValueError, ("intercept", "nan")),
+    ("LinearAR intercept bool", lambda: LinearAR(np.ones(2), True), TypeError, ("intercept", "bool")),
+    (
+        "recursive_forecast NaN prediction",
+        lambda: recursive_forecast(lambda x: np.full(len(x), np.nan), np.zeros((2, 3, 1)), 4),
+        ValueError,
+        ("predict", "finite", "2 NaN or inf", "step 1 of 4"),
+    ),
+    (
+        "rmse axis bool",
+        lambda: rmse(np.ones(3), axis=True),
+        TypeError,
+        ("axis", "None or an integer", "bool"),
+    ),
+    ("rmse axis float", lambda: rmse(np.ones(3), axis=0.0), TypeError, ("axis", "float")),
+    ("rmse axis too large", lambda: rmse(np.ones(3), axis=1), ValueError, ("axis", "[-1, 0]", "got 1")),
+    ("rmse axis too small", lambda: rmse(np.ones((2, 3)), axis=-3), ValueError, ("axis", "[-2, 1]", "-3")),
+    # keras_model (the checks run before Keras builds anything).
+    ("keras lr -1", lambda: build(learning_rate=-1.0), ValueError, ("learning_rate", "positive", "-1.0")),
+    ("keras lr nan", lambda: build(learning_rate=math.nan), ValueError, ("learning_rate", "nan")),
+    ("keras lr 0", lambda: build(learning_rate=0), ValueError, ("learning_rate", "got 0")),
+    ("keras lr inf", lambda: build(learning_rate=math.inf), ValueError, ("learning_rate", "inf")),
+    ("keras lr bool", lambda: build(learning_rate=True), TypeError, ("learning_rate", "bool")),
+    ("keras lr str", lambda: build(learning_rate="1e-3"), TypeError, ("learning_rate", "str")),
+    ("keras seed -1", lambda: build(seed=-1), ValueError, ("seed", ">= 0", "4294967295", "-1")),
+    ("keras seed 2**32", lambda: build(seed=2**32), ValueError, ("seed", "4294967296")),
+    ("keras seed bool", lambda: build(seed=True), TypeError, ("seed", "bool")),
+    ("keras units 0", lambda: build(units=0), ValueError, ("units", ">= 1", "0")),
+    ("keras look_back bool", lambda: build(look_back=True), TypeError, ("look_back", "bool")),
+    ("keras features float", lambda: build(features=1.0), TypeError, ("features", "float")),
+    (
+        "keras load .h5",
+        lambda: keras_call("load_keras_model", "m.h5"),
+        ValueError,
+        ("path", ".keras", "m.h5"),
+    ),
+    ("keras load None", lambda: keras_call("load_keras_model", None), TypeError, ("path", "NoneType")),
+]
+
+
+def sgd_step() -> np.ndarray:
+    param = np.array([1.0, -2.0], np.float32)
+    SGD(0.5).step([param], [np.array([0.5, 1.0], np.float32)])
+    return param
+
+
+def adam_first_step() -> np.ndarray:
+    param = np.zeros(2)
+    Adam(learning_rate=0.1).step([param], [np.array([1.0, -4.0])])
+    return param
+
+
+def adam_first_step_by_hand() -> np.ndarray:
+    # Step 1 from zero moments: m = (1 - beta_1) g, v = (1 - beta_2) g^2, and
+    # alpha = lr sqrt(1 - beta_2) / (1 - beta_1); 1 - 0.999 is 0.0010000000000000009 in float64.
+    g = np.array([1.0, -4.0])
+    alpha = 0.1 * math.sqrt(1 - 0.999) / (1 - 0.9)
+    return -alpha * ((1 - 0.9) * g) / (np.sqrt((1 - 0.999) * g**2) + 1e-7)
+
+
+# (id, call, expected, rtol). With rtol None, floats must agree to 2 units in the last
+# place of their dtype (4.4e-16 in float64, 2.4e-7 in float32): the rounding of an
+# equivalent order of operations. Types and dtypes must match exactly.
+RESULTS: list[tuple[str, Callable[[], Any], Any, float | None]] = [
+    (
+        "clip [3, 4] to 1",
+        lambda: clip_by_global_norm([np.array([3.0, 4.0])], 1.0),
+        ([np.array([0.6, 0.8])], 5.0),
+        None,
+    ),
+    (
+        "clip float32 [3, 4] to 1",
+        lambda: clip_by_global_norm([np.array([3.0, 4.0], np.float32)], 1.0),
+        ([np.array([0.6, 0.8], np.float32)], 5.0),
+        None,
+    ),
+    (
+        "clip [1e200, 1e200] to 1 (squares overflow)",
+        lambda: clip_by_global_norm([np.array([1e200, 1e200])], 1.0),
+        ([np.full(2, 1 / math.sqrt(2))], math.sqrt(2) * 1e200),
+        None,
+    ),
+    (
+        "clip [1.7e308] * 2 to 1 (the norm itself overflows)",
+        lambda: clip_by_global_norm([np.array([1.7e308, 1.7e308])], 1.0),
+        ([np.full(2, 1 / math.sqrt(2))], math.inf),
+        None,
+    ),
+    (
+        "clip [3e-200, 4e-200] to 1e-200 (squares underflow)",
+        lambda: clip_by_global_norm([np.array([3e-200, 4e-200])], 1e-200),
+        ([np.array([6e-201, 8e-201])], 5e-200),
+        None,
+    ),
+    (
+        "clip two arrays below the norm",
+        lambda: clip_by_global_norm([np.array([0.3]), np.array([[0.4]])], 1.0),
+        ([np.array([0.3]), np.array([[0.4]])], 0.5),
+        None,
+    ),
+    ("clip zeros", lambda: clip_by_global_norm([np.zeros(3)], 1.0), ([np.zeros(3)], 0.0), None),
+    ("clip nothing", lambda: clip_by_global_norm([], 1.0), ([], 0.0), None),
+    ("SGD step float32", sgd_step, np.array([0.75, -2.5], np.float32), None),
+    ("Adam first step", adam_first_step, adam_first_step_by_hand(), None),
+    ("Adam numpy float hyperparameters", lambda: Adam(np.float32(0.5)).learning_rate, 0.5, None),
+    ("sigmoid(0.0)", lambda: sigmoid(0.0), np.float64(0.5), None),
+    ("sigmoid(0), an int", lambda: sigmoid(0), np.float64(0.5), None),
+    ("sigmoid float32 scalar", lambda: sigmoid(np.float32(0.0)), np.float32(0.5), None),
+    ("sigmoid 0-d array", lambda: sigmoid(np.array(0.0)), np.array(0.5), None),
+    ("sigmoid(-1000.0)", lambda: sigmoid(-1000.0), np.float64(0.0), None),
+    ("sigmoid int array", lambda: sigmoid(np.array([0, 1])), np.array([0.5, 1 / (1 + math.exp(-1))]), None),
+    ("tanh(0.0)", lambda: tanh(0.0), np.float64(0.0), None),
+    ("tanh(1)", lambda: tanh(1), np.float64(math.tanh(1)), None),
+    ("tanh 0-d float32", lambda: tanh(np.array(1.0, np.float32)), np.array(math.tanh(1), np.float32), None),
+    (
+        "numerical_gradient float64",
+        lambda: numerical_gradient(lambda: float(np.sum(X64**3)), X64),
+        np.array([3.0, 12.0]),  # 3 x^2 at [1, 2]; the centred difference adds eps^2 = 1e-12
+        1e-9,  # the rounding of f over the step, 2e-16 * |f| / eps: 1e-9 at |f| = 9
+    ),
+    (
+        "numerical_gradient float32 with a step it resolves",
+        lambda: numerical_gradient(lambda: float(np.sum(X32**2)), X32, eps=1e-2),
+        np.array([2.0, 4.0]),  # exact for a quadratic but for rounding
+        1e-4,  # float32 rounding of x + eps and of f, over the step: about 2e-5
+    ),
+    ("rel_error ints", lambda: rel_error(3, 1), 0.5, None),  # |3 - 1| / (3 + 1)
+    ("rel_error lists", lambda: rel_error([3, 0], [0, 4]), 5 / 7, None),
+    (
+        "make_windows drop_last=np.False_",
+        lambda: len(make_windows(SERIES, 3, drop_last=np.False_)[1]),
+        17,
+        None,
+    ),
+    ("make_windows drop_last=True", lambda: len(make_windows(SERIES, 3, drop_last=True)[1]), 16, None),
+    ("sine_wave seed None", lambda: sine_wave(5, noise=0.1, seed=None).shape, (5,), None),
+    ("sine_wave numpy seed", lambda: sine_wave(5, seed=np.int64(3)).shape, (5,), None),
+    ("rmse [3, 4]", lambda: rmse(np.array([3.0, 4.0])), np.float64(math.sqrt(12.5)), None),
+    (
+        "rmse axis -1",
+        lambda: rmse(np.array([[3.0, 4.0], [0.0, 0.0]]), axis=-1),
+        np.array([math.sqrt(12.5), 0]),
+        None,
+    ),
 ]
 
 
@@ -216,12 +752,13 @@ def test_keras_and_torch_objects_of_the_wrong_kind_are_refused() -> None:
     from lstm_tutorial.interop import from_keras, from_torch, to_keras
     from lstm_tutorial.keras_model import keras
 
-    gru = keras.layers.GRU(4)
-    gru.build((None, 5, 3))
+    conv = keras.layers.Conv1D(4, 3)
+    conv.build((None, 5, 3))
     with pytest.raises(
-        TypeError, match=r"layer_or_model must be a keras\.layers\.LSTM or a keras\.Model, got GRU"
+        TypeError,
+        match=r"must be a keras\.layers\.LSTM, GRU or SimpleRNN, or a keras\.Model, got Conv1D",
     ):
-        from_keras(gru)
+        from_keras(conv)
     unbuilt = keras.layers.LSTM(4)
     with pytest.raises(ValueError, match="must be built"):
         from_keras(unbuilt)
@@ -229,18 +766,18 @@ def test_keras_and_torch_objects_of_the_wrong_kind_are_refused() -> None:
     relu_lstm.build((None, 5, 3))
     with pytest.raises(ValueError, match="activation='relu'"):
         from_keras(relu_lstm)
-    three_layers = keras.Sequential(
-        [
-            keras.Input((5, 1)),
-            keras.layers.LSTM(4, return_sequences=True),
-            keras.layers.LSTM(4),
-            keras.layers.Dense(1),
-        ]
+    with_conv = keras.Sequential(
+        [keras.Input((5, 1)), keras.layers.LSTM(4, return_sequences=True), keras.layers.Conv1D(2, 3)]
     )
     with pytest.raises(
-        ValueError, match=r"exactly the layers \[LSTM, Dense\], got \['LSTM', 'LSTM', 'Dense'\]"
+        TypeError,
+        match=r"layer_or_model.layers\[1\] must be a keras.layers.LSTM, GRU or SimpleRNN, got Conv1D",
     ):
-        from_keras(three_layers)
+        from_keras(with_conv)
+    with pytest.raises(TypeError, match=r"keras GRU, which holds GRUParams, not LSTMParams"):
+        gru = keras.layers.GRU(4)
+        gru.build((None, 5, 3))
+        to_keras(P, gru)
     layer = keras.layers.LSTM(5)
     layer.build((None, 5, 3))
     with pytest.raises(
@@ -251,3 +788,92 @@ def test_keras_and_torch_objects_of_the_wrong_kind_are_refused() -> None:
         from_torch(torch.nn.GRU(3, 4))
     with pytest.raises(ValueError, match="num_layers=2"):
         from_torch(torch.nn.LSTM(3, 4, num_layers=2))
+
+
+def assert_same(got: Any, expected: Any, rtol: float | None) -> None:
+    """Equal types and dtypes, values within ``rtol`` (2 units in the last place if None)."""
+    assert type(got) is type(expected), f"{type(got).__name__} != {type(expected).__name__}"
+    if isinstance(expected, (tuple, list)):
+        assert len(got) == len(expected)
+        for a, b in zip(got, expected, strict=True):
+            assert_same(a, b, rtol)
+    elif isinstance(expected, (np.ndarray, np.floating)):
+        assert got.dtype == expected.dtype and np.shape(got) == np.shape(expected)
+        tolerance = 2 * float(np.finfo(expected.dtype).eps) if rtol is None else rtol
+        np.testing.assert_allclose(got, expected, rtol=tolerance, atol=0)
+    elif isinstance(expected, float):
+        tolerance = 2 * float(np.finfo(np.float64).eps) if rtol is None else rtol
+        assert got == expected or math.isclose(got, expected, rel_tol=tolerance, abs_tol=0)
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize("call, expected, rtol", [r[1:] for r in RESULTS], ids=[r[0] for r in RESULTS])
+def test_valid_input_gives_the_value_worked_out_by_hand(
+    call: Callable[[], Any], expected: Any, rtol: float | None
+) -> None:
+    assert_same(call(), expected, rtol)
+
+
+@pytest.mark.parametrize("where", [0, 1], ids=["f raises on x + eps", "f raises on x - eps"])
+def test_x_is_restored_when_f_raises(where: int) -> None:
+    x = np.array([[0.25, -1.5], [2.0, 3.0]])
+    original = x.copy()
+    calls = []
+
+    def f() -> float:
+        calls.append(x.copy())
+        if len(calls) == 3 + where:  # the second entry's first or second evaluation
+            raise RuntimeError("f failed")
+        return float(np.sum(x))
+
+    with pytest.raises(RuntimeError, match="f failed"):
+        numerical_gradient(f, x)
+    np.testing.assert_array_equal(x, original)
+    assert calls[-1][0, 1] != original[0, 1]  # f really saw x moved when it failed
+    with pytest.raises(ZeroDivisionError):
+        numerical_gradient_at(raises(ZeroDivisionError()), x, [(1, 1)])
+    np.testing.assert_array_equal(x, original)
+
+
+def test_a_refused_adam_step_leaves_the_optimizer_fresh() -> None:
+    param, fresh_param = np.zeros(2), np.zeros(2)
+    adam, fresh = Adam(), Adam()
+    with pytest.raises(ValueError, match="finite"):
+        adam.step([param], [np.array([1.0, np.nan])])
+    np.testing.assert_array_equal(param, [0.0, 0.0])
+    assert adam.iterations == 0
+    # Not bound to the arrays of the refused step either: another model may use it.
+    other = np.zeros(3)
+    adam.step([other], [np.ones(3)])
+    fresh.step([fresh_param], [np.ones(2)])
+    assert adam.iterations == 1 and other[0] == fresh_param[0]
+
+
+def test_adam_keeps_working_on_its_own_arrays() -> None:
+    model = LSTMRegressor.init(1, 4, seed=0)
+    adam = Adam()
+    x, y = np.zeros((3, 10, 1)), np.ones(3)
+    for _ in range(3):
+        _, grads = model.loss_and_grads(x, y)
+        adam.step(model.parameters(), grads.parameters())
+    assert adam.iterations == 3
+    with pytest.raises(ValueError, match="new Adam for each model"):
+        adam.step(MODEL.copy().parameters(), grads.parameters())
+
+
+def test_clip_returns_new_arrays_and_leaves_its_input_alone() -> None:
+    grads = [np.array([3.0, 4.0]), np.array([0.0])]
+    clipped, _ = clip_by_global_norm(grads, 100.0)
+    assert all(a is not b for a, b in zip(clipped, grads, strict=True))
+    clip_by_global_norm(grads, 1.0)
+    np.testing.assert_array_equal(grads[0], [3.0, 4.0])
+
+
+def test_activations_write_into_out_and_return_it() -> None:
+    z = np.array([-2.0, 0.0, 2.0])
+    out = np.empty(3)
+    assert sigmoid(z, out=out) is out
+    np.testing.assert_allclose(out, 1 / (1 + np.exp(-z)), rtol=4.5e-16)
+    assert tanh(z, out=out) is out
+    np.testing.assert_allclose(out, np.tanh(z), rtol=0)

@@ -14,11 +14,11 @@ import torch
 from lstm_tutorial.gradcheck import numerical_gradient, rel_error
 from lstm_tutorial.interop import to_torch
 from lstm_tutorial.lstm import LSTMParams, lstm_forward
+from lstm_tutorial.model import VariantRegressor
 from lstm_tutorial.variants import (
     VARIANTS,
     PeepholeParams,
     Variant,
-    VariantRegressor,
     variant_backward,
     variant_forward,
 )
@@ -31,7 +31,7 @@ def random_cell(inputs: int, hidden: int, seed: int) -> PeepholeParams:
         rng.normal(scale=0.5, size=(hidden, 4 * hidden)),
         rng.normal(scale=0.3, size=4 * hidden),
     )
-    return PeepholeParams(lstm, rng.normal(scale=0.5, size=(3, hidden)))
+    return PeepholeParams.from_lstm(lstm, rng.normal(scale=0.5, size=(3, hidden)))
 
 
 def torch_cell(x, W, U, b, P, h, c, variant: Variant):  # type: ignore[no-untyped-def]
@@ -84,7 +84,9 @@ def test_without_peepholes_it_is_the_lstm_and_torch_nn_lstm() -> None:
     theirs, _ = to_torch(params.lstm)(torch.from_numpy(x))
     # NP ignores P; the vanilla cell with P = 0 computes the same.
     no_peepholes, _ = variant_forward(x, params, VARIANTS["NP"])
-    zero_peepholes, _ = variant_forward(x, PeepholeParams(params.lstm, np.zeros((3, 5))), VARIANTS["vanilla"])
+    zero_peepholes, _ = variant_forward(
+        x, PeepholeParams.from_lstm(params.lstm, np.zeros((3, 5))), VARIANTS["vanilla"]
+    )
     for ours in (no_peepholes, zero_peepholes):
         assert np.abs(ours - expected).max() <= 1e-14
         assert np.abs(ours - theirs.detach().numpy()).max() <= 1e-12
@@ -114,17 +116,19 @@ def test_each_variant_does_what_its_name_says() -> None:
     params = random_cell(2, 3, seed=5)
     x = rng.normal(size=(3, 4, 2))
     caches = {name: variant_forward(x, params, v)[1] for name, v in VARIANTS.items()}
-    assert np.all(caches["NIG"].i == 1)
-    assert np.all(caches["NFG"].f == 1)
-    # c_t = c_(t-1) + i * g: equal up to the rounding of the subtraction on the left.
+    gate = {name: {k: cache.stacked(k) for k in "ifgo"} for name, cache in caches.items()}  # (B, T, H)
+    assert np.all(gate["NIG"]["i"] == 1)
+    assert np.all(gate["NFG"]["f"] == 1)
+    # c_t = c_(t-1) + i * g: equal up to the rounding of the subtraction on the left (c_0 = 0).
     nfg = caches["NFG"]
-    np.testing.assert_allclose(nfg.cs[1:] - nfg.cs[:-1], nfg.i * nfg.g, rtol=0, atol=1e-15)
-    assert np.all(caches["NOG"].o == 1)
-    np.testing.assert_array_equal(caches["NOG"].hs[1:], np.tanh(caches["NOG"].cs[1:]))
-    np.testing.assert_array_equal(caches["NOAF"].hs[1:], caches["NOAF"].o * caches["NOAF"].cs[1:])
-    np.testing.assert_array_equal(caches["CIFG"].i, 1 - caches["CIFG"].f)
-    assert np.abs(caches["NIAF"].g).max() > 1  # linear candidate: not confined to (-1, 1) like tanh
-    assert np.abs(caches["vanilla"].g).max() < 1
+    c_prev = np.concatenate([np.zeros_like(nfg.cs[:, :1]), nfg.cs[:, :-1]], axis=1)
+    np.testing.assert_allclose(nfg.cs - c_prev, gate["NFG"]["i"] * gate["NFG"]["g"], rtol=0, atol=1e-15)
+    assert np.all(gate["NOG"]["o"] == 1)
+    np.testing.assert_array_equal(caches["NOG"].hs, np.tanh(caches["NOG"].cs))
+    np.testing.assert_array_equal(caches["NOAF"].hs, gate["NOAF"]["o"] * caches["NOAF"].cs)
+    np.testing.assert_array_equal(gate["CIFG"]["i"], 1 - gate["CIFG"]["f"])
+    assert np.abs(gate["NIAF"]["g"]).max() > 1  # linear candidate: not confined to (-1, 1) like tanh
+    assert np.abs(gate["vanilla"]["g"]).max() < 1
 
 
 def test_regressor_gradients_by_finite_differences() -> None:
@@ -142,9 +146,9 @@ def test_regressor_gradients_by_finite_differences() -> None:
 
 BAD_INPUT = [
     (
-        lambda: PeepholeParams(LSTMParams.init(2, 3), np.zeros((3, 4))),
+        lambda: PeepholeParams.from_lstm(LSTMParams.init(2, 3), np.zeros((3, 4))),
         ValueError,
-        r"P must have shape \(3, H\) = \(3, 3\), got \(3, 4\)",
+        r"P must have shape \(3, H\) = \(3, 3\) to match U of shape \(3, 12\), got \(3, 4\)",
     ),
     (
         lambda: variant_forward(np.zeros((1, 2, 2)), PeepholeParams.init(2, 3), "NFG"),  # type: ignore[arg-type]
@@ -154,7 +158,7 @@ BAD_INPUT = [
     (
         lambda: variant_forward(np.zeros((1, 2, 5)), PeepholeParams.init(2, 3)),
         ValueError,
-        r"x must have shape \(B, T, D\) with D = 2, got \(1, 2, 5\)",
+        r"x must have shape \(B, T, D\) with D = input_size = 2, got \(1, 2, 5\)",
     ),
     (
         lambda: variant_forward(np.zeros((1, 2, 2)), PeepholeParams.init(2, 3), c0=np.zeros((1, 4))),
@@ -164,7 +168,7 @@ BAD_INPUT = [
     (
         lambda: VariantRegressor.init(VARIANTS["NP"]).loss_and_grads(np.zeros((2, 3, 1)), np.zeros(3)),
         ValueError,
-        r"y must have shape \(N,\) = \(2,\), got \(3,\)",
+        r"y must have shape \(N,\) = \(2,\) to match x of shape \(2, 3, 1\), got \(3,\)",
     ),
 ]
 

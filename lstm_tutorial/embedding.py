@@ -1,0 +1,97 @@
+"""An embedding layer: integer ids in, one learned vector per id out (Keras' ``Embedding``).
+
+A character-level language model reads characters as ids 0 .. V-1. The first
+layer looks each id up in a table of V rows, one E-vector per id:
+
+    y[b, t] = W[ids[b, t]]          ids (B, T) integers  ->  y (B, T, E)
+
+This is the same as multiplying a one-hot row by W, without building the one-hot
+rows. Its backward pass adds each output gradient into the row it was read from;
+an id that appears twice in a batch gets both gradients (``np.add.at`` sums
+repeated indices, where ``dW[ids] += dy`` would keep only one of them).
+
+    B  batch size    T  time steps    V  vocabulary size (ids)    E  embedding size
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _checks
+from .layers import MatrixSized
+
+__all__ = ["Embedding"]
+
+
+@dataclass
+class Embedding(MatrixSized):
+    """``y = W[ids]``: Keras' ``Embedding(V, E)``; the first layer of a ``model.Sequential``.
+
+    ``input_size`` is V (the ids it takes are 0 .. V-1), ``output_size`` E.
+
+    Attributes:
+        W: (V, E) one row per id; Keras' ``embeddings``.
+    """
+
+    W: np.ndarray
+
+    def __post_init__(self) -> None:
+        _checks.float_array("W", self.W, ndim=2)
+
+    @classmethod
+    def init(cls, vocab_size: int, output_dim: int, rng: np.random.Generator, dtype: Any) -> Embedding:
+        """Keras' default: every entry uniform in [-0.05, 0.05].
+
+        Args:
+            vocab_size: V, the number of ids.
+            output_dim: E, the size of each vector.
+            rng: the generator to draw from.
+            dtype: np.float32 or np.float64.
+        """
+        shape = (
+            _checks.positive_int("vocab_size", vocab_size),
+            _checks.positive_int("output_dim", output_dim),
+        )
+        dtype = _checks.dtype_arg("dtype", dtype)
+        return cls(rng.uniform(-0.05, 0.05, size=shape).astype(dtype))
+
+    @property
+    def vocab_size(self) -> int:
+        """V, the number of ids the table holds."""
+        return int(self.W.shape[0])
+
+    def weights(self) -> list[np.ndarray]:
+        """``[embeddings]``."""
+        return [self.W]
+
+    def weight_labels(self) -> list[str]:
+        """Keras' name."""
+        return ["embeddings"]
+
+    def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Embedding:
+        """The same layer holding ``arrays``."""
+        if check:
+            return Embedding(*arrays)
+        layer = object.__new__(Embedding)
+        (layer.W,) = arrays
+        return layer
+
+    def check_input(self, ids: Any, name: str = "x") -> None:
+        """Check (B, T) integer ids in [0, V): floats are refused, not rounded."""
+        _checks.index_array(name, ids, 2, self.vocab_size, "(B, T)")
+
+    def forward(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(B, T) ids -> (B, T, E) rows of W; the cache is the ids (assumed checked)."""
+        return self.W[ids], ids
+
+    def backward(self, dy: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(B, T, E) -> (dx, [dW (V, E)]): every output gradient added into the row it came from.
+
+        Integer ids have no gradient: ``dx`` is an empty (B, T, 0) array.
+        """
+        dW = np.zeros_like(self.W)
+        np.add.at(dW, ids, dy)
+        return np.empty((*ids.shape, 0), dtype=self.W.dtype), [dW]

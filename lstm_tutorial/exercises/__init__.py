@@ -1,0 +1,79 @@
+"""Checkers for the book's exercises, one module per chapter.
+
+Each ``check_*`` function takes the reader's function, runs it on several
+random cases (fixed seeds; edge cases such as batch 1 and hidden size 1
+included), compares the result with the reference solution and prints one
+verdict: pass, "not implemented yet", or the first failing case with its
+shapes, the relative error and, when the mistake is a known one, a hint. It
+never prints the solution. It returns a ``CheckResult``; the book's solution
+cells call ``.raise_if_failed()`` so that a wrong solution fails the build.
+
+    from lstm_tutorial.exercises import check_lstm_step
+    check_lstm_step(my_lstm_step)
+
+Every reference solution is the package's own function (``data.make_windows``,
+``lstm.lstm_step``, ``optim.Adam`` ...), wrapped to take the exercise's
+arguments; every known mistake is that reference called with the mistake made.
+``checking`` holds the machinery; ``EXERCISES`` lists every exercise by id.
+"""
+
+from __future__ import annotations
+
+from .ch01_rnn import EXERCISES as _CH01
+from .ch01_rnn import check_make_windows, check_rnn_step
+from .ch02_vanishing_gradients import EXERCISES as _CH02
+from .ch02_vanishing_gradients import check_clip_by_global_norm, check_hidden_grad_norms
+from .ch03_lstm_gates import EXERCISES as _CH03
+from .ch03_lstm_gates import check_lstm_step, check_sigmoid, check_split_keras_lstm, check_torch_to_keras
+from .ch04_cell_state import EXERCISES as _CH04
+from .ch04_cell_state import check_cell_path_gain
+from .ch05_bptt import EXERCISES as _CH05
+from .ch05_bptt import check_adam_step, check_lstm_bptt, check_lstm_step_backward
+from .ch06_keras_sine import EXERCISES as _CH06
+from .ch06_keras_sine import check_sine_model_param_count
+from .ch07_two_implementations import EXERCISES as _CH07
+from .ch07_two_implementations import check_sine_model_predict
+from .ch08_forecasting import EXERCISES as _CH08
+from .ch08_forecasting import (
+    check_fit_ar,
+    check_persistence_forecast,
+    check_recursive_forecast,
+    check_split_in_time,
+)
+from .ch09_variants import EXERCISES as _CH09
+from .ch09_variants import check_cifg_step, check_gru_step, check_peephole_step
+from .checking import CheckResult, Exercise
+
+__all__ = [
+    "EXERCISES",
+    "CheckResult",
+    "Exercise",
+    "check_adam_step",
+    "check_cell_path_gain",
+    "check_cifg_step",
+    "check_clip_by_global_norm",
+    "check_fit_ar",
+    "check_gru_step",
+    "check_hidden_grad_norms",
+    "check_lstm_bptt",
+    "check_lstm_step",
+    "check_lstm_step_backward",
+    "check_make_windows",
+    "check_peephole_step",
+    "check_persistence_forecast",
+    "check_recursive_forecast",
+    "check_rnn_step",
+    "check_sigmoid",
+    "check_sine_model_param_count",
+    "check_sine_model_predict",
+    "check_split_in_time",
+    "check_split_keras_lstm",
+    "check_torch_to_keras",
+]
+
+EXERCISES: dict[str, Exercise] = {
+    exercise.id: exercise
+    for exercise in (*_CH01, *_CH02, *_CH03, *_CH04, *_CH05, *_CH06, *_CH07, *_CH08, *_CH09)
+}
+"""Every exercise of the book by its id, in the book's order: ``EXERCISES["ch01-windows"]`` is the
+exercise the chapter labels ``ex-ch01-windows``."""

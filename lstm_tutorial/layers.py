@@ -1,0 +1,246 @@
+"""Layers that stack: a recurrent layer around any cell, and a dense layer.
+
+Each layer is a small dataclass of weights with the same four methods:
+
+    weights()                  the live arrays, in Keras' order
+    forward(x)        -> (y, cache)
+    backward(dy, cache) -> (dx, grads)      grads: one array per weight, same order
+    with_weights(arrays, check)              the same layer holding other arrays
+
+``model.Sequential`` chains them, as Keras' ``Sequential`` does.
+
+    B  batch size    T  time steps    D  input features    H  units    K  outputs
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import numpy as np
+
+from . import _checks, sequence
+from .cell import CellParams, State, check_cell, check_rng
+from .lstm import LSTMParams
+from .lstm_fast import fast_backward, fast_forward
+
+__all__ = ["Dense", "Layer", "MatrixSized", "Recurrent"]
+
+KERAS_NAMES = {"W": "kernel", "U": "recurrent_kernel", "b": "bias", "P": "peephole"}
+"""Keras' names of the package's weights, for messages."""
+
+
+class Layer(Protocol):
+    """What ``model.Sequential`` needs of a layer."""
+
+    def weights(self) -> list[np.ndarray]: ...
+    def weight_labels(self) -> list[str]: ...
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]: ...
+    def backward(self, dy: np.ndarray, cache: Any) -> tuple[np.ndarray, list[np.ndarray]]: ...
+    def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Layer: ...
+    @property
+    def input_size(self) -> int: ...
+    @property
+    def output_size(self) -> int: ...
+    @property
+    def dtype(self) -> np.dtype[Any]: ...
+
+
+@dataclass
+class Recurrent:
+    """Any cell run over time: Keras' ``RNN(cell)`` (and ``LSTM``, ``GRU``, ``SimpleRNN``).
+
+    An ``LSTMParams`` cell runs on the fast path (``lstm_fast``); every other cell
+    through ``sequence``'s loop. The initial state is zeros, as in Keras.
+
+    With ``stateful=True`` (Keras' ``stateful``), the state a batch ends in is the
+    initial state of the next batch: row i of batch k + 1 continues row i of batch k,
+    so consecutive batches must hold parallel streams of one text and keep one batch
+    size. The state is carried as a constant (detached): backpropagation stops at the
+    start of each batch, which is truncated BPTT over batches. ``reset_state()``
+    starts again from zeros.
+
+    Attributes:
+        cell: the cell's weights.
+        return_sequences: output h_t at every step, (B, T, H), or only h_T, (B, H).
+        stateful: carry the final state of one batch into the next.
+        state: the carried state (a tuple of (B, H) arrays), or None before the first
+            batch and after ``reset_state()``; not a constructor argument.
+    """
+
+    cell: CellParams
+    return_sequences: bool = False
+    stateful: bool = False
+    state: State | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        check_cell("cell", self.cell)
+        _checks.flag("return_sequences", self.return_sequences)
+        _checks.flag("stateful", self.stateful)
+
+    def reset_state(self) -> None:
+        """Forget the carried state: the next batch starts from zeros (Keras' ``reset_state``)."""
+        self.state = None
+
+    @property
+    def input_size(self) -> int:
+        """D."""
+        return self.cell.input_size
+
+    def check_input(self, x: Any) -> None:
+        """Check (B, T, D) inputs for this layer (what ``model.Sequential`` does for its first layer)."""
+        sequence.check_sequence(x, self.cell)
+
+    @property
+    def output_size(self) -> int:
+        """H."""
+        return self.cell.hidden_size
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """The cell's dtype."""
+        return self.cell.dtype
+
+    def weights(self) -> list[np.ndarray]:
+        """The cell's weights, in Keras' order."""
+        return self.cell.weights()
+
+    def weight_labels(self) -> list[str]:
+        """Keras' names of the weights: kernel, recurrent_kernel, bias (and peephole)."""
+        return [KERAS_NAMES.get(name, name) for name in self.cell.weight_names()]
+
+    def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Recurrent:
+        """The same layer holding ``arrays`` (checked as a new cell unless ``check`` is False)."""
+        kind = type(self.cell)
+        cell = kind(*arrays, **self.cell.config()) if check else kind.unchecked(*arrays, **self.cell.config())
+        layer = Recurrent(cell, self.return_sequences, self.stateful)
+        if check:  # a copy of the layer keeps its carried state; a gradient needs none
+            layer.state = self.state
+        return layer
+
+    def initial_state(self, batch: int) -> State:
+        """Zeros, or the carried state of a stateful layer (which must have this batch size)."""
+        if not self.stateful or self.state is None:
+            return self.cell.zero_state(batch)
+        carried = self.state[0].shape[0]
+        if carried != batch:
+            raise ValueError(
+                f"x has a batch of {batch} sequences but this stateful layer carries the state of "
+                f"{carried}: keep one batch size (N a multiple of batch_size) or call reset_state() first"
+            )
+        return self.state
+
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
+        """(B, T, D) -> (B, T, H) or (B, H); x is assumed checked.
+
+        A stateful layer starts from its carried state and keeps a copy of the state
+        it ends in for the next call.
+        """
+        state = self.initial_state(x.shape[0])
+        if type(self.cell) is LSTMParams:
+            cache: Any = fast_forward(self.cell, x, state)
+        else:
+            cache = sequence.run_forward(self.cell, x, state)
+        if self.stateful:
+            self.state = tuple(s.copy() for s in cache.last_state)
+        hs = cache.hs
+        return (hs if self.return_sequences else hs[:, -1]), cache
+
+    def backward(self, dy: np.ndarray, cache: Any) -> tuple[np.ndarray, list[np.ndarray]]:
+        """BPTT from the gradient of this layer's output; returns (dx (B, T, D), weight gradients)."""
+        if self.return_sequences:
+            dhs = dy
+        else:  # only h_T was used: the other steps' outputs get no gradient of their own
+            batch, steps, _ = cache.x.shape
+            dhs = np.zeros((batch, steps, self.cell.hidden_size), dtype=self.cell.dtype)
+            dhs[:, -1] = dy
+        if type(self.cell) is LSTMParams:
+            dx, grads, _ = fast_backward(dhs, cache, None, None)
+            return dx, list(grads)
+        dx, cell_grads, _ = sequence.run_backward(dhs, cache, None, None)
+        return dx, cell_grads.weights()
+
+
+class MatrixSized:
+    """The sizes of a layer whose first weight ``W`` is (inputs, outputs): Dense, Embedding."""
+
+    W: np.ndarray
+
+    @property
+    def input_size(self) -> int:
+        """The features (or, for an embedding, the ids) it takes: W's rows."""
+        return int(self.W.shape[0])
+
+    @property
+    def output_size(self) -> int:
+        """The features it gives: W's columns."""
+        return int(self.W.shape[1])
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """W's dtype, every weight's."""
+        return self.W.dtype
+
+
+@dataclass
+class Dense(MatrixSized):
+    """``y = x V + a`` on the last axis: Keras' ``Dense(K)`` without an activation.
+
+    Attributes:
+        W: (H, K) the kernel V.
+        b: (K,) the bias a.
+    """
+
+    W: np.ndarray
+    b: np.ndarray
+
+    def __post_init__(self) -> None:
+        _checks.float_array("W", self.W, ndim=2)
+        _checks.matching("b", self.b, (self.W.shape[1],), "(K,)", self.W.dtype, "W")
+
+    @classmethod
+    def init(cls, input_size: int, units: int, rng: np.random.Generator, dtype: Any) -> Dense:
+        """Keras' defaults: a Glorot-uniform kernel (H, K) and a zero bias.
+
+        Args:
+            input_size: H, the features it takes.
+            units: K, the outputs.
+            rng: the generator the kernel is drawn from (``np.random.default_rng(seed)``).
+            dtype: np.float32 or np.float64.
+        """
+        from .cell import glorot_uniform
+
+        input_size = _checks.positive_int("input_size", input_size)
+        units = _checks.positive_int("units", units)
+        check_rng("rng", rng)
+        kernel = glorot_uniform(rng, (input_size, units), _checks.dtype_arg("dtype", dtype))
+        return cls(kernel, np.zeros(units, dtype=kernel.dtype))
+
+    def weights(self) -> list[np.ndarray]:
+        """``[kernel, bias]``."""
+        return [self.W, self.b]
+
+    def weight_labels(self) -> list[str]:
+        """Keras' names."""
+        return ["dense kernel", "dense bias"]
+
+    @classmethod
+    def unchecked(cls, W: np.ndarray, b: np.ndarray) -> Dense:
+        """Wrap arrays this package computed itself (gradients), skipping the checks,
+        as ``CellParams.unchecked`` does for cells."""
+        layer = object.__new__(cls)
+        layer.__dict__.update(W=W, b=b)
+        return layer
+
+    def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Dense:
+        """The same layer holding ``arrays`` (checked unless ``check`` is False)."""
+        return Dense(*arrays) if check else Dense.unchecked(*arrays)
+
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(..., H) -> (..., K); the cache is x."""
+        return x @ self.W + self.b, x
+
+    def backward(self, dy: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+        """(..., K) -> (dx (..., H), [dW (H, K), db (K,)]), summed over every leading axis."""
+        x_rows, dy_rows = x.reshape(-1, x.shape[-1]), dy.reshape(-1, dy.shape[-1])
+        return dy @ self.W.T, [x_rows.T @ dy_rows, dy_rows.sum(axis=0)]

@@ -1,0 +1,76 @@
+"""Losses and their gradients with respect to the model's output.
+
+Each loss takes the model's output and the targets and returns
+``(loss, d_output)``, the mean over every target and its gradient.
+
+``"sparse_categorical_crossentropy"`` takes integer targets (class ids); the
+others take float targets of the output's dtype.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+__all__ = ["LOSSES", "log_softmax", "mean_squared_error", "sparse_categorical_crossentropy"]
+
+
+def mean_squared_error(output: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Keras' ``"mean_squared_error"``: ``mean((y_hat - y)**2)``.
+
+    Args:
+        output: y_hat, (N, K) or any shape.
+        y: targets of the same size: (N,) for an (N, 1) output, as Keras accepts.
+
+    Returns:
+        ``(loss, d_output)``; the gradient is ``2 (y_hat - y) / n`` for n targets.
+    """
+    error = output - y.reshape(output.shape)
+    return float(np.mean(error * error)), (2.0 / error.size) * error
+
+
+def log_softmax(logits: np.ndarray) -> np.ndarray:
+    """log softmax over the last axis, computed stably: ``z - max(z) - log(sum(exp(z - max(z))))``.
+
+    Args:
+        logits: (..., V) unnormalised scores.
+
+    Returns:
+        (..., V) log-probabilities; ``exp`` of each row sums to 1.
+    """
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def sparse_categorical_crossentropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Keras' ``"sparse_categorical_crossentropy"`` with ``from_logits=True``, at every position.
+
+    With p = softmax(logits) over the V classes, the loss is the mean over the n
+    positions of ``-log p[y]`` (nats); its gradient with respect to the logits is
+    ``(p - onehot(y)) / n``.
+
+    Args:
+        logits: (..., V) the last Dense layer's output, (B, T, V) for a language model.
+        y: (...) integer class ids in [0, V), (B, T): the next character at every step.
+
+    Returns:
+        ``(loss, d_logits)``, d_logits of the logits' shape and dtype.
+    """
+    log_p = log_softmax(logits)
+    rows = log_p.reshape(-1, log_p.shape[-1])
+    targets = y.reshape(-1)
+    picked = rows[np.arange(rows.shape[0]), targets]
+    d_logits = np.exp(log_p)
+    d_rows = d_logits.reshape(rows.shape)
+    d_rows[np.arange(rows.shape[0]), targets] -= 1.0
+    d_logits *= d_logits.dtype.type(1.0 / rows.shape[0])
+    return float(-picked.astype(np.float64).mean()), d_logits
+
+
+LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]] = {
+    "mse": mean_squared_error,
+    "mean_squared_error": mean_squared_error,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+}
+"""Every loss by the names Keras gives it."""

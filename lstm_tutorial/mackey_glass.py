@@ -1,0 +1,127 @@
+r"""The Mackey-Glass series: a nonlinear delay system, a classic benchmark for recurrent networks.
+
+.. math::
+
+    \frac{dx}{dt} = \beta \, \frac{x(t - \tau)}{1 + x(t - \tau)^n} - \gamma \, x(t),
+
+with beta = 0.2, gamma = 0.1, n = 10 (Mackey & Glass 1977). For tau = 17 the
+solution is chaotic; for small tau (below about 3.4 with these constants) it
+settles to the fixed point ``x* = (beta / gamma - 1) ** (1 / n)``, here 1.
+
+    mackey_glass   the series, sampled every ``sample_every`` time units
+
+Shapes: n_samples values of the series.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _checks
+
+__all__ = ["mackey_glass"]
+
+
+def _multiple(name: str, value: float, step: float, step_name: str) -> int:
+    """``value / step`` as an integer, refusing values that are not a whole number of steps."""
+    count = round(value / step)
+    if abs(count * step - value) > 1e-9 * max(1.0, abs(value)):
+        raise ValueError(
+            f"{name} must be a whole number of {step_name} = {step:g} time units, got {value:g} "
+            f"({value / step:.4g} steps)"
+        )
+    return int(count)
+
+
+def mackey_glass(
+    n_samples: int = 2000,
+    *,
+    tau: float = 17.0,
+    beta: float = 0.2,
+    gamma: float = 0.1,
+    n: float = 10.0,
+    dt: float = 0.1,
+    sample_every: float = 1.0,
+    warmup: float = 500.0,
+    initial: float = 1.2,
+    seed: int | None = 0,
+    dtype: Any = np.float64,
+) -> np.ndarray:
+    """Integrate the Mackey-Glass equation and sample it.
+
+    Integration: the classical fourth-order Runge-Kutta method with step ``dt``
+    on a grid that is also the history buffer: the delayed value at grid time
+    t - tau is the stored value ``tau / dt`` steps back (so ``tau`` must be a
+    whole number of steps), and at the half step t - tau + dt / 2, which falls
+    between two stored values, it is their mean (linear interpolation). The
+    error is therefore second order in ``dt`` in the delayed term; at the default
+    ``dt = 0.1`` it is well below 1e-3 over 100 time units (see the tests).
+
+    Initial history: x(t) for t in [-tau, 0]. With ``seed=None`` it is the
+    constant ``initial``; with a seed, ``initial`` plus values drawn uniformly
+    in [-0.1, 0.1] one time unit apart and linearly interpolated in between, so
+    the same seed gives the same history whatever ``dt``. The first ``warmup``
+    time units are discarded, so that the samples lie on the attractor.
+
+    Args:
+        n_samples: number of values returned, >= 1.
+        tau: the delay, > 0, a whole number of steps ``dt`` (17 is chaotic).
+        beta, gamma: the production and decay rates, > 0.
+        n: the exponent of the nonlinearity, > 0.
+        dt: the integration step, > 0.
+        sample_every: time between samples, a whole number of steps ``dt``.
+        warmup: time integrated before the first sample, >= 0, a whole number of steps.
+        initial: the history's level, > 0.
+        seed: seed of the history's perturbation (an integer >= 0), or None for none.
+        dtype: np.float64 (default) or np.float32, the dtype of the result.
+
+    Returns:
+        (n_samples,) x at times ``warmup + i * sample_every``, i = 0 .. n_samples - 1.
+    """
+    n_samples = _checks.positive_int("n_samples", n_samples)
+    tau = _checks.positive_number("tau", tau)
+    beta = _checks.positive_number("beta", beta)
+    gamma = _checks.positive_number("gamma", gamma)
+    n = _checks.positive_number("n", n)
+    dt = _checks.positive_number("dt", dt)
+    sample_every = _checks.positive_number("sample_every", sample_every)
+    warmup = _checks.finite_number("warmup", warmup, 0.0)
+    initial = _checks.positive_number("initial", initial)
+    chosen_seed = _checks.seed("seed", seed)
+    out_dtype = _checks.dtype_arg("dtype", dtype)
+    delay = _multiple("tau", tau, dt, "dt")
+    stride = _multiple("sample_every", sample_every, dt, "dt")
+    skip = _multiple("warmup", warmup, dt, "dt")
+    if delay < 1:
+        raise ValueError(f"tau must be at least one step dt = {dt:g}, got {tau:g}")
+
+    # x[k] is x(t_k) at t_k = (k - delay) dt: the history fills x[0 .. delay].
+    steps = skip + (n_samples - 1) * stride
+    x = np.empty(delay + 1 + steps)
+    times = np.arange(-delay, 1) * dt
+    if chosen_seed is None:
+        x[: delay + 1] = initial
+    else:
+        knots = np.arange(-np.ceil(tau), 1.0)
+        bumps = np.random.default_rng(chosen_seed).uniform(-0.1, 0.1, size=knots.shape[0])
+        x[: delay + 1] = initial + np.interp(times, knots, bumps)
+
+    def slope(value: float, delayed: float) -> float:
+        return beta * delayed / (1.0 + delayed**n) - gamma * value
+
+    half = 0.5 * dt
+    values = x.tolist()  # Python floats: a scalar loop runs faster on a list than on an array
+    for k in range(delay, delay + steps):
+        now, before, after = values[k], values[k - delay], values[k - delay + 1]
+        middle = 0.5 * (before + after)
+        k1 = slope(now, before)
+        k2 = slope(now + half * k1, middle)
+        k3 = slope(now + half * k2, middle)
+        k4 = slope(now + dt * k3, after)
+        values[k + 1] = now + dt / 6.0 * (k1 + 2.0 * k2 + 2.0 * k3 + k4)
+    series = np.array(values[delay + skip :: stride], dtype=np.float64)
+    if not np.isfinite(series).all():
+        raise ValueError(f"the integration diverged: dt = {dt:g} is too large for these constants")
+    return series.astype(out_dtype)
