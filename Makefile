@@ -1,6 +1,7 @@
 # The two commands a newcomer runs (see README.md):
 #   make book   build the book into _build/html (creates .venv first)
 #   make test   lint, type-check and run the test suite, which builds the book too
+#   (make pdf   the whole book as one PDF, _build/html/lstm-tutorial.pdf, after the HTML build)
 #
 # Everything is installed into .venv from this repository's own files.
 
@@ -16,17 +17,23 @@ TORCH  := torch==2.13.0
 # (pinned in package.json / package-lock.json, installed from the npm registry).
 MATHJAX := _static_vendor/mathjax/tex-chtml.js
 
-# Headless Chromium for the browser check of the built pages (Debian's package).
+# Headless Chromium for the browser check of the built pages and for printing the
+# PDF; poppler-utils for the PDF's test (Debian's packages).
 CHROMIUM := /usr/bin/chromium
+PDFTOPPM := /usr/bin/pdftoppm
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: env book test lint lock clean notebooks
+.PHONY: env book pdf test lint lock clean notebooks
 
-env: $(STAMP) $(MATHJAX) $(CHROMIUM)
+env: $(STAMP) $(MATHJAX) $(CHROMIUM) $(PDFTOPPM)
 
 $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	$(SUDO) apt-get install -y -qq chromium
+
+$(PDFTOPPM):
+	$(SUDO) apt-get update -qq
+	$(SUDO) apt-get install -y -qq poppler-utils
 
 $(MATHJAX): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -39,11 +46,16 @@ $(MATHJAX): package.json package-lock.json
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet $(TORCH)
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[book,test]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[book,test,frameworks]"
 	touch $(STAMP)
 
 book: env
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
+
+# One PDF of the whole book, printed from the executed notebooks of `make book`
+# (jupyter-cache): nothing is executed again.
+pdf: book
+	$(BIN)/python tools/make_pdf.py
 
 lint: env
 	$(BIN)/ruff check lstm_tutorial tests benchmarks tools _ext
@@ -63,7 +75,7 @@ lock:
 	rm -rf .lock-venv
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/pip install --quiet $(TORCH)
-	.lock-venv/bin/pip install --quiet -e ".[book,test]"
+	.lock-venv/bin/pip install --quiet -e ".[book,test,frameworks]"
 	.lock-venv/bin/pip freeze --exclude-editable | grep -v '^-e' > constraints.txt
 	rm -rf .lock-venv
 

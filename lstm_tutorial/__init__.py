@@ -33,8 +33,9 @@ Modules, one idea each, in the order the book meets them:
     saving       .npz files for any cell or model, loaded without pickle
     exercises    checked exercises, one module per chapter
 
-Importing the package loads only NumPy; Keras and PyTorch are imported by the
-modules that need them.
+Importing the package loads only NumPy; Keras and PyTorch (the ``frameworks``
+extra, which the bare install leaves out) are imported by the functions that need
+them, which say how to install them when they are missing.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
+from . import _checks, _frameworks
 from .gradcheck import rel_error
 from .interop import to_torch
 from .lstm import LSTMParams, lstm_backward, lstm_forward
@@ -55,8 +55,7 @@ def torch_lstm_run(
     That loss makes dL/dh_t = dhs[:, t], so the gradients are directly
     comparable with ``lstm_backward(dhs, cache)``.
     """
-    import torch
-
+    torch = _frameworks.torch("torch_lstm_run")
     module = to_torch(params)
     x_t = torch.tensor(x, requires_grad=True)
     h0_t = torch.tensor(h0[None], requires_grad=True)
@@ -86,8 +85,7 @@ def keras_lstm_run(
     Returns:
         ``(hs, h_last, c_last)`` as NumPy arrays: (B, T, H), (B, H), (B, H).
     """
-    from .keras_model import keras
-
+    keras = _frameworks.keras("keras_lstm_run")
     layer = keras.layers.LSTM(
         params.hidden_size, return_sequences=True, return_state=True, dtype=str(params.dtype)
     )
@@ -224,8 +222,9 @@ def lockstep_training(
     Returns:
         A ``LockstepRun`` with (steps,) arrays.
     """
+    keras = _frameworks.keras("lockstep_training")
     from .interop import from_keras
-    from .keras_model import backend, keras
+    from .keras_model import backend
     from .train import batch_indices
 
     if not isinstance(numpy_model, LSTMRegressor):

@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import _checks, sequence
+from . import _checks, _frameworks, sequence
 from .lstm import LSTMParams, lstm_backward, lstm_forward
 
 __all__ = [
@@ -74,8 +74,7 @@ def bench_lstm(
     their ratio, torch / NumPy (above 1: NumPy is faster).
     """
     repeats = _checks.positive_int("repeats", repeats)
-    import torch
-
+    torch = _frameworks.torch("bench_lstm")
     from .interop import to_torch
 
     rows = []
@@ -168,6 +167,7 @@ def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str
 def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
     epochs = _checks.positive_int("epochs", epochs)
     keras_epochs = _checks.positive_int("keras_epochs", keras_epochs)
+    _frameworks.keras("bench_training")
     from .data import make_windows, sine_wave
     from .keras_model import build_sine_model
     from .model import LSTMRegressor

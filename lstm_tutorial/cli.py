@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import _frameworks
 from .data import make_windows, sine_wave
 
 __all__ = ["main"]
@@ -61,6 +62,7 @@ def _sine(args: argparse.Namespace) -> int:
         final_loss = history.loss[-1]
         predicted = float(model.predict(last_window)[0])
     else:
+        _frameworks.keras("lstm-tutorial sine --impl keras")
         from .keras_model import backend, build_sine_model
 
         if dtype != np.float32:
@@ -78,6 +80,7 @@ def _sine(args: argparse.Namespace) -> int:
 
 
 def _agree(args: argparse.Namespace) -> int:
+    _frameworks.keras("lstm-tutorial agree")
     from .agree import agreement_rows, format_rows
 
     rows = agreement_rows(seed=args.seed)
@@ -114,5 +117,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"argument --look-back: must be at most {SERIES_LENGTH - 2} for the {SERIES_LENGTH}-sample "
             f"sine wave (it must leave at least one window), got {args.look_back}"
         )
-    result: int = args.run(args)
+    try:
+        result: int = args.run(args)
+    except ImportError as error:  # the bare install: say how to get Keras and PyTorch, no traceback
+        if _frameworks.INSTALL_HINT not in str(error):
+            raise
+        parser.exit(2, f"lstm-tutorial: {error}\n")
     return result

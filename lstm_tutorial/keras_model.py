@@ -12,11 +12,10 @@ from __future__ import annotations
 import os
 from typing import Any
 
-os.environ.setdefault("KERAS_BACKEND", "torch")
+from . import _checks, _frameworks
 
-import keras
-
-from . import _checks
+# Without the ``frameworks`` extra, importing this module raises an ImportError that says how to install it.
+keras = _frameworks.keras("lstm_tutorial.keras_model")
 
 __all__ = ["backend", "build_sine_model", "keras", "load_keras_model", "save_keras_model"]
 

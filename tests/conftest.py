@@ -19,6 +19,7 @@ os.environ.setdefault("KERAS_BACKEND", "torch")
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "_build" / "test-book"
 HTML = OUT / "_build" / "html"
+PDF = HTML / "lstm-tutorial.pdf"
 
 
 def toc_files() -> list[str]:
@@ -84,6 +85,21 @@ def _start_second_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 _second_run: list[subprocess.Popen[bytes]] = []
+_pdf_run: list[subprocess.CompletedProcess[str]] = []
+
+
+def _make_pdf(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """The PDF of the book (tools/make_pdf.py) from the build in OUT: it reads the executed
+    notebooks from that build's jupyter-cache, so no chapter runs again."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "make_pdf.py"), "--path-output", str(OUT)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env=env,
+    )
+    (OUT / "pdf.log").write_text(result.stdout + result.stderr)
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -111,10 +127,20 @@ def built_book() -> Iterator[Path]:
     log = result.stdout + result.stderr
     (OUT / "build.log").write_text(log)
     assert result.returncode == 0, f"book build failed (log in {OUT / 'build.log'}):\n{log[-6000:]}"
+    # The PDF is made here, with the pages, because the pages link to it.
+    _pdf_run.append(_make_pdf(env))
     yield HTML
     for process in _second_run:
         if process.poll() is None:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def book_pdf(built_book: Path) -> Path:
+    """The PDF of the whole book, printed from the session's build."""
+    result = _pdf_run[0]
+    assert result.returncode == 0, f"make_pdf failed (log in {OUT / 'pdf.log'}):\n{result.stderr[-6000:]}"
+    return PDF
 
 
 @pytest.fixture(scope="session")

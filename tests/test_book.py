@@ -10,6 +10,7 @@ the execution reports stay in ``_build/test-book/_build/html/reports``.
 from __future__ import annotations
 
 import ast
+import html
 import importlib
 import re
 from pathlib import Path
@@ -71,3 +72,55 @@ def test_every_package_name_the_book_uses_exists() -> None:
             importlib.import_module(f"{module_name}.{name}")
             checked += 1
     assert checked > 0
+
+
+def _output_blocks(page: str) -> list[str]:
+    """The HTML of each cell's outputs on a built page, one string per cell."""
+    return [
+        part.split('<div class="cell docutils container')[0] for part in page.split('class="cell_output')[1:]
+    ]
+
+
+def _output_text(block: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", block))
+
+
+def test_outputs_read_as_one_block_of_numbers_and_tables(built_book: Path) -> None:
+    """What a cell prints is one block; numbers print as numbers, not quoted strings or
+    "-0.000"; a table renders as a table, not as the pipes of its Markdown."""
+    problems = []
+    for name in toc_files():
+        page = (built_book / f"{name}.html").read_text()
+        for number, block in enumerate(_output_blocks(page), start=1):
+            where = f"{name}, output {number}"
+            if block.count('class="output stream') > 1:
+                problems.append(f"{where}: printed text split over several boxes")
+            if block.count('class="output text_html') > 1:
+                problems.append(f"{where}: several HTML boxes (rich's console output?)")
+            if EMPTY_BOX.search(block):
+                problems.append(f"{where}: an empty output box")
+            text = _output_text(block)
+            problems += [f"{where}: a number as a quoted string {m!r}" for m in QUOTED_NUMBER.findall(text)]
+            problems += [f"{where}: a negative zero {m!r}" for m in NEGATIVE_ZERO.findall(text)]
+            problems += [f"{where}: a table as raw text {m!r}" for m in RAW_TABLE.findall(text)]
+            problems += [f"{where}: TeX in a table cell {m!r}" for m in RAW_SUBSCRIPT.findall(block)]
+    assert not problems, "\n".join(problems)
+
+
+EMPTY_BOX = re.compile(r"<pre[^>]*>\s*</pre>")
+QUOTED_NUMBER = re.compile(r"'[-+]?\d+\.\d+'")
+NEGATIVE_ZERO = re.compile(r"(?<![\w.])-0\.0+(?![0-9])(?!e-?[0-9])")
+RAW_TABLE = re.compile(r"^\|.*\|\s*\n\|[-:| ]+\|", re.M)
+# A rendered table cell shows ``h_1`` as typed: write h₁, or put the math in the text.
+RAW_SUBSCRIPT = re.compile(r"<t[dh][^>]*>(?:<p>)?[^<]*?\b[A-Za-z]+_\{?\d[^<]*")
+
+
+def test_the_output_checks_catch_planted_cases() -> None:
+    assert QUOTED_NUMBER.findall("i = sigmoid(z) = ['0.7311', '0.2689']") == ["'0.7311'", "'0.2689'"]
+    assert NEGATIVE_ZERO.findall("true next value:      -0.000000   (x = -1.9e-14)") == ["-0.000000"]
+    assert not NEGATIVE_ZERO.findall("-0.0001  -0.000e-05 +0.000000 x-0.00")
+    assert RAW_TABLE.findall("| a | b |\n|---|---|\n| 1 | 2 |")
+    assert EMPTY_BOX.search('<div class="output text_html"><pre style="white-space:pre"></pre>')
+    assert not EMPTY_BOX.search("<pre>Total params: 101</pre>")
+    assert RAW_SUBSCRIPT.findall("<td><p>hidden states h_1 … h_10</p></td>")
+    assert not RAW_SUBSCRIPT.findall("<td>hidden states h₁ … h₁₀</td><td>look_back 10</td>")
