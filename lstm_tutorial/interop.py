@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
+from . import _checks, _frameworks
 from .bidirectional import MERGE_MODES, Bidirectional
 from .cell import CellParams
 from .embedding import Embedding
@@ -319,7 +319,7 @@ def _check_keras_dtype(
 
 
 def _torch_dtype(params: CellParams) -> Any:
-    import torch
+    torch = _frameworks.torch("interop.to_torch")
 
     return torch.float64 if params.dtype == np.float64 else torch.float32
 
@@ -330,7 +330,7 @@ def from_torch(module: Any) -> LSTMParams:
     Returns:
         ``LSTMParams`` in the module's dtype (float32 or float64).
     """
-    import torch
+    torch = _frameworks.torch("interop.from_torch")
 
     if not isinstance(module, torch.nn.LSTM):
         raise TypeError(f"module must be a torch.nn.LSTM, got {type(module).__name__}")
@@ -351,7 +351,7 @@ def from_torch(module: Any) -> LSTMParams:
 
 def _single_bias_module(kind: Any, params: CellParams, batch_first: bool) -> Any:
     """A new ``torch.nn.LSTM`` or ``nn.RNN``: W^T, U^T, all of b in ``bias_ih``, zeros in ``bias_hh``."""
-    import torch
+    torch = _frameworks.torch("interop._single_bias_module")
 
     module = kind(params.input_size, params.hidden_size, batch_first=batch_first, dtype=_torch_dtype(params))
     with torch.no_grad():
@@ -369,7 +369,7 @@ def to_torch(params: LSTMParams, batch_first: bool = True) -> Any:
         params: the weights.
         batch_first: if True the module takes (B, T, D) like Keras and this package.
     """
-    import torch
+    torch = _frameworks.torch("interop.to_torch")
 
     if not isinstance(params, LSTMParams):
         raise TypeError(f"params must be an LSTMParams, got {_checks.describe(params)}")
@@ -378,7 +378,7 @@ def to_torch(params: LSTMParams, batch_first: bool = True) -> Any:
 
 def rnn_to_torch(params: RNNParams, batch_first: bool = True) -> Any:
     """A new ``torch.nn.RNN`` (tanh, CPU) carrying vanilla-RNN ``params``, in their dtype."""
-    import torch
+    torch = _frameworks.torch("interop.rnn_to_torch")
 
     if not isinstance(params, RNNParams):
         raise TypeError(f"params must be an RNNParams, got {_checks.describe(params)}")
@@ -400,7 +400,7 @@ def gru_to_torch(params: GRUParams, batch_first: bool = True) -> Any:
         params: the weights to copy.
         batch_first: the torch module's ``batch_first``.
     """
-    import torch
+    torch = _frameworks.torch("interop.gru_to_torch")
 
     if not isinstance(params, GRUParams):
         raise TypeError(f"params must be a GRUParams, got {_checks.describe(params)}")
@@ -418,7 +418,7 @@ def gru_to_torch(params: GRUParams, batch_first: bool = True) -> Any:
 
 def gru_from_torch(module: Any) -> GRUParams:
     """The weights of a one-layer, unidirectional ``torch.nn.GRU`` with biases, in Keras' layout."""
-    import torch
+    torch = _frameworks.torch("interop.gru_from_torch")
 
     if not isinstance(module, torch.nn.GRU):
         raise TypeError(f"module must be a torch.nn.GRU, got {type(module).__name__}")

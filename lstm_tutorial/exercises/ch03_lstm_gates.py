@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _frameworks
 from ..activations import sigmoid as package_sigmoid
 from ..interop import from_torch
 from ..lstm import GATE_ORDER, LSTMParams
@@ -230,7 +231,7 @@ def torch_to_keras(
     weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray, bias_hh: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The reference: ``interop.from_torch`` on a ``torch.nn.LSTM`` holding these four arrays."""
-    import torch
+    torch = _frameworks.torch("exercises.torch_to_keras")
 
     hidden, inputs = weight_ih.shape[0] // 4, weight_ih.shape[1]
     with torch.random.fork_rng(devices=[]):  # the module's own random weights leave torch's seed alone
