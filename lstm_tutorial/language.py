@@ -15,6 +15,10 @@ to end while gradients flow back at most T steps (Keras' ``stateful=True``):
     inputs, targets = text.stream_batches(ids, B, T)          # (K, B, T) each
     fit(model, inputs.reshape(-1, T), targets.reshape(-1, T), batch_size=B, shuffle=False)
 
+``train_char_model`` is that loop with a learning curve: it trains for a number
+of steps, cycling through the batches, and measures the held-out bits per
+character (``heldout_bits_per_char``) every so many steps.
+
 ``sample`` runs a trained model one step at a time, carrying its state, and
 draws each next character from the softmax of the logits divided by a
 temperature.
@@ -24,6 +28,9 @@ temperature.
 
 from __future__ import annotations
 
+import math
+import time
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -33,10 +40,22 @@ from .bidirectional import Bidirectional
 from .cell import glorot_uniform
 from .embedding import Embedding
 from .layers import Dense, Layer, Recurrent
+from .losses import log_softmax
 from .lstm import LSTMParams
 from .model import Sequential
+from .optim import SGD, Adam
+from .text import check_ids, stream_batches
+from .train import fit
 
-__all__ = ["char_model", "next_probabilities", "sample", "sample_streams"]
+__all__ = [
+    "LearningCurve",
+    "char_model",
+    "heldout_bits_per_char",
+    "next_probabilities",
+    "sample",
+    "sample_streams",
+    "train_char_model",
+]
 
 
 def char_model(
@@ -165,3 +184,141 @@ def sample(
         (length,) the generated ids (without the prime).
     """
     return sample_streams(model, prime_ids, length, temperature, seed, streams=1)[0]
+
+
+def heldout_bits_per_char(model: Sequential, ids: Any, batch_size: int = 32, seq_len: int = 64) -> float:
+    """The model's cross-entropy on ``ids`` in bits per character, reading them as it was trained.
+
+    The ids are laid out as ``batch_size`` streams (``text.stream_batches``) and read
+    batch after batch by a stateful twin of the model that shares its weights, from
+    zero states, so every character but the first of each stream is predicted from
+    all the characters before it in its stream. The model itself (and its carried
+    state) is not changed.
+
+    Args:
+        model: a model that starts with an ``Embedding`` and ends with one logit per id.
+        ids: (N,) integer ids of the held-out text.
+        batch_size: B, the number of streams read at once.
+        seq_len: T, characters per batch and stream (only the speed depends on it).
+
+    Returns:
+        The mean of ``-log2 p(next id)`` over every predicted position (the last
+        ``N - B S - 1`` ids are left out, as ``stream_batches`` says).
+    """
+    twin = _stepping_twin(model)
+    ids = check_ids("ids", ids, twin.layers[0].input_size)
+    inputs, targets = stream_batches(ids, batch_size, seq_len)
+    total = 0.0
+    for x, y in zip(inputs, targets, strict=True):
+        log_p = log_softmax(twin.predict(x).astype(np.float64))
+        total -= float(np.take_along_axis(log_p, y[..., None], axis=-1).sum())
+    return total / targets.size / math.log(2.0)
+
+
+@dataclass(frozen=True)
+class LearningCurve:
+    """What ``train_char_model`` measured, one entry per evaluation.
+
+    Attributes:
+        steps: (K,) training steps done at each evaluation.
+        characters: (K,) training characters read by then (steps x B x T).
+        train_bpc: (K,) mean training loss of the steps since the previous evaluation,
+            in bits per character.
+        heldout_bpc: (K,) held-out bits per character after those steps (NaN if no
+            held-out ids were given).
+        seconds: (K,) wall time spent training by then (evaluations excluded).
+    """
+
+    steps: np.ndarray
+    characters: np.ndarray
+    train_bpc: np.ndarray
+    heldout_bpc: np.ndarray
+    seconds: np.ndarray
+
+
+def train_char_model(
+    model: Sequential,
+    train_ids: Any,
+    steps: int,
+    heldout_ids: Any = None,
+    batch_size: int = 32,
+    seq_len: int = 64,
+    optimizer: Adam | SGD | str | None = None,
+    clip_norm: float | None = 5.0,
+    eval_every: int | None = None,
+) -> LearningCurve:
+    """Truncated BPTT on a long text with the state carried over, and a learning curve.
+
+    The training ids are laid out as ``batch_size`` streams (``text.stream_batches``);
+    step s trains on batch ``s mod K`` of the K batches, so the model reads the
+    streams from start to end and then again, its stateful layers carrying their
+    state from batch to batch (they start each pass from zeros). Every
+    ``eval_every`` steps, and after the last, the held-out bits per character are
+    measured (``heldout_bits_per_char``, read in the same B x T layout).
+
+    Args:
+        model: a stateful ``char_model`` (or any model of that shape), trained in place.
+        train_ids: (N,) integer ids of the training text.
+        steps: how many gradient steps, >= 1.
+        heldout_ids: None, or (M,) ids of the held-out text.
+        batch_size: B, the number of parallel streams.
+        seq_len: T, the truncation length: characters per batch and stream.
+        optimizer: as ``train.fit`` takes it; ``Adam(learning_rate=3e-3)`` if None.
+        clip_norm: clip the gradients to this global norm (None: no clipping).
+        eval_every: steps between evaluations (None: only after the last step).
+
+    Returns:
+        The ``LearningCurve``.
+    """
+    if not isinstance(model, Sequential):
+        raise TypeError(f"model must be a model.Sequential, got {_checks.describe(model)}")
+    steps = _checks.positive_int("steps", steps)
+    eval_every = steps if eval_every is None else _checks.positive_int("eval_every", eval_every)
+    inputs, targets = stream_batches(check_ids("train_ids", train_ids), batch_size, seq_len)
+    if heldout_ids is not None:
+        heldout_ids = check_ids("heldout_ids", heldout_ids)
+    optimizer = Adam(learning_rate=3e-3) if optimizer is None else optimizer
+    n_batches = inputs.shape[0]
+    rows: list[tuple[int, float, float, float]] = []
+    pending: list[float] = []  # training losses since the last evaluation
+    done = 0
+    evaluating = 0.0  # seconds spent on evaluations, taken out of the training time
+    start = time.perf_counter()
+
+    def after_step(_step: int, loss: float) -> None:
+        nonlocal done, evaluating
+        done += 1
+        pending.append(loss)
+        if done % eval_every == 0 or done == steps:
+            begin = time.perf_counter()
+            held = (
+                math.nan
+                if heldout_ids is None
+                else heldout_bits_per_char(model, heldout_ids, batch_size, seq_len)
+            )
+            evaluating += time.perf_counter() - begin
+            train_bpc = float(np.mean(pending)) / math.log(2.0)
+            rows.append((done, train_bpc, held, time.perf_counter() - start - evaluating))
+            pending.clear()
+
+    while done < steps:  # one fit epoch per pass over the streams (it resets the states)
+        count = min(steps - done, n_batches)
+        fit(
+            model,
+            inputs[:count].reshape(-1, seq_len),
+            targets[:count].reshape(-1, seq_len),
+            batch_size=batch_size,
+            shuffle=False,
+            optimizer=optimizer,
+            verbose=0,
+            clip_norm=clip_norm,
+            on_batch_end=after_step,
+        )
+    done_steps = np.array([row[0] for row in rows])
+    return LearningCurve(
+        steps=done_steps,
+        characters=done_steps * batch_size * seq_len,
+        train_bpc=np.array([row[1] for row in rows]),
+        heldout_bpc=np.array([row[2] for row in rows]),
+        seconds=np.array([row[3] for row in rows]),
+    )

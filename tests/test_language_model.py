@@ -401,3 +401,49 @@ def test_one_clipped_training_step_matches_keras_float32() -> None:
         model.weight_labels(), model.get_weights(), keras_model.get_weights(), strict=True
     ):
         assert np.abs(mine - theirs).max() <= 1e-6, label
+
+
+def test_heldout_bits_per_char_reads_each_stream_as_one_long_sequence() -> None:
+    """Stateful chunks of T characters score each stream as one whole pass over it would."""
+    from lstm_tutorial.language import char_model as default_char_model
+    from lstm_tutorial.language import heldout_bits_per_char
+
+    rng = np.random.default_rng(3)
+    ids = rng.integers(0, 7, size=2 * 3 * 5 + 4)
+    model = default_char_model(7, embed=4, hidden=6, layers=2, stateful=False, seed=2, dtype=np.float64)
+    bpc = heldout_bits_per_char(model, ids, batch_size=2, seq_len=5)
+    # By hand: two streams of 15 ids (the last 3 ids unused), each read in one forward pass.
+    streams = ids[:30].reshape(2, 15)
+    nexts = ids[1:31].reshape(2, 15)
+    logits = torch.tensor(model.predict(streams))
+    nats = F.cross_entropy(logits.reshape(-1, 7), torch.tensor(nexts).reshape(-1)).item()
+    assert bpc == pytest.approx(nats / np.log(2.0), rel=1e-12)
+    assert not any(layer.stateful for layer in model.layers if isinstance(layer, Recurrent))
+
+
+def test_train_char_model_is_fit_over_the_streams_with_a_reset_at_every_pass() -> None:
+    """Three steps on two batches: pass 1 (batches 0, 1, state carried), pass 2 from zeros (batch 0)."""
+    from lstm_tutorial.language import char_model as default_char_model
+    from lstm_tutorial.language import train_char_model
+    from lstm_tutorial.text import stream_batches
+
+    rng = np.random.default_rng(4)
+    ids = rng.integers(0, 5, size=2 * 2 * 4 + 1)
+    model = default_char_model(5, embed=3, hidden=4, layers=1, seed=1, dtype=np.float64)
+    twin = model.copy()
+    curve = train_char_model(model, ids, 3, heldout_ids=ids, batch_size=2, seq_len=4, eval_every=2)
+    inputs, targets = stream_batches(ids, 2, 4)
+    optimizer = Adam(learning_rate=3e-3)
+    losses = []
+    for order in ([0, 1], [0]):
+        twin.reset_states()
+        for k in order:
+            loss, grads = twin.loss_and_grads(inputs[k], targets[k])
+            clipped, _ = clip_by_global_norm(grads.parameters(), 5.0)
+            optimizer.step(twin.parameters(), clipped)
+            losses.append(loss)
+    for a, b in zip(model.get_weights(), twin.get_weights(), strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    assert list(curve.steps) == [2, 3] and list(curve.characters) == [16, 24]
+    np.testing.assert_allclose(curve.train_bpc, [np.mean(losses[:2]) / np.log(2), losses[2] / np.log(2)])
+    assert np.all(np.diff(curve.seconds) >= 0) and np.all(np.isfinite(curve.heldout_bpc))

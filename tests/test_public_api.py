@@ -2678,6 +2678,48 @@ gives(
     equal((3, 4)),
 )
 gives(
+    "language.heldout_bits_per_char",
+    "uniform logits: log2 V bits",
+    lambda: language.heldout_bits_per_char(
+        language.Sequential(
+            [CHAR.layers[0], CHAR.layers[1], layers.Dense(np.zeros((4, 5)), np.zeros(5))],
+            loss="sparse_categorical_crossentropy",
+        ),
+        np.arange(9) % 5,
+        batch_size=2,
+        seq_len=4,
+    ),
+    close(math.log2(5.0)),
+)
+raises(
+    "language.heldout_bits_per_char",
+    "too few ids",
+    lambda: language.heldout_bits_per_char(CHAR, np.arange(3) % 5, batch_size=2, seq_len=4),
+    ValueError,
+    "ids",
+)
+gives(
+    "language.train_char_model",
+    "a curve entry per evaluation",
+    lambda: list(
+        language.train_char_model(CHAR.copy(), np.arange(17) % 5, 3, batch_size=2, seq_len=4, eval_every=2).steps
+    ),
+    equal([2, 3]),
+)
+raises(
+    "language.train_char_model",
+    "steps 0",
+    lambda: language.train_char_model(CHAR.copy(), np.arange(17) % 5, 0, batch_size=2, seq_len=4),
+    ValueError,
+    "steps",
+)
+gives(
+    "language.LearningCurve",
+    "the characters read: steps x B x T",
+    lambda: language.train_char_model(CHAR.copy(), np.arange(17) % 5, 2, batch_size=2, seq_len=4).characters,
+    equal([16]),
+)
+gives(
     "optim.Adam.moments",
     "after one step: (1 - beta) g and (1 - beta_2) g^2",
     lambda: (lambda a: (a.step([np.zeros(2)], [np.array([1.0, -2.0])]), a.moments())[1])(optim.Adam()),
