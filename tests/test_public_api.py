@@ -2702,7 +2702,9 @@ gives(
     "language.train_char_model",
     "a curve entry per evaluation",
     lambda: list(
-        language.train_char_model(CHAR.copy(), np.arange(17) % 5, 3, batch_size=2, seq_len=4, eval_every=2).steps
+        language.train_char_model(
+            CHAR.copy(), np.arange(17) % 5, 3, batch_size=2, seq_len=4, eval_every=2
+        ).steps
     ),
     equal([2, 3]),
 )
