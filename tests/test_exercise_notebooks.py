@@ -35,6 +35,7 @@ def test_every_chapter_before_the_appendices_has_exercises() -> None:
         "07_two_implementations",
         "08_forecasting",
         "09_variants",
+        "11_keras_language_model",
     ]
     total = sum((ROOT / "book" / f"{c}.md").read_text().count("{exercise-start}") for c in CHAPTERS)
     assert total >= 21
