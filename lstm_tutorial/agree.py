@@ -26,6 +26,7 @@ __all__ = [
     "TorchRun",
     "agreement_rows",
     "format_rows",
+    "keras_loss_and_grads",
     "keras_lstm_run",
     "lockstep_training",
     "torch_lstm_run",
@@ -94,6 +95,52 @@ def keras_lstm_run(
     hs, h_last, c_last = layer(x, initial_state=[h0, c0])
     to_numpy = keras.ops.convert_to_numpy
     return to_numpy(hs), to_numpy(h_last), to_numpy(c_last)
+
+
+def keras_loss_and_grads(keras_model: Any, x: np.ndarray, y: np.ndarray) -> tuple[float, list[np.ndarray]]:
+    """The loss of a compiled Keras model on one batch and its gradients, by torch autograd.
+
+    On the torch backend every Keras weight is a torch parameter (``variable.value``):
+    the model is called on the batch (``training=True``), its compiled loss
+    (``keras_model.compute_loss``) is evaluated and ``backward()`` fills each
+    parameter's ``.grad``, exactly the gradients ``train_on_batch`` hands to its
+    optimizer, before clipping. Nothing of this package computes them. A stateful
+    model's layers carry their state on from this call, as after a ``train_on_batch``.
+
+    Args:
+        keras_model: a compiled ``keras.Model`` (on the torch backend).
+        x: the batch's inputs, e.g. (B, T) integer ids for a language model.
+        y: its targets, e.g. (B, T) integer ids.
+
+    Returns:
+        ``(loss, grads)``: the loss as a float and one NumPy gradient per weight, in
+        the order of ``keras_model.trainable_variables`` (``get_weights()``'s order for
+        a model whose weights are all trainable).
+    """
+    keras = _frameworks.keras("keras_loss_and_grads")
+    from .keras_model import backend
+
+    if not isinstance(keras_model, keras.Model):
+        raise TypeError(f"keras_model must be a keras.Model, got {type(keras_model).__name__}")
+    if backend() != "torch":
+        raise RuntimeError(
+            f"keras_loss_and_grads needs Keras on the torch backend (its weights are torch parameters), "
+            f"got the {backend()!r} backend; set KERAS_BACKEND=torch before Keras is first imported"
+        )
+    if not keras_model.compiled:
+        raise ValueError("keras_model must be compiled with its loss (keras_model.compile(loss=...)) first")
+    for name, value in (("x", x), ("y", y)):
+        if not isinstance(value, np.ndarray):
+            raise TypeError(f"{name} must be a NumPy array, got {_checks.describe(value)}")
+    variables = keras_model.trainable_variables
+    for variable in variables:
+        variable.value.grad = None
+    x_t, y_t = keras.ops.convert_to_tensor(x), keras.ops.convert_to_tensor(y)
+    y_pred = keras_model(x_t, training=True)
+    loss = keras_model.compute_loss(x=x_t, y=y_t, y_pred=y_pred, training=True)
+    loss.backward()
+    grads = [variable.value.grad.detach().cpu().numpy().copy() for variable in variables]
+    return float(loss.item()), grads
 
 
 @dataclass
@@ -231,7 +278,7 @@ def lockstep_training(
         raise TypeError(f"numpy_model must be an LSTMRegressor, got {_checks.describe(numpy_model)}")
     if not isinstance(keras_model, keras.Model):
         raise TypeError(f"keras_model must be a keras.Model, got {type(keras_model).__name__}")
-    if not isinstance(from_keras(keras_model), LSTMRegressor):
+    if not isinstance(from_keras(keras_model, loss="mse"), LSTMRegressor):  # the loss is checked below
         kinds = [type(layer).__name__ for layer in keras_model.layers]
         raise ValueError(f"keras_model must have exactly the layers [LSTM, Dense(1)], got {kinds}")
     if keras_model.loss != "mean_squared_error":

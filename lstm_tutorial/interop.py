@@ -19,8 +19,9 @@ blocks r, z, n where Keras has z, r, n, and keeps Keras' two bias rows as
 
 Whole models move too: ``from_keras`` turns a Keras ``Sequential`` of
 ``SimpleRNN``/``LSTM``/``GRU`` and ``Dense`` layers into a ``model.Sequential``
-(an ``LSTMRegressor`` for the classic [LSTM, Dense(1)] shape), and ``to_keras``
-copies any ``model.Sequential`` into a Keras model of the same layers.
+(an ``LSTMRegressor`` for the classic [LSTM, Dense(1)] shape), with the loss
+the Keras model was compiled with, and ``to_keras`` copies any ``model.Sequential``
+into a Keras model of the same layers (stateful ones with a fixed batch size).
 
 Keras and PyTorch are imported only when a function here needs them.
 """
@@ -37,6 +38,7 @@ from .cell import CellParams
 from .embedding import Embedding
 from .gru import GRUParams
 from .layers import Dense, Recurrent
+from .losses import LOSSES
 from .lstm import LSTMParams
 from .model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential
 from .rnn import RNNParams
@@ -80,11 +82,10 @@ def _check_keras_recurrent(layer: Any, name: str) -> type[CellParams]:
     standard = layer.use_bias and activation == "tanh" and recurrent == "sigmoid"
     if kind is GRUParams:
         standard = standard and layer.reset_after
-    if not standard or getattr(layer, "go_backwards", False) or getattr(layer, "stateful", False):
+    if not standard or getattr(layer, "go_backwards", False):
         raise ValueError(
             f"{name} must be a standard {type(layer).__name__} (use_bias=True, activation='tanh', "
-            f"recurrent_activation='sigmoid', reset_after=True for a GRU, go_backwards=False, "
-            f"stateful=False), "
+            f"recurrent_activation='sigmoid', reset_after=True for a GRU, go_backwards=False), "
             f"got use_bias={layer.use_bias}, activation={activation!r}, recurrent_activation={recurrent!r}"
         )
     return kind
@@ -121,20 +122,68 @@ def _keras_layers(model: Any, name: str) -> list[Any]:
     return layers
 
 
-def from_keras(layer_or_model: Any) -> CellParams | Sequential:
+def _keras_loss(model: Any) -> str | None:
+    """The name in ``losses.LOSSES`` of the loss a Keras model was compiled with (None if not compiled)."""
+    keras = _keras()
+    loss, config = getattr(model, "loss", None), {}
+    if loss is None:
+        return None
+    if isinstance(loss, str):
+        name = loss
+    elif isinstance(loss, keras.losses.Loss):
+        config = loss.get_config()
+        name = str(config.get("name"))
+    else:  # a loss function such as keras.losses.mean_squared_error
+        name = str(getattr(loss, "__name__", type(loss).__name__))
+    if config.get("reduction", "sum_over_batch_size") != "sum_over_batch_size":
+        raise ValueError(
+            f"layer_or_model's loss must average over the batch (reduction='sum_over_batch_size', "
+            f"Keras' default), got reduction={config['reduction']!r}"
+        )
+    if name in ("mse", "mean_squared_error"):
+        return "mse"
+    if name == "sparse_categorical_crossentropy":
+        if not config.get("from_logits", False) or config.get("ignore_class") is not None:
+            raise ValueError(
+                "layer_or_model is compiled with sparse_categorical_crossentropy on probabilities "
+                "(from_logits=False, Keras' default for the string), but its last Dense layer gives "
+                "logits, as this package's loss expects: compile it with "
+                "keras.losses.SparseCategoricalCrossentropy(from_logits=True) (and no ignore_class), "
+                "or pass loss='sparse_categorical_crossentropy' to from_keras; got "
+                f"from_logits={config.get('from_logits', False)}, ignore_class={config.get('ignore_class')}"
+            )
+        return "sparse_categorical_crossentropy"
+    raise ValueError(
+        f"layer_or_model is compiled with the loss {name!r}, which this package does not have: "
+        f"compile it with one of {sorted(LOSSES)} (sparse_categorical_crossentropy from logits), "
+        "or pass loss= to from_keras"
+    )
+
+
+def from_keras(layer_or_model: Any, loss: str | None = None) -> CellParams | Sequential:
     """Copy weights out of Keras.
 
     Args:
         layer_or_model: a built ``keras.layers.LSTM``, ``GRU`` or ``SimpleRNN``, or a
-            model of such layers followed by ``Dense`` layers, like ``build_sine_model()``.
+            model of such layers followed by ``Dense`` layers, like ``build_sine_model()``,
+            possibly starting with an ``Embedding``.
+        loss: the model's loss, a name in ``losses.LOSSES``; None takes the loss the
+            Keras model was compiled with (``"mse"``, or
+            ``SparseCategoricalCrossentropy(from_logits=True)``: any other is refused,
+            naming it), and for a model that was never compiled,
+            ``"sparse_categorical_crossentropy"`` after an ``Embedding`` (a language
+            model) and ``"mse"`` otherwise. Not used for a layer.
 
     Returns:
         The cell (``LSTMParams``, ``GRUParams``, ``RNNParams``) for a layer; for a model,
-        a ``model.Sequential`` of the same layers: an ``LSTMRegressor`` (``GRURegressor``,
-        ``RNNRegressor``) for the classic [recurrent, Dense(1)] shape. Float32 unless the
-        Keras weights are float64; the arrays are copies.
+        a ``model.Sequential`` of the same layers (stateful where Keras' layers are; the
+        carried states start from zeros): an ``LSTMRegressor`` (``GRURegressor``,
+        ``RNNRegressor``) for the classic [recurrent, Dense(1)] shape with the loss
+        ``"mse"``. Float32 unless the Keras weights are float64; the arrays are copies.
     """
     keras = _keras()
+    if loss is not None and (not isinstance(loss, str) or loss not in LOSSES):
+        raise ValueError(f"loss must be None or one of {sorted(LOSSES)}, got {_checks.describe(loss)}")
     if type(layer_or_model) in _keras_cells():
         return _recurrent_from_keras(layer_or_model, "layer_or_model")
     if not isinstance(layer_or_model, keras.Model):
@@ -150,31 +199,51 @@ def from_keras(layer_or_model: Any) -> CellParams | Sequential:
             layers.append(_extra_layer_from_keras(layer, f"layer_or_model.layers[{k}]"))
         else:
             cell = _recurrent_from_keras(layer, f"layer_or_model.layers[{k}]")
-            layers.append(Recurrent(cell, bool(layer.return_sequences)))
+            layers.append(Recurrent(cell, bool(layer.return_sequences), bool(layer.stateful)))
+    if loss is None:
+        loss = _keras_loss(layer_or_model)
+    if loss is None:  # never compiled: the loss a model of this shape is trained with
+        loss = "sparse_categorical_crossentropy" if isinstance(layers[0], Embedding) else "mse"
+    loss = "mse" if loss == "mean_squared_error" else loss
     classic = {LSTMParams: LSTMRegressor, GRUParams: GRURegressor, RNNParams: RNNRegressor}
     first = layers[0]
     if (
-        len(layers) == 2
+        loss == "mse"
+        and len(layers) == 2
         and isinstance(first, Recurrent)
         and isinstance(layers[1], Dense)
         and layers[1].output_size == 1
         and not first.return_sequences
         and type(first.cell) in classic
+        and not first.stateful
     ):
         return classic[type(first.cell)](first.cell, *layers[1].weights())
-    return Sequential(layers)
+    return Sequential(layers, loss=loss)
 
 
-def _new_keras_model(model: Sequential) -> Any:
-    """A Keras model with the same layers as ``model``, built for its input size."""
+def _stateful_layers(model: Sequential) -> list[int]:
+    """The indices of the model's stateful recurrent layers."""
+    return [k for k, layer in enumerate(model.layers) if isinstance(layer, Recurrent) and layer.stateful]
+
+
+def _new_keras_model(model: Sequential, batch_size: int | None) -> Any:
+    """A Keras model with the same layers as ``model``, built for its input size
+    (and for batches of ``batch_size``, if given: stateful layers need one)."""
     keras = _keras()
     names = {RNNParams: keras.layers.SimpleRNN, LSTMParams: keras.layers.LSTM, GRUParams: keras.layers.GRU}
     dtype = str(model.dtype)
+    stateful = _stateful_layers(model)
+    if stateful and batch_size is None:
+        raise ValueError(
+            f"batch_size must be given to copy params_or_model, whose layers {stateful} are stateful: "
+            "Keras' stateful=True needs a fixed batch size, the number of parallel streams "
+            "(to_keras(model, batch_size=32)); got batch_size=None"
+        )
     first = model.layers[0]
     if isinstance(first, Embedding):
-        layers: list[Any] = [keras.Input((None,), dtype="int32")]
+        layers: list[Any] = [keras.Input(batch_shape=(batch_size, None), dtype="int32")]
     else:
-        layers = [keras.Input((None, model.input_size), dtype=dtype)]
+        layers = [keras.Input(batch_shape=(batch_size, None, model.input_size), dtype=dtype)]
     for layer in model.layers:
         if isinstance(layer, (Embedding, Bidirectional)):
             layers.append(_extra_keras_layer(layer, names, dtype))
@@ -182,8 +251,19 @@ def _new_keras_model(model: Sequential) -> Any:
             if type(layer.cell) not in names:
                 raise ValueError(f"Keras has no layer for a {type(layer.cell).__name__} cell")
             keras_layer = names[type(layer.cell)]
+            options: dict[str, Any] = {"stateful": layer.stateful}
+            if (
+                layer.stateful
+                and keras.backend.backend() == "torch"
+                and keras_layer is not keras.layers.SimpleRNN
+            ):
+                # Keras 3.15's optimized LSTM/GRU path on torch updates a stateful layer's state in
+                # place before backward needs it (keras-team/keras#23462); the generic loop copies it.
+                options["use_cudnn"] = False
             layers.append(
-                keras_layer(layer.cell.hidden_size, return_sequences=layer.return_sequences, dtype=dtype)
+                keras_layer(
+                    layer.cell.hidden_size, return_sequences=layer.return_sequences, dtype=dtype, **options
+                )
             )
         else:
             layers.append(keras.layers.Dense(layer.output_size, dtype=dtype))
@@ -222,13 +302,20 @@ def _extra_keras_layer(layer: Embedding | Bidirectional, names: dict[Any, Any], 
     return keras.layers.Bidirectional(inner, merge_mode=layer.merge_mode, dtype=dtype)
 
 
-def to_keras(params_or_model: CellParams | Sequential, layer_or_model: Any = None) -> Any:
+def to_keras(
+    params_or_model: CellParams | Sequential, layer_or_model: Any = None, batch_size: int | None = None
+) -> Any:
     """Copy NumPy weights into a Keras layer or model, in place.
 
     Args:
         params_or_model: a cell (for a layer) or a ``model.Sequential`` (for a model).
-        layer_or_model: a built Keras layer or model with the same layers and sizes;
-            None builds a new Keras model for a ``model.Sequential``.
+        layer_or_model: a built Keras layer or model with the same layers and sizes
+            (and the same ``return_sequences`` and ``stateful``); None builds a new
+            Keras model for a ``model.Sequential``.
+        batch_size: the fixed batch size B of a new Keras model (``keras.Input(batch_shape=
+            (B, ...))``); needed, and only allowed, when one is built for a model with
+            stateful layers, whose Keras twins get ``stateful=True`` (Keras' stateful
+            layers need a fixed batch size). Their carried states start from zeros.
 
     Nothing is cast: the Keras weights must have the dtype of ``params_or_model``
     (a float64 model into Keras' default float32 layers is refused with a
@@ -240,6 +327,8 @@ def to_keras(params_or_model: CellParams | Sequential, layer_or_model: Any = Non
     """
     keras = _keras()
     if isinstance(params_or_model, CellParams):
+        if batch_size is not None:
+            raise ValueError(f"batch_size must be None when copying a cell into a layer, got {batch_size!r}")
         if layer_or_model is None or type(layer_or_model) not in _keras_cells():
             raise TypeError(
                 "layer_or_model must be a Keras recurrent layer to receive "
@@ -254,8 +343,15 @@ def to_keras(params_or_model: CellParams | Sequential, layer_or_model: Any = Non
             )
         targets = [(layer_or_model, params_or_model.weights())]
     elif isinstance(params_or_model, Sequential):
+        if batch_size is not None:
+            batch_size = _checks.positive_int("batch_size", batch_size)
+            if layer_or_model is not None or not _stateful_layers(params_or_model):
+                raise ValueError(
+                    "batch_size must be None unless to_keras builds a new Keras model for a model "
+                    f"with stateful layers, got batch_size={batch_size}"
+                )
         if layer_or_model is None:
-            layer_or_model = _new_keras_model(params_or_model)
+            layer_or_model = _new_keras_model(params_or_model, batch_size)
         if not isinstance(layer_or_model, keras.Model):
             raise TypeError(
                 f"layer_or_model must be a keras.Model to receive a {type(params_or_model).__name__}, "
@@ -267,14 +363,22 @@ def to_keras(params_or_model: CellParams | Sequential, layer_or_model: Any = Non
             isinstance(theirs, keras.layers.Dense) != isinstance(mine, Dense)
             or (
                 isinstance(mine, Recurrent)
-                and getattr(theirs, "return_sequences", None) != mine.return_sequences
+                and (
+                    getattr(theirs, "return_sequences", None) != mine.return_sequences
+                    or bool(getattr(theirs, "stateful", False)) != mine.stateful
+                )
             )
             for theirs, mine in zip(keras_layers, ours, strict=False)
         ):
-            kinds = [type(layer).__name__ for layer in keras_layers]
+            kinds = [
+                f"{type(layer).__name__}(stateful=True)"
+                if getattr(layer, "stateful", False)
+                else type(layer).__name__
+                for layer in keras_layers
+            ]
             raise ValueError(
-                f"layer_or_model must have the layers of params_or_model (same kinds and return_sequences), "
-                f"got {kinds}"
+                "layer_or_model must have the layers of params_or_model (same kinds, return_sequences "
+                f"and stateful; stateful layers {_stateful_layers(params_or_model)}), got {kinds}"
             )
         targets = [(theirs, mine.weights()) for theirs, mine in zip(keras_layers, ours, strict=True)]
     else:

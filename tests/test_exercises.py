@@ -102,11 +102,42 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_peephole_step, "peephole:rows_f_i_o", "(i, f, o)"),
     (ex.check_cifg_step, "cifg:equal", "not i = f"),
     (ex.check_cifg_step, "cifg:plain_lstm", "that is the plain LSTM"),
+    (ex.check_softmax_cross_entropy_grad, lambda z, y: _softmax(z) - _onehot(y, z), "divide by n = B * T"),
+    (
+        ex.check_softmax_cross_entropy_grad,
+        lambda z, y: (_softmax(z) - _onehot(y, z)) / y.shape[0],
+        "divide by B * T, not by B",
+    ),
+    (
+        ex.check_softmax_cross_entropy_grad,
+        lambda z, y: (_onehot(y, z) - _softmax(z)) / y.size,
+        "not onehot(y) - p",
+    ),
+    (ex.check_softmax_cross_entropy_grad, "softmax:onehot_axis_1", "LAST axis"),
+    (
+        ex.check_softmax_cross_entropy_grad,
+        lambda z, y: (_softmax(z, 1) - _onehot(y, z)) / y.size,
+        "not over time",
+    ),
+    (
+        ex.check_softmax_cross_entropy_grad,
+        lambda z, y: (np.exp(z) / np.exp(z).sum(-1, keepdims=True) - _onehot(y, z)) / y.size,
+        "subtract each row's max",
+    ),
     (ex.check_bidirectional_lstm, "bidir:not_reversed_back", "reverse the backward layer's outputs back"),
     (ex.check_bidirectional_lstm, "bidir:forward_reversed", "only the backward direction reads"),
     (ex.check_bidirectional_lstm, "bidir:backward_first", "forward first, then backward"),
     (ex.check_bidirectional_lstm, "bidir:same_weights", "each direction has its own weights"),
 ]
+
+
+def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _onehot(y: np.ndarray, z: np.ndarray) -> np.ndarray:
+    return np.eye(z.shape[-1])[y]
 
 
 def _named_wrong(name: str) -> Callable[..., Any]:
@@ -265,6 +296,14 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return sig(zo) * np.tanh(c_new), c_new
 
         return cifg
+    if name == "softmax:onehot_axis_1":
+
+        def along_time(z, y):  # type: ignore[no-untyped-def]
+            onehot = np.zeros_like(z)
+            np.put_along_axis(onehot, y[..., None], 1.0, axis=1)
+            return (_softmax(z) - onehot) / y.size
+
+        return along_time
     if name.startswith("bidir:"):
         kind = name.split(":")[1]
 
@@ -297,7 +336,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 22 and len({e.check for e in exercises}) == 22
+    assert len(exercises) == 23 and len({e.check for e in exercises}) == 23
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -619,6 +658,22 @@ def test_peephole_and_cifg_references_match_the_equations_and_torch() -> None:
     for ours, theirs in zip((h, c), torch_step(*mirrored), strict=True):
         assert rel_error(ours, theirs) <= 1e-12
     assert rel_error(c, torch_step(W, U, b)[1]) > 1e-3  # the plain LSTM differs: the test can fail
+
+
+def test_softmax_cross_entropy_grad_reference_matches_torch_autograd() -> None:
+    """(p - onehot(y)) / (B T) is the gradient torch's cross_entropy (mean) gives its logits."""
+    rng = np.random.default_rng(7)
+    for batch, steps, vocab in [(1, 1, 2), (3, 4, 7), (2, 6, 11)]:
+        logits = rng.normal(scale=3.0, size=(batch, steps, vocab))
+        y = rng.integers(0, vocab, size=(batch, steps))
+        z = _t(logits).requires_grad_(True)
+        torch.nn.functional.cross_entropy(z.reshape(-1, vocab), torch.from_numpy(y).reshape(-1)).backward()
+        ours = REFERENCE["softmax_cross_entropy_grad"](logits, y)
+        assert ours.shape == (batch, steps, vocab)
+        assert rel_error(ours, z.grad.numpy()) <= 1e-12
+        assert np.abs(ours.sum(axis=-1)).max() <= 1e-15  # each step's gradient sums to zero
+    large = 800.0 + rng.normal(size=(2, 3, 5))  # exp(800) overflows; the reference does not
+    assert np.isfinite(REFERENCE["softmax_cross_entropy_grad"](large, np.zeros((2, 3), dtype=np.int64))).all()
 
 
 def test_bidirectional_reference_matches_torch_bidirectional_lstm() -> None:

@@ -2482,6 +2482,77 @@ BI = bidirectional.Bidirectional.init(rnn.RNNParams, 3, 4, return_sequences=True
 CHAR = language.char_model(5, embed=3, hidden=4, layers=1, stateful=False, seed=0, dtype=np.float64)
 STATEFUL = layers.Recurrent(RNN, return_sequences=True, stateful=True)
 
+
+# The language model and Keras: from_keras keeps its loss, to_keras its statefulness.
+gives(
+    "interop.from_keras",
+    "an Embedding model, never compiled: cross-entropy, not mse",
+    lambda: interop.from_keras(interop.to_keras(CHAR)).loss,
+    equal("sparse_categorical_crossentropy"),
+)
+raises(
+    "interop.from_keras",
+    "loss 'mae'",
+    lambda: interop.from_keras(interop.to_keras(CHAR), loss="mae"),
+    ValueError,
+    "loss",
+    "'mae'",
+)
+STATEFUL_CHAR = language.char_model(5, embed=3, hidden=4, layers=1, stateful=True, seed=0)
+raises(
+    "interop.to_keras",
+    "a stateful model without batch_size",
+    lambda: interop.to_keras(STATEFUL_CHAR),
+    ValueError,
+    "batch_size",
+    "stateful",
+)
+gives(
+    "interop.to_keras",
+    "a stateful model with batch_size=2: stateful Keras layers for batches of 2",
+    lambda: (lambda k: (k.input_shape, [getattr(layer, "stateful", None) for layer in k.layers]))(
+        interop.to_keras(STATEFUL_CHAR, batch_size=2)
+    ),
+    lambda got: got == ((2, None), [None, True, None]),
+)
+
+
+def _zero_head_keras_loss() -> tuple[float, list[np.ndarray]]:
+    """keras_loss_and_grads of a float32 char model with a zero Dense layer: every logit 0, p = 1/5."""
+    model = language.char_model(5, embed=3, hidden=4, layers=1, stateful=False, seed=0)
+    model.layers[-1].W[...] = 0.0
+    model.layers[-1].b[...] = 0.0
+    keras = interop.to_keras(model)
+    keras.compile(loss=keras_model.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    return agree.keras_loss_and_grads(keras, np.array([[1, 2, 4]]), np.array([[0, 0, 3]]))
+
+
+gives(
+    "agree.keras_loss_and_grads",
+    "uniform logits: loss ln 5, dense-bias gradient 1/5 - target frequencies (float32)",
+    _zero_head_keras_loss,
+    lambda got: (
+        abs(got[0] - math.log(5.0)) <= 1e-6
+        and np.abs(got[1][-1] - (0.2 - np.array([2, 0, 0, 1, 0]) / 3)).max() <= 1e-6
+    ),
+)
+raises(
+    "agree.keras_loss_and_grads",
+    "not compiled",
+    lambda: agree.keras_loss_and_grads(interop.to_keras(CHAR), np.zeros((1, 2), int), np.zeros((1, 2), int)),
+    ValueError,
+    "keras_model",
+    "compiled",
+)
+raises(
+    "agree.keras_loss_and_grads",
+    "a NumPy model",
+    lambda: agree.keras_loss_and_grads(CHAR, np.zeros((1, 2), int), np.zeros((1, 2), int)),
+    TypeError,
+    "keras_model",
+    "Sequential",
+)
+
 gives("embedding.Embedding", "a (V, E) table", lambda: EMB.W.shape, equal((3, 2)))
 raises(
     "embedding.Embedding.init",

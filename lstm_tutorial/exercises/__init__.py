@@ -42,6 +42,8 @@ from .ch08_forecasting import (
 )
 from .ch09_variants import EXERCISES as _CH09
 from .ch09_variants import check_cifg_step, check_gru_step, check_peephole_step
+from .ch11_keras_language_model import EXERCISES as _CH11
+from .ch11_keras_language_model import check_softmax_cross_entropy_grad
 from .ch13_bidirectional_and_memory import EXERCISES as _CH13
 from .ch13_bidirectional_and_memory import check_bidirectional_lstm
 from .checking import CheckResult, Exercise
@@ -69,6 +71,7 @@ __all__ = [
     "check_sigmoid",
     "check_sine_model_param_count",
     "check_sine_model_predict",
+    "check_softmax_cross_entropy_grad",
     "check_split_in_time",
     "check_split_keras_lstm",
     "check_torch_to_keras",
@@ -76,7 +79,7 @@ __all__ = [
 
 EXERCISES: dict[str, Exercise] = {
     exercise.id: exercise
-    for exercise in (*_CH01, *_CH02, *_CH03, *_CH04, *_CH05, *_CH06, *_CH07, *_CH08, *_CH09, *_CH13)
+    for exercise in (*_CH01, *_CH02, *_CH03, *_CH04, *_CH05, *_CH06, *_CH07, *_CH08, *_CH09, *_CH11, *_CH13)
 }
 """Every exercise of the book by its id, in the book's order: ``EXERCISES["ch01-windows"]`` is the
 exercise the chapter labels ``ex-ch01-windows``."""

@@ -245,6 +245,7 @@ def run_cases(
     mistakes: Sequence[Mistake] = (),
     tolerance: float = TOLERANCE,
     strict_warnings: bool = False,
+    overflow_hint: str = "exp overflows for large |z|; compute it only where it cannot (e.g. exp(-|z|)).",
 ) -> CheckResult:
     """Run ``reader`` and ``reference`` on every case, print the verdict and return it.
 
@@ -257,6 +258,7 @@ def run_cases(
         tolerance: the largest relative error that passes.
         strict_warnings: turn warnings raised by the reader's function into errors
             (an overflowing exp, for instance).
+        overflow_hint: the hint printed when the reader's function overflows.
     """
     if not callable(reader):
         return _verdict(name, "error", 0, float("nan"), f"expected a function, got {type(reader).__name__}")
@@ -273,7 +275,7 @@ def run_cases(
         except Exception as error:  # the reader's bug, reported rather than raised
             hint = ""
             if isinstance(error, RuntimeWarning) and "overflow" in str(error):
-                hint = "exp overflows for large |z|; compute it only where it cannot (e.g. exp(-|z|))."
+                hint = overflow_hint
             message = f"case {number} ({case.shapes}) raised {type(error).__name__}: {error}"
             return _verdict(name, "error", number, float("nan"), message, hint)
         err = _error(got, expected)
