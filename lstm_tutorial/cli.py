@@ -58,7 +58,7 @@ def _sine(args: argparse.Namespace) -> int:
         from .train import fit
 
         model = LSTMRegressor.init(1, args.units, seed=args.seed, dtype=dtype)
-        history = fit(model, x, y, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose=1)
+        history = fit(model, x, y, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose=2)
         final_loss = history.loss[-1]
         predicted = float(model.predict(last_window)[0])
     else:
