@@ -299,7 +299,8 @@ def bench_language_model(
     For each layer count, returns the median step time and characters per second
     (B T / time) of each, the ratios torch / NumPy and Keras / NumPy of the times
     (above 1: NumPy is faster), and the NumPy step's GFLOP/s (``language_model_flops``)
-    with its share of ``numpy.matmul``'s on the same products, run alone.
+    with its share of ``numpy.matmul``'s on the same products, run alone. The four are
+    timed in turns, one call of each per round, so a passing load falls on all alike.
     """
     repeats = _checks.positive_int("repeats", repeats)
     if not isinstance(layer_counts, list) or not layer_counts:
@@ -347,10 +348,9 @@ def bench_language_model(
             keras_model.train_on_batch(inputs[k], targets[k])
 
         torch_step = _torch_language_step(torch, inputs, targets, vocab, embed, hidden, layers)
-        t_numpy = median_time(numpy_step, repeats)
-        t_keras = median_time(keras_step, repeats)
-        t_torch = median_time(torch_step, repeats)
-        t_matmul = median_time(_language_matmuls(batch, steps, vocab, embed, hidden, layers), repeats)
+        matmuls = _language_matmuls(batch, steps, vocab, embed, hidden, layers)
+        times = _interleaved_medians([numpy_step, keras_step, torch_step, matmuls], repeats)
+        t_numpy, t_keras, t_torch, t_matmul = times
         flops = language_model_flops(batch, steps, vocab, embed, hidden, layers)
         chars = batch * steps
         rows.append(
@@ -370,6 +370,21 @@ def bench_language_model(
             }
         )
     return rows
+
+
+def _interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:
+    """Median wall time of each function, timed in turns (one call of each per round, after
+    one warm-up round), so that a load that comes and goes on a shared machine falls on
+    all of them alike."""
+    for fn in fns:
+        fn()
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, record in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            record.append(time.perf_counter() - start)
+    return [statistics.median(record) for record in times]
 
 
 def _torch_language_step(
