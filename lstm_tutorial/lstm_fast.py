@@ -13,8 +13,8 @@ with four tricks, each worth a few tens of percent:
 3. Preallocated time-major buffers, (T, B, ...), written in place, so one step's
    slice is contiguous and nothing is allocated inside the loop.
 4. In the backward pass, every factor that does not depend on the recursion
-   (the gates, c_{t-1}, tanh(c_t)) is computed for all steps at once, and the
-   weight gradients are one product each after the loop.
+   (the gates, c_{t-1}, tanh(c_t)) is computed for a chunk of steps at once,
+   and the weight gradients are one product each after the loop.
 
 The appendix on performance measures what these buy.
 """
@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from .lstm import LSTMParams
 
 __all__ = ["LSTMCache", "fast_backward", "fast_forward"]
+
+CHUNK = 8
+"""Steps whose backward factors are computed together (trick 4): enough to amortise the
+calls, few enough to stay in the cache until the loop uses them."""
 
 
 @dataclass
@@ -193,32 +197,47 @@ def fast_backward(
     hidden = params.hidden_size
     dtype = params.dtype
 
-    # Trick 4: every factor that does not depend on the recursion, for all steps
-    # at once, leaving five small operations per step inside the loop. Each is
-    # written into its block of one buffer, with one scratch buffer for 1 - ...
+    # Trick 4: every factor that does not depend on the recursion, for a chunk of
+    # CHUNK steps at once, just before the loop reaches them (so they are still in
+    # the cache when it reads them), leaving five small operations per step inside
+    # the loop. Each is written into its block of one buffer, with one scratch
+    # buffer for 1 - ...
     gates = cache.gate_steps.reshape(steps, batch, 4, hidden)
-    i, f, g, o = gates[:, :, 0], gates[:, :, 1], gates[:, :, 2], gates[:, :, 3]
-    tanh_c = cache.tanh_c_steps
-    # dz_t = [dc * K_i, dc * K_f, dc * K_g, dh * K_o], with
-    local_blocks = np.empty_like(gates)  # (T, B, 4, H): the blocks i, f, g scale with dc, o with dh
-    k_i, k_f, k_g, k_o = (local_blocks[:, :, k] for k in range(4))
-    scratch = np.empty_like(tanh_c)
-    np.subtract(1.0, i, out=scratch)
-    np.multiply(g, i, out=k_i)
-    k_i *= scratch  # K_i = g * i * (1 - i)
-    np.multiply(cache.c0, f[0], out=k_f[0])  # K_f = c_{t-1} * f * (1 - f)
-    np.multiply(cache.c_steps[:-1], f[1:], out=k_f[1:])
-    np.subtract(1.0, f, out=scratch)
-    k_f *= scratch
-    np.multiply(g, g, out=scratch)  # K_g = i * (1 - g * g)
-    np.subtract(1.0, scratch, out=scratch)
-    np.multiply(i, scratch, out=k_g)
-    np.subtract(1.0, o, out=scratch)  # K_o = tanh(c) * o * (1 - o)
-    np.multiply(tanh_c, o, out=k_o)
-    k_o *= scratch
-    dc_from_dh = np.multiply(tanh_c, tanh_c, out=scratch)  # dc_t/dh_t = o * (1 - tanh(c_t)^2)
-    np.subtract(1.0, dc_from_dh, out=dc_from_dh)
-    np.multiply(o, dc_from_dh, out=dc_from_dh)
+    i_all, f_all, g_all, o_all = gates[:, :, 0], gates[:, :, 1], gates[:, :, 2], gates[:, :, 3]
+    chunk = min(CHUNK, steps)
+    # dz_t = [dc * K_i, dc * K_f, dc * K_g, dh * K_o] (the blocks i, f, g scale with dc, o with dh)
+    local_chunk = np.empty((chunk, batch, 4, hidden), dtype=dtype)
+    scratch_chunk = np.empty((chunk, batch, hidden), dtype=dtype)
+    dc_from_dh_chunk = np.empty((chunk, batch, hidden), dtype=dtype)
+
+    def local_factors(begin: int, end: int) -> None:
+        """K_i, K_f, K_g, K_o and dc_t/dh_t of steps begin .. end - 1, into the chunk buffers."""
+        n = end - begin
+        i, f, g, o = i_all[begin:end], f_all[begin:end], g_all[begin:end], o_all[begin:end]
+        tanh_c = cache.tanh_c_steps[begin:end]
+        k_i, k_f, k_g, k_o = (local_chunk[:n, :, k] for k in range(4))
+        scratch = scratch_chunk[:n]
+        np.subtract(1.0, i, out=scratch)
+        np.multiply(g, i, out=k_i)
+        k_i *= scratch  # K_i = g * i * (1 - i)
+        if begin == 0:  # K_f = c_{t-1} * f * (1 - f)
+            np.multiply(cache.c0, f[0], out=k_f[0])
+            np.multiply(cache.c_steps[: end - 1], f[1:], out=k_f[1:])
+        else:
+            np.multiply(cache.c_steps[begin - 1 : end - 1], f, out=k_f)
+        np.subtract(1.0, f, out=scratch)
+        k_f *= scratch
+        np.multiply(g, g, out=scratch)  # K_g = i * (1 - g * g)
+        np.subtract(1.0, scratch, out=scratch)
+        np.multiply(i, scratch, out=k_g)
+        np.subtract(1.0, o, out=scratch)  # K_o = tanh(c) * o * (1 - o)
+        np.multiply(tanh_c, o, out=k_o)
+        k_o *= scratch
+        dc_from_dh = np.multiply(
+            tanh_c, tanh_c, out=dc_from_dh_chunk[:n]
+        )  # dc_t/dh_t = o * (1 - tanh(c_t)^2)
+        np.subtract(1.0, dc_from_dh, out=dc_from_dh)
+        np.multiply(o, dc_from_dh, out=dc_from_dh)
 
     dz_steps = np.empty((steps, batch, 4 * hidden), dtype=dtype)
     dz_blocks = dz_steps.reshape(steps, batch, 4, hidden)
@@ -227,17 +246,21 @@ def fast_backward(
     dc_next = np.zeros((batch, hidden), dtype=dtype) if dc_last is None else dc_last.copy()
     dh = np.empty((batch, hidden), dtype=dtype)
     dc = np.empty((batch, hidden), dtype=dtype)
-    for t in reversed(range(steps)):
-        np.add(dhs[:, t], dh_next, out=dh)  # from the output at t and from step t+1
-        np.multiply(dh, dc_from_dh[t], out=dc)
-        dc += dc_next
-        np.multiply(local_blocks[t, :, :3], dc[:, None, :], out=dz_blocks[t, :, :3])
-        np.multiply(local_blocks[t, :, 3], dh, out=dz_blocks[t, :, 3])
-        np.matmul(dz_steps[t], U_T, out=dh_next)
-        np.multiply(dc, f[t], out=dc_next)  # the constant error carousel: dc_{t-1} = dc_t * f_t
-        if truncate is not None and t > 0 and t % truncate == 0:
-            dh_next.fill(0.0)
-            dc_next.fill(0.0)
+    for end in range(steps, 0, -chunk):
+        begin = max(0, end - chunk)
+        local_factors(begin, end)
+        for t in reversed(range(begin, end)):
+            local_blocks, j = local_chunk[t - begin], t - begin
+            np.add(dhs[:, t], dh_next, out=dh)  # from the output at t and from step t+1
+            np.multiply(dh, dc_from_dh_chunk[j], out=dc)
+            dc += dc_next
+            np.multiply(local_blocks[:, :3], dc[:, None, :], out=dz_blocks[t, :, :3])
+            np.multiply(local_blocks[:, 3], dh, out=dz_blocks[t, :, 3])
+            np.matmul(dz_steps[t], U_T, out=dh_next)
+            np.multiply(dc, f_all[t], out=dc_next)  # the constant error carousel: dc_{t-1} = dc_t * f_t
+            if truncate is not None and t > 0 and t % truncate == 0:
+                dh_next.fill(0.0)
+                dc_next.fill(0.0)
 
     # The weight gradients sum over every step and example: one product each.
     dz_flat = dz_steps.reshape(steps * batch, 4 * hidden)
