@@ -15,7 +15,11 @@ markdown tables:
 3. Efficiency at the largest shape: the NumPy LSTM's GFLOP/s as a share of
    ``numpy.matmul``'s GFLOP/s on matrices of the same sizes.
 4. Memory: peak memory of BPTT against sequence length, full and truncated.
-5. The book (with ``--book``): clean build time and no-change rebuild time.
+5. The character language model (``language.char_model``, 1 and 2 LSTM layers): one
+   training step (forward + BPTT + Adam with clipping) in characters per second, NumPy
+   vs the same model in Keras on the torch backend vs a torch.nn.LSTM loop, and the
+   NumPy step's GFLOP/s as a share of ``numpy.matmul``'s on the same products.
+6. The book (with ``--book``): clean build time and no-change rebuild time.
 """
 
 from __future__ import annotations
@@ -72,6 +76,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from lstm_tutorial.benchmark import (
         bench_efficiency,
+        bench_language_model,
         bench_lstm,
         bench_memory,
         bench_training,
@@ -83,13 +88,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.tiny:
         shapes, repeats, epochs, keras_epochs = [(1, 10, 1, 4), (4, 5, 2, 8)], 3, 1, 1
         big, lengths = (4, 5, 2, 8), [10, 20]
+        lm_layers, lm_repeats, lm_shape = [1], 2, {"batch": 8, "steps": 16, "hidden": 32}
     elif args.quick:
         shapes, repeats, epochs, keras_epochs = [(1, 10, 1, 4), (32, 10, 1, 4), (64, 50, 32, 128)], 50, 10, 2
         big, lengths = (64, 50, 32, 128), [25, 50, 100, 200]
+        lm_layers, lm_repeats, lm_shape = [1, 2], 10, {}
     else:
         shapes = [(1, 10, 1, 4), (32, 10, 1, 4), (64, 50, 32, 128), (128, 100, 64, 256)]
         repeats, epochs, keras_epochs = 200, 100, 100
         big, lengths = (128, 100, 64, 256), [50, 100, 200, 400, 800]
+        lm_layers, lm_repeats, lm_shape = [1, 2], 30, {}
 
     print(f"# Benchmarks: NumPy {np.__version__}, torch {torch.__version__}, {args.threads} threads\n")
     print("## 1. LSTM forward + full BPTT (median ms; ratio = torch / NumPy, > 1 means NumPy is faster)\n")
@@ -135,8 +143,31 @@ def main(argv: list[str] | None = None) -> int:
     print(
         table(memory, [("steps", "T", "d"), ("full", "full BPTT", ".1f"), ("truncated", "truncated", ".1f")])
     )
+    lm = bench_language_model(lm_layers, lm_repeats, **lm_shape)
+    batch, steps, hidden = (lm_shape.get(k, v) for k, v in (("batch", 32), ("steps", 64), ("hidden", 128)))
+    print(
+        f"\n## 5. Character language model, one training step (B {batch}, T {steps}, V 97, E 32, "
+        f"H {hidden}, float32, Adam + clipping; characters per second; ratio = time / NumPy time, "
+        "> 1 means NumPy is faster)\n"
+    )
+    print(
+        table(
+            lm,
+            [
+                ("layers", "LSTM layers", "d"),
+                ("numpy_cps", "NumPy chars/s", ".0f"),
+                ("keras_cps", "Keras chars/s", ".0f"),
+                ("torch_cps", "torch chars/s", ".0f"),
+                ("numpy_ms", "NumPy ms", ".1f"),
+                ("keras_ratio", "Keras / NumPy", ".2f"),
+                ("torch_ratio", "torch / NumPy", ".2f"),
+                ("gflops", "NumPy GFLOP/s", ".2f"),
+                ("share", "share of matmul", ".0%"),
+            ],
+        )
+    )
     if args.book:
-        print("\n## 5. The book\n")
+        print("\n## 6. The book\n")
         book = bench_book()
         print(f"clean build: {book['clean_s']:.0f} s; no-change rebuild: {book['rebuild_s']:.0f} s")
     return 0

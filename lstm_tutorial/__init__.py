@@ -19,7 +19,8 @@ Modules, one idea each, in the order the book meets them:
     model        Sequential, and the regressors LSTMRegressor (the classic sine model), RNNRegressor,
                  GRURegressor, VariantRegressor
     optim        SGD and Keras 3's Adam, gradient clipping
-    train        fit(), mini-batch training with a loss history; DivergenceError when the loss diverges
+    train        fit(), mini-batch training with a loss history (a progress bar at verbose=1);
+                 DivergenceError when the loss diverges
     language     the character-level language model: char_model, sample (batches come from text)
     forecast     persistence and linear-autoregression baselines, recursive multi-step forecasts
     gradcheck    finite differences and the relative error

@@ -12,6 +12,7 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -20,9 +21,11 @@ from .lstm import LSTMParams, lstm_backward, lstm_forward
 
 __all__ = [
     "bench_efficiency",
+    "bench_language_model",
     "bench_lstm",
     "bench_memory",
     "bench_training",
+    "language_model_flops",
     "lstm_flops",
     "median_time",
     "table",
@@ -247,3 +250,204 @@ def table(rows: list[dict[str, object]], columns: list[tuple[str, str, str]]) ->
             "| " + " | ".join(format(row[k], f) if k in row else "n/a" for k, _, f in columns) + " |"
         )
     return "\n".join(lines)
+
+
+def language_model_flops(batch: int, steps: int, vocab: int, embed: int, hidden: int, layers: int) -> float:
+    """Matrix-product FLOPs of one training step of ``language.char_model`` (2 per multiply-add).
+
+    Each LSTM layer's forward + full BPTT (``lstm_flops``) and the Dense head's forward
+    (h V), input gradient (dy V^T) and kernel gradient (h^T dy). The embedding's lookup
+    and its backward are not products of the model (the backward's one-hot product is
+    an implementation choice) and are not counted.
+    """
+    widths = [embed] + [hidden] * (layers - 1)
+    recurrent = sum(lstm_flops(batch, steps, width, hidden) for width in widths)
+    return recurrent + 3 * 2 * batch * steps * hidden * vocab
+
+
+def _char_batches(vocab: int, batch: int, steps: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+    """``count`` batches of random ids, (count, B, T) inputs and targets (the speed does not
+    depend on the text)."""
+    rng = np.random.default_rng(0)
+    ids = rng.integers(0, vocab, size=(count, batch, steps + 1))
+    return ids[..., :-1], ids[..., 1:]
+
+
+def bench_language_model(
+    layer_counts: list[int],
+    repeats: int,
+    batch: int = 32,
+    steps: int = 64,
+    vocab: int = 97,
+    embed: int = 32,
+    hidden: int = 128,
+) -> list[dict[str, object]]:
+    """One training step of the character language model, three ways, in characters per second.
+
+    The model is ``language.char_model(vocab, embed, hidden, layers)`` (float32,
+    stateful), trained by truncated BPTT on (B, T) batches with Adam (learning rate
+    0.01) and gradients clipped to global norm 5, the chapters' configuration. One
+    step is forward + BPTT + the update:
+
+    - NumPy: ``train.fit`` on one batch (its checks and casts included);
+    - Keras (torch backend): the same model moved over by ``interop.to_keras`` (not
+      stateful: each batch starts from zeros), Adam
+      with ``global_clipnorm=5``, ``model.train_on_batch``;
+    - torch: ``nn.Embedding`` + ``nn.LSTM(num_layers=layers)`` + ``nn.Linear``,
+      ``torch.optim.Adam``, ``clip_grad_norm_``, the state carried detached.
+
+    For each layer count, returns the median step time and characters per second
+    (B T / time) of each, the ratios torch / NumPy and Keras / NumPy of the times
+    (above 1: NumPy is faster), and the NumPy step's GFLOP/s (``language_model_flops``)
+    with its share of ``numpy.matmul``'s on the same products, run alone. The four are
+    timed in turns, one call of each per round, so a passing load falls on all alike.
+    """
+    repeats = _checks.positive_int("repeats", repeats)
+    if not isinstance(layer_counts, list) or not layer_counts:
+        raise TypeError(
+            f"layer_counts must be a non-empty list of integers >= 1, got {_checks.describe(layer_counts)}"
+        )
+    layer_counts = [_checks.positive_int(f"layer_counts[{k}]", n) for k, n in enumerate(layer_counts)]
+    torch = _frameworks.torch("bench_language_model")
+    keras = _frameworks.keras("bench_language_model")
+    from .interop import to_keras
+    from .language import char_model
+    from .optim import Adam
+    from .train import fit
+
+    count = repeats + 2  # a batch per call: warm-up and timed calls each read the next one
+    inputs, targets = _char_batches(vocab, batch, steps, count)
+    rows: list[dict[str, object]] = []
+    for layers in layer_counts:
+        model = char_model(vocab, embed, hidden, layers=layers, seed=0)
+        keras_model = to_keras(model)
+        keras_model.compile(
+            optimizer=keras.optimizers.Adam(learning_rate=0.01, global_clipnorm=5.0),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+        )
+        optimizer = Adam(learning_rate=0.01)
+        position = {"numpy": 0, "keras": 0, "torch": 0}
+
+        def numpy_step() -> None:
+            k = position["numpy"] % count
+            position["numpy"] += 1
+            fit(
+                model,
+                inputs[k],
+                targets[k],
+                batch_size=batch,
+                shuffle=False,
+                optimizer=optimizer,
+                verbose=0,
+                clip_norm=5.0,
+            )
+
+        def keras_step() -> None:
+            k = position["keras"] % count
+            position["keras"] += 1
+            keras_model.train_on_batch(inputs[k], targets[k])
+
+        torch_step = _torch_language_step(torch, inputs, targets, vocab, embed, hidden, layers)
+        matmuls = _language_matmuls(batch, steps, vocab, embed, hidden, layers)
+        times = _interleaved_medians([numpy_step, keras_step, torch_step, matmuls], repeats)
+        t_numpy, t_keras, t_torch, t_matmul = times
+        flops = language_model_flops(batch, steps, vocab, embed, hidden, layers)
+        chars = batch * steps
+        rows.append(
+            {
+                "layers": layers,
+                "numpy_ms": 1e3 * t_numpy,
+                "keras_ms": 1e3 * t_keras,
+                "torch_ms": 1e3 * t_torch,
+                "numpy_cps": chars / t_numpy,
+                "keras_cps": chars / t_keras,
+                "torch_cps": chars / t_torch,
+                "keras_ratio": t_keras / t_numpy,
+                "torch_ratio": t_torch / t_numpy,
+                "gflops": flops / t_numpy / 1e9,
+                "gflops_matmul": flops / t_matmul / 1e9,
+                "share": t_matmul / t_numpy,
+            }
+        )
+    return rows
+
+
+def _interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:
+    """Median wall time of each function, timed in turns (one call of each per round, after
+    one warm-up round), so that a load that comes and goes on a shared machine falls on
+    all of them alike."""
+    for fn in fns:
+        fn()
+    times: list[list[float]] = [[] for _ in fns]
+    for _ in range(repeats):
+        for fn, record in zip(fns, times, strict=True):
+            start = time.perf_counter()
+            fn()
+            record.append(time.perf_counter() - start)
+    return [statistics.median(record) for record in times]
+
+
+def _torch_language_step(
+    torch: Any, inputs: np.ndarray, targets: np.ndarray, vocab: int, embed: int, hidden: int, layers: int
+) -> Callable[[], None]:
+    """One training step of the torch twin of ``char_model`` on the next batch, per call."""
+    torch.manual_seed(0)
+    nn = torch.nn
+    embedding = nn.Embedding(vocab, embed)
+    lstm = nn.LSTM(embed, hidden, num_layers=layers, batch_first=True)
+    head = nn.Linear(hidden, vocab)
+    parameters = [*embedding.parameters(), *lstm.parameters(), *head.parameters()]
+    optimizer = torch.optim.Adam(parameters, lr=0.01, eps=1e-7)
+    x_all, y_all = torch.from_numpy(inputs), torch.from_numpy(targets)
+    state: dict[str, Any] = {"k": 0, "hc": None}
+
+    def step() -> None:
+        k = state["k"] % len(x_all)
+        state["k"] += 1
+        optimizer.zero_grad(set_to_none=True)
+        out, (h, c) = lstm(embedding(x_all[k]), state["hc"])
+        state["hc"] = (h.detach(), c.detach())
+        logits = head(out)
+        loss = nn.functional.cross_entropy(logits.reshape(-1, vocab), y_all[k].reshape(-1))
+        loss.backward()
+        nn.utils.clip_grad_norm_(parameters, 5.0)
+        optimizer.step()
+
+    return step
+
+
+def _language_matmuls(
+    batch: int, steps: int, vocab: int, embed: int, hidden: int, layers: int
+) -> Callable[[], None]:
+    """The matrix products of one ``char_model`` training step, alone, on random float32 arrays."""
+    rng = np.random.default_rng(0)
+
+    def rand(*shape: int) -> np.ndarray:
+        return rng.normal(size=shape).astype(np.float32)
+
+    rows = batch * steps
+    h, dz, U, U_T = (
+        rand(batch, hidden),
+        rand(batch, 4 * hidden),
+        rand(hidden, 4 * hidden),
+        rand(4 * hidden, hidden),
+    )
+    dz_flat, h_flat = rand(rows, 4 * hidden), rand(rows, hidden)
+    per_layer = [(rand(rows, width), rand(width, 4 * hidden)) for width in [embed] + [hidden] * (layers - 1)]
+    V, dy = rand(hidden, vocab), rand(rows, vocab)
+
+    def matmuls() -> None:
+        for x_flat, W in per_layer:
+            _ = x_flat @ W
+            for _ in range(steps):
+                _ = h @ U
+            for _ in range(steps):
+                _ = dz @ U_T
+            _ = h_flat.T @ dz_flat
+            _ = x_flat.T @ dz_flat
+            _ = dz_flat @ W.T
+        _ = h_flat @ V
+        _ = dy @ V.T
+        _ = h_flat.T @ dy
+
+    return matmuls

@@ -1,20 +1,24 @@
-"""Command line: ``python -m lstm_tutorial sine ...`` and ``python -m lstm_tutorial agree``.
+"""Command line: ``python -m lstm_tutorial sine ...``, ``agree`` and ``text ...``.
 
 sine   train the classic sine model (NumPy or Keras), print the final loss,
        the predicted next value beside the true one, and the wall time
 agree  print the largest differences between NumPy, Keras and PyTorch
        for random weights, forward and gradients
+text   train the character language model on Python's standard library (NumPy
+       or Keras), print its held-out bits per character beside the Kneser-Ney
+       n-grams', save the weights; ``text --sample`` prints text from saved weights
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import time
 from collections.abc import Sequence
 
 import numpy as np
 
-from . import _frameworks
+from . import _frameworks, _text_command
 from .data import make_windows, sine_wave
 
 __all__ = ["main"]
@@ -45,6 +49,17 @@ def _seed(text: str) -> int:
     return value
 
 
+def _positive_float(text: str) -> float:
+    """argparse type: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number > 0, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text!r}")
+    return value
+
+
 def _sine(args: argparse.Namespace) -> int:
     dtype = np.dtype(args.dtype)
     series = sine_wave(SERIES_LENGTH, 50, dtype=dtype)
@@ -58,7 +73,7 @@ def _sine(args: argparse.Namespace) -> int:
         from .train import fit
 
         model = LSTMRegressor.init(1, args.units, seed=args.seed, dtype=dtype)
-        history = fit(model, x, y, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose=1)
+        history = fit(model, x, y, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose=2)
         final_loss = history.loss[-1]
         predicted = float(model.predict(last_window)[0])
     else:
@@ -110,7 +125,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     agree = sub.add_parser("agree", help="largest differences between NumPy, Keras and PyTorch")
     agree.add_argument("--seed", type=_seed, default=0)
     agree.set_defaults(run=_agree)
+    text = sub.add_parser(
+        "text",
+        help="train the character language model on Python's standard library, or sample from it",
+        description=_text_command.DESCRIPTION,
+    )
+    text.add_argument("--steps", type=_positive_int, default=1000, help="training steps (batches of 32 x 64)")
+    text.add_argument("--layers", type=_positive_int, default=1, help="stacked LSTM layers")
+    text.add_argument("--hidden", type=_positive_int, default=128, help="units per LSTM layer")
+    text.add_argument("--seed", type=_seed, default=0, help="initialisation (and sampling) seed")
+    text.add_argument("--train-chars", type=_positive_int, default=1_000_000, help="training text size")
+    text.add_argument("--heldout-chars", type=_positive_int, default=100_000, help="held-out text size")
+    text.add_argument("--impl", choices=["numpy", "keras"], default="numpy")
+    text.add_argument(
+        "--eval-every", type=_positive_int, help="steps between held-out evaluations (default: at the end)"
+    )
+    text.add_argument("--out", default="char_model.npz", help="where to save the weights (.npz)")
+    text.add_argument("--sample", action="store_true", help="print text from --weights instead of training")
+    text.add_argument("--weights", help="weights saved by a training run (with --sample)")
+    text.add_argument("--temperature", type=_positive_float, default=1.0)
+    text.add_argument("--prime", default="def ", help="the text to start from (with --sample)")
+    text.add_argument("--length", type=_positive_int, default=300, help="characters to print (with --sample)")
+    text.set_defaults(run=_text_command.run, error=text.error)
     args = parser.parse_args(argv)
+    if args.command == "text":
+        problem = _text_command.check_arguments(args)
+        if problem:
+            text.error(problem)
     # The classic windows (one dropped at the end) need look_back <= SERIES_LENGTH - 2.
     if args.command == "sine" and args.look_back > SERIES_LENGTH - 2:
         sine.error(

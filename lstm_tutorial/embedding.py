@@ -7,8 +7,10 @@ layer looks each id up in a table of V rows, one E-vector per id:
 
 This is the same as multiplying a one-hot row by W, without building the one-hot
 rows. Its backward pass adds each output gradient into the row it was read from;
-an id that appears twice in a batch gets both gradients (``np.add.at`` sums
-repeated indices, where ``dW[ids] += dy`` would keep only one of them).
+an id that appears twice in a batch gets both gradients (``dW[ids] += dy`` would
+keep only one of them). That sum is the one-hot product again, ``onehot(ids)^T dy``:
+one matrix product, several times faster than ``np.add.at``, which sums repeated
+indices one at a time (it still serves a vocabulary too large for the one-hot rows).
 
     B  batch size    T  time steps    V  vocabulary size (ids)    E  embedding size
 """
@@ -24,6 +26,9 @@ from . import _checks
 from .layers import MatrixSized
 
 __all__ = ["Embedding"]
+
+ONE_HOT_LIMIT = 2**24
+"""The largest V x (B T) one-hot matrix the backward pass builds (64 MB in float32)."""
 
 
 @dataclass
@@ -92,6 +97,12 @@ class Embedding(MatrixSized):
 
         Integer ids have no gradient: ``dx`` is an empty (B, T, 0) array.
         """
-        dW = np.zeros_like(self.W)
-        np.add.at(dW, ids, dy)
+        flat, rows = ids.reshape(-1), dy.reshape(-1, dy.shape[-1])
+        if self.vocab_size * flat.size <= ONE_HOT_LIMIT:
+            one_hot = np.zeros((self.vocab_size, flat.size), dtype=self.W.dtype)
+            one_hot[flat, np.arange(flat.size)] = 1.0
+            dW = one_hot @ rows
+        else:
+            dW = np.zeros_like(self.W)
+            np.add.at(dW, flat, rows)
         return np.empty((*ids.shape, 0), dtype=self.W.dtype), [dW]

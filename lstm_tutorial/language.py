@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from . import _checks
+from ._progress import progress_bar
 from .bidirectional import Bidirectional
 from .cell import glorot_uniform
 from .embedding import Embedding
@@ -246,6 +247,7 @@ def train_char_model(
     optimizer: Adam | SGD | str | None = None,
     clip_norm: float | None = 5.0,
     eval_every: int | None = None,
+    verbose: int = 0,
 ) -> LearningCurve:
     """Truncated BPTT on a long text with the state carried over, and a learning curve.
 
@@ -266,6 +268,10 @@ def train_char_model(
         optimizer: as ``train.fit`` takes it; ``Adam(learning_rate=3e-3)`` if None.
         clip_norm: clip the gradients to this global norm (None: no clipping).
         eval_every: steps between evaluations (None: only after the last step).
+        verbose: 0 silent; 1 one progress bar over all the steps (tqdm, on stderr; a
+            widget in Jupyter when ipywidgets is installed) showing the training loss of
+            the last step and, from the first evaluation on, the held-out bits per
+            character; 2 one line per evaluation on stdout.
 
     Returns:
         The ``LearningCurve``.
@@ -277,6 +283,8 @@ def train_char_model(
     inputs, targets = stream_batches(check_ids("train_ids", train_ids), batch_size, seq_len)
     if heldout_ids is not None:
         heldout_ids = check_ids("heldout_ids", heldout_ids)
+    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
+        raise ValueError(f"verbose must be 0, 1 or 2, got {_checks.describe(verbose)}")
     optimizer = Adam(learning_rate=3e-3) if optimizer is None else optimizer
     n_batches = inputs.shape[0]
     rows: list[tuple[int, float, float, float]] = []
@@ -284,11 +292,16 @@ def train_char_model(
     done = 0
     evaluating = 0.0  # seconds spent on evaluations, taken out of the training time
     start = time.perf_counter()
+    bar = progress_bar(steps, "training") if verbose == 1 else None
+    held_text = ""
 
     def after_step(_step: int, loss: float) -> None:
-        nonlocal done, evaluating
+        nonlocal done, evaluating, held_text
         done += 1
         pending.append(loss)
+        if bar is not None:
+            bar.set_postfix_str(f"train {loss / math.log(2.0):.3f} bpc{held_text}", refresh=False)
+            bar.update(1)
         if done % eval_every == 0 or done == steps:
             begin = time.perf_counter()
             held = (
@@ -300,20 +313,29 @@ def train_char_model(
             train_bpc = float(np.mean(pending)) / math.log(2.0)
             rows.append((done, train_bpc, held, time.perf_counter() - start - evaluating))
             pending.clear()
+            held_text = "" if heldout_ids is None else f", held-out {held:.3f} bpc"
+            if bar is not None:
+                bar.set_postfix_str(f"train {train_bpc:.3f} bpc{held_text}")
+            if verbose == 2:
+                print(f"step {done}/{steps}: train {train_bpc:.3f} bpc{held_text}", flush=True)
 
-    while done < steps:  # one fit epoch per pass over the streams (it resets the states)
-        count = min(steps - done, n_batches)
-        fit(
-            model,
-            inputs[:count].reshape(-1, seq_len),
-            targets[:count].reshape(-1, seq_len),
-            batch_size=batch_size,
-            shuffle=False,
-            optimizer=optimizer,
-            verbose=0,
-            clip_norm=clip_norm,
-            on_batch_end=after_step,
-        )
+    try:
+        while done < steps:  # one fit epoch per pass over the streams (it resets the states)
+            count = min(steps - done, n_batches)
+            fit(
+                model,
+                inputs[:count].reshape(-1, seq_len),
+                targets[:count].reshape(-1, seq_len),
+                batch_size=batch_size,
+                shuffle=False,
+                optimizer=optimizer,
+                verbose=0,
+                clip_norm=clip_norm,
+                on_batch_end=after_step,
+            )
+    finally:
+        if bar is not None:
+            bar.close()
     done_steps = np.array([row[0] for row in rows])
     return LearningCurve(
         steps=done_steps,

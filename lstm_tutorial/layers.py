@@ -238,7 +238,9 @@ class Dense(MatrixSized):
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(..., H) -> (..., K); the cache is x."""
-        return x @ self.W + self.b, x
+        y = x @ self.W
+        y += self.b
+        return y, x
 
     def backward(self, dy: np.ndarray, x: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """(..., K) -> (dx (..., H), [dW (H, K), db (K,)]), summed over every leading axis."""

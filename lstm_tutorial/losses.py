@@ -57,15 +57,17 @@ def sparse_categorical_crossentropy(logits: np.ndarray, y: np.ndarray) -> tuple[
     Returns:
         ``(loss, d_logits)``, d_logits of the logits' shape and dtype.
     """
-    log_p = log_softmax(logits)
-    rows = log_p.reshape(-1, log_p.shape[-1])
-    targets = y.reshape(-1)
-    picked = rows[np.arange(rows.shape[0]), targets]
-    d_logits = np.exp(log_p)
-    d_rows = d_logits.reshape(rows.shape)
-    d_rows[np.arange(rows.shape[0]), targets] -= 1.0
-    d_logits *= d_logits.dtype.type(1.0 / rows.shape[0])
-    return float(-picked.astype(np.float64).mean()), d_logits
+    # One exp pass: p = exp(z - max) / sum, and log p[y] = (z - max)[y] - log(sum).
+    shifted = logits - logits.max(axis=-1, keepdims=True)
+    p = np.exp(shifted)
+    totals = p.sum(axis=-1, keepdims=True)
+    rows, targets = p.reshape(-1, p.shape[-1]), y.reshape(-1)
+    positions = np.arange(rows.shape[0])
+    picked = shifted.reshape(rows.shape)[positions, targets] - np.log(totals.reshape(-1))
+    p /= totals
+    rows[positions, targets] -= 1.0  # p - onehot(y), in place
+    p *= p.dtype.type(1.0 / rows.shape[0])
+    return float(-picked.astype(np.float64).mean()), p
 
 
 LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]] = {

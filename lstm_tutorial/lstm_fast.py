@@ -13,8 +13,8 @@ with four tricks, each worth a few tens of percent:
 3. Preallocated time-major buffers, (T, B, ...), written in place, so one step's
    slice is contiguous and nothing is allocated inside the loop.
 4. In the backward pass, every factor that does not depend on the recursion
-   (the gates, c_{t-1}, tanh(c_t)) is computed for all steps at once, and the
-   weight gradients are one product each after the loop.
+   (the gates, c_{t-1}, tanh(c_t)) is computed for a chunk of steps at once,
+   and the weight gradients are one product each after the loop.
 
 The appendix on performance measures what these buy.
 """
@@ -30,6 +30,10 @@ if TYPE_CHECKING:
     from .lstm import LSTMParams
 
 __all__ = ["LSTMCache", "fast_backward", "fast_forward"]
+
+CHUNK = 8
+"""Steps whose backward factors are computed together (trick 4): enough to amortise the
+calls, few enough to stay in the cache until the loop uses them."""
 
 
 @dataclass
@@ -147,14 +151,17 @@ def fast_forward(
     tanh_c_steps = np.empty_like(h_steps)
     i_times_g = np.empty((batch, hidden), dtype=params.dtype)
 
+    # (T, B, 4, H) view: block k of step t is gate_blocks[t, :, k], made once, not per step.
+    gate_blocks = gate_steps.reshape(steps, batch, 4, hidden)
+    recurrent = np.empty((batch, 4 * hidden), dtype=params.dtype)
     h_prev, c_prev = h0, c0
     for t in range(steps):
         gates = gate_steps[t]  # (B, 4H), pre-activations of step t
-        gates += h_prev @ U_half
+        gates += np.matmul(h_prev, U_half, out=recurrent)
         np.tanh(gates, out=gates)
         gates *= scale  # now [i, f, g, o]
         gates += shift
-        i, f, g, o = (gates[:, k * hidden : (k + 1) * hidden] for k in range(4))
+        i, f, g, o = gate_blocks[t, :, 0], gate_blocks[t, :, 1], gate_blocks[t, :, 2], gate_blocks[t, :, 3]
         c_t = np.multiply(f, c_prev, out=c_steps[t])  # c_t = f * c_{t-1} + i * g
         c_t += np.multiply(i, g, out=i_times_g)
         np.tanh(c_t, out=tanh_c_steps[t])
@@ -188,41 +195,72 @@ def fast_backward(
     params = cache.params
     batch, steps, inputs = cache.x.shape
     hidden = params.hidden_size
-    zeros = np.zeros((batch, hidden), dtype=params.dtype)
-    dc_next = zeros if dc_last is None else dc_last.copy()
+    dtype = params.dtype
 
-    # Trick 4: every factor that does not depend on the recursion, for all steps
-    # at once, leaving five small operations per step inside the loop.
-    gate_steps = cache.gate_steps
-    i, f, g, o = (gate_steps[..., k * hidden : (k + 1) * hidden] for k in range(4))
-    tanh_c = cache.tanh_c_steps
-    c_prev_steps = np.concatenate([cache.c0[None], cache.c_steps[:-1]])
-    # dz_t = [dc * K_i, dc * K_f, dc * K_g, dh * K_o], with
-    local = np.empty_like(gate_steps)
-    local[..., :hidden] = g * i * (1.0 - i)  # K_i
-    local[..., hidden : 2 * hidden] = c_prev_steps * f * (1.0 - f)  # K_f
-    local[..., 2 * hidden : 3 * hidden] = i * (1.0 - g * g)  # K_g
-    local[..., 3 * hidden :] = tanh_c * o * (1.0 - o)  # K_o
-    dc_from_dh = o * (1.0 - tanh_c * tanh_c)  # dc_t/dh_t through h_t = o * tanh(c_t)
+    # Trick 4: every factor that does not depend on the recursion, for a chunk of
+    # CHUNK steps at once, just before the loop reaches them (so they are still in
+    # the cache when it reads them), leaving five small operations per step inside
+    # the loop. Each is written into its block of one buffer, with one scratch
+    # buffer for 1 - ...
+    gates = cache.gate_steps.reshape(steps, batch, 4, hidden)
+    i_all, f_all, g_all, o_all = gates[:, :, 0], gates[:, :, 1], gates[:, :, 2], gates[:, :, 3]
+    chunk = min(CHUNK, steps)
+    # dz_t = [dc * K_i, dc * K_f, dc * K_g, dh * K_o] (the blocks i, f, g scale with dc, o with dh)
+    local_chunk = np.empty((chunk, batch, 4, hidden), dtype=dtype)
+    scratch_chunk = np.empty((chunk, batch, hidden), dtype=dtype)
+    dc_from_dh_chunk = np.empty((chunk, batch, hidden), dtype=dtype)
 
-    # (T, B, 4, H) views: the blocks i, f, g of dz all scale with dc, block o with dh.
-    local_blocks = local.reshape(steps, batch, 4, hidden)
-    dz_steps = np.empty_like(gate_steps)
+    def local_factors(begin: int, end: int) -> None:
+        """K_i, K_f, K_g, K_o and dc_t/dh_t of steps begin .. end - 1, into the chunk buffers."""
+        n = end - begin
+        i, f, g, o = i_all[begin:end], f_all[begin:end], g_all[begin:end], o_all[begin:end]
+        tanh_c = cache.tanh_c_steps[begin:end]
+        k_i, k_f, k_g, k_o = (local_chunk[:n, :, k] for k in range(4))
+        scratch = scratch_chunk[:n]
+        np.subtract(1.0, i, out=scratch)
+        np.multiply(g, i, out=k_i)
+        k_i *= scratch  # K_i = g * i * (1 - i)
+        if begin == 0:  # K_f = c_{t-1} * f * (1 - f)
+            np.multiply(cache.c0, f[0], out=k_f[0])
+            np.multiply(cache.c_steps[: end - 1], f[1:], out=k_f[1:])
+        else:
+            np.multiply(cache.c_steps[begin - 1 : end - 1], f, out=k_f)
+        np.subtract(1.0, f, out=scratch)
+        k_f *= scratch
+        np.multiply(g, g, out=scratch)  # K_g = i * (1 - g * g)
+        np.subtract(1.0, scratch, out=scratch)
+        np.multiply(i, scratch, out=k_g)
+        np.subtract(1.0, o, out=scratch)  # K_o = tanh(c) * o * (1 - o)
+        np.multiply(tanh_c, o, out=k_o)
+        k_o *= scratch
+        dc_from_dh = np.multiply(
+            tanh_c, tanh_c, out=dc_from_dh_chunk[:n]
+        )  # dc_t/dh_t = o * (1 - tanh(c_t)^2)
+        np.subtract(1.0, dc_from_dh, out=dc_from_dh)
+        np.multiply(o, dc_from_dh, out=dc_from_dh)
+
+    dz_steps = np.empty((steps, batch, 4 * hidden), dtype=dtype)
     dz_blocks = dz_steps.reshape(steps, batch, 4, hidden)
     U_T = np.ascontiguousarray(params.U.T)
-    dh_next = np.zeros((batch, hidden), dtype=params.dtype)
-    dc = np.empty((batch, hidden), dtype=params.dtype)
-    for t in reversed(range(steps)):
-        dh = dhs[:, t] + dh_next  # from the output at t and from step t+1
-        np.multiply(dh, dc_from_dh[t], out=dc)
-        dc += dc_next
-        np.multiply(local_blocks[t, :, :3], dc[:, None, :], out=dz_blocks[t, :, :3])
-        np.multiply(local_blocks[t, :, 3], dh, out=dz_blocks[t, :, 3])
-        dh_next = dz_steps[t] @ U_T
-        dc_next = dc * f[t]  # the constant error carousel: dc_{t-1} = dc_t * f_t
-        if truncate is not None and t > 0 and t % truncate == 0:
-            dh_next = np.zeros_like(dh_next)
-            dc_next = np.zeros_like(dc_next)
+    dh_next = np.zeros((batch, hidden), dtype=dtype)
+    dc_next = np.zeros((batch, hidden), dtype=dtype) if dc_last is None else dc_last.copy()
+    dh = np.empty((batch, hidden), dtype=dtype)
+    dc = np.empty((batch, hidden), dtype=dtype)
+    for end in range(steps, 0, -chunk):
+        begin = max(0, end - chunk)
+        local_factors(begin, end)
+        for t in reversed(range(begin, end)):
+            local_blocks, j = local_chunk[t - begin], t - begin
+            np.add(dhs[:, t], dh_next, out=dh)  # from the output at t and from step t+1
+            np.multiply(dh, dc_from_dh_chunk[j], out=dc)
+            dc += dc_next
+            np.multiply(local_blocks[:, :3], dc[:, None, :], out=dz_blocks[t, :, :3])
+            np.multiply(local_blocks[:, 3], dh, out=dz_blocks[t, :, 3])
+            np.matmul(dz_steps[t], U_T, out=dh_next)
+            np.multiply(dc, f_all[t], out=dc_next)  # the constant error carousel: dc_{t-1} = dc_t * f_t
+            if truncate is not None and t > 0 and t % truncate == 0:
+                dh_next.fill(0.0)
+                dc_next.fill(0.0)
 
     # The weight gradients sum over every step and example: one product each.
     dz_flat = dz_steps.reshape(steps * batch, 4 * hidden)

@@ -196,7 +196,11 @@ class Adam:
             / (real(1) - real(self.beta_1) ** step)
         )
         self._update_moments(grad)
-        update = self._m * alpha / (np.sqrt(self._v) + real(self.epsilon))
+        # update = m * alpha / (sqrt(v) + epsilon), in place in two buffers (grad's is free now)
+        update = np.multiply(self._m, alpha, out=grad)
+        denominator = np.sqrt(self._v)
+        denominator += real(self.epsilon)
+        update /= denominator
         start = 0
         for param in params:  # each parameter takes its slice of the flat update
             param -= update[start : start + param.size].reshape(param.shape)
@@ -237,8 +241,13 @@ class Adam:
     def _update_moments(self, grad: np.ndarray) -> None:
         """Move the flat moments ``self._m`` and ``self._v`` towards ``grad`` and ``grad**2``, in place."""
         real = grad.dtype.type
-        self._m += (grad - self._m) * real(1 - self.beta_1)
-        self._v += (grad * grad - self._v) * real(1 - self.beta_2)
+        change = grad - self._m
+        change *= real(1 - self.beta_1)
+        self._m += change
+        np.multiply(grad, grad, out=change)
+        change -= self._v
+        change *= real(1 - self.beta_2)
+        self._v += change
 
 
 def clip_by_global_norm(grads: Sequence[np.ndarray], max_norm: float) -> tuple[list[np.ndarray], float]:
@@ -303,7 +312,10 @@ class KerasTorchAdam(Adam):
     def _update_moments(self, grad: np.ndarray) -> None:
         """The fused form: decay the moments, then add the scaled gradient (see the class docstring)."""
         real = grad.dtype.type
+        scaled = grad * real(1 - self.beta_1)
         self._m *= real(self.beta_1)
-        self._m += grad * real(1 - self.beta_1)
+        self._m += scaled
+        np.multiply(grad, grad, out=scaled)
+        scaled *= real(1 - self.beta_2)
         self._v *= real(self.beta_2)
-        self._v += (grad * grad) * real(1 - self.beta_2)
+        self._v += scaled

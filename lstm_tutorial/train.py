@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import _checks
+from ._progress import progress_bar
 from .cell import check_rng
 from .model import Sequential
 from .optim import SGD, Adam, clip_by_global_norm
@@ -167,7 +168,9 @@ def fit(
             before ``set_weights`` replaced them) is refused by its first step here with
             a ValueError, before any update (``optim.Adam``); the same ``Adam`` on the
             same model continues with its moments, as a second Keras ``fit`` does.
-        verbose: 0 silent; 1 or 2 print a line per epoch, like Keras' ``verbose=2``.
+        verbose: 0 silent; 1 a progress bar per epoch over its batches with the running
+            loss (tqdm, on stderr; a widget in Jupyter when ipywidgets is installed), like
+            Keras' ``verbose=1``; 2 one line per epoch on stdout, like Keras' ``verbose=2``.
         on_batch_end: None, or a callable run as ``on_batch_end(step, batch_loss)`` after
             every step.
         clip_norm: None, or a finite number > 0: clip the gradients to this global norm
@@ -220,29 +223,59 @@ def fit(
         start = time.perf_counter()
         if stateful:
             model.reset_states()  # each epoch reads the streams from their start
-        total = 0.0
-        for batch, index in enumerate(_batches(n_samples, batch_size, rng), start=1):
-            with np.errstate(over="ignore", invalid="ignore"):  # a diverged loss is caught below
-                loss, grads = model.loss_and_grads(x[index], y[index], check=False)
-            grad_arrays = grads.parameters()
-            bad = _non_finite(grad_arrays)
-            if bad or not math.isfinite(loss):
-                where = (step + 1, epoch + 1, batch, batches)
-                message = _diverged(model, optimizer, where, loss, bad)
-                raise DivergenceError(message, step + 1, epoch + 1, loss, history)
-            if clip_norm is not None:
-                grad_arrays, _ = clip_by_global_norm(grad_arrays, clip_norm)
-            with np.errstate(over="ignore"):  # an update that overflows shows in the next loss
-                optimizer.step(model.parameters(), grad_arrays)
-            total += loss * len(index)
-            step += 1
-            if on_batch_end is not None:
-                on_batch_end(step, loss)
-        history.loss.append(total / n_samples)
+        bar = progress_bar(batches, f"Epoch {epoch + 1}/{epochs}") if verbose == 1 else None
+        try:
+            position = (step, epoch, batches, history)
+            step = _epoch(model, (x, y), (batch_size, rng), optimizer, clip_norm, on_batch_end, position, bar)
+        finally:
+            if bar is not None:
+                bar.close()
         history.seconds.append(time.perf_counter() - start)
-        if verbose:
+        if verbose == 2:
             print(
                 f"Epoch {epoch + 1}/{epochs} - {history.seconds[-1]:.2f}s - loss: {history.loss[-1]:.4e}",
                 flush=True,
             )
     return history
+
+
+def _epoch(
+    model: Sequential,
+    data: tuple[np.ndarray, np.ndarray],
+    batching: tuple[int, np.random.Generator | None],
+    optimizer: Adam | SGD,
+    clip_norm: float | None,
+    on_batch_end: Callable[[int, float], None] | None,
+    position: tuple[int, int, int, History],
+    bar: Any,
+) -> int:
+    """One epoch of ``fit``: a step per batch. Appends the epoch's loss to the history and
+    returns the number of steps taken so far; ``position`` is (steps so far, epoch index,
+    batches per epoch, history)."""
+    x, y = data
+    batch_size, rng = batching
+    step, epoch, batches, history = position
+    total, seen = 0.0, 0
+    for batch, index in enumerate(_batches(len(y), batch_size, rng), start=1):
+        with np.errstate(over="ignore", invalid="ignore"):  # a diverged loss is caught below
+            loss, grads = model.loss_and_grads(x[index], y[index], check=False)
+        grad_arrays = grads.parameters()
+        bad = _non_finite(grad_arrays)
+        if bad or not math.isfinite(loss):
+            where = (step + 1, epoch + 1, batch, batches)
+            message = _diverged(model, optimizer, where, loss, bad)
+            raise DivergenceError(message, step + 1, epoch + 1, loss, history)
+        if clip_norm is not None:
+            grad_arrays, _ = clip_by_global_norm(grad_arrays, clip_norm)
+        with np.errstate(over="ignore"):  # an update that overflows shows in the next loss
+            optimizer.step(model.parameters(), grad_arrays)
+        total += loss * len(index)
+        seen += len(index)
+        step += 1
+        if bar is not None:  # the mean loss of the epoch so far, as Keras' bar shows it
+            bar.set_postfix_str(f"loss={total / seen:.4e}", refresh=False)
+            bar.update(1)
+        if on_batch_end is not None:
+            on_batch_end(step, loss)
+    history.loss.append(total / len(y))
+    return step

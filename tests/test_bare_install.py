@@ -1,7 +1,7 @@
 """The light install a student gets: ``pip install lstm-tutorial`` without extras.
 
 A fresh virtual environment (no system site packages) gets the package from this
-repository with its required dependencies only (NumPy and matplotlib); it then runs
+repository with its required dependencies only (NumPy, matplotlib and tqdm); it then runs
 every code cell of chapter 1, the NumPy-only chapter a class starts with, exercises
 included, as a plain Python script, and trains the NumPy LSTM for an epoch. The
 functions that need Keras or PyTorch must fail there with an ImportError that names
@@ -65,7 +65,7 @@ def test_the_bare_install_has_neither_keras_nor_torch(bare_python: tuple[Path, d
     python, env, cwd = bare_python
     out = _run([str(python), "-m", "pip", "list", "--format=freeze"], env, cwd).stdout.lower()
     installed = {line.split("==")[0] for line in out.split()}
-    assert {"lstm-tutorial", "numpy", "matplotlib"} <= installed, installed
+    assert {"lstm-tutorial", "numpy", "matplotlib", "tqdm"} <= installed, installed
     assert not installed & {"keras", "torch"}, installed
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
@@ -27,8 +28,20 @@ def test_benchmark_script_prints_every_table() -> None:
     assert re.search(r"^\| Keras model.fit \(torch backend\) \| 1 \|", out, re.M)
     assert re.search(r"NumPy is [\d.]+x faster per epoch", out)
     assert re.search(r"share: \d+%", out)
-    memory = re.findall(r"^\| (\d+) \| ([\d.]+) \|", out, re.M)
+    memory = re.findall(r"^\| (\d+) \| ([\d.]+) \| [\d.]+ \|$", out, re.M)
     assert [int(steps) for steps, _ in memory] == [10, 20]
+    assert "## 5. Character language model, one training step (B 8, T 16, V 97, E 32, H 32" in out
+    header = "| LSTM layers | NumPy chars/s | Keras chars/s | torch chars/s | NumPy ms | Keras / NumPy |"
+    assert header in out
+    language = re.findall(
+        r"^\| 1 \| (\d+) \| (\d+) \| (\d+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) "
+        r"\| ([\d.]+) \| (\d+)% \|$",
+        out,
+        re.M,
+    )
+    assert len(language) == 1  # one layer count in --tiny
+    numbers = [float(value) for value in language[0]]
+    assert all(math.isfinite(value) and value > 0 for value in numbers)
 
 
 def test_textbook_lstm_matches_torch_autograd() -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
 
 
@@ -109,3 +112,151 @@ def test_the_longest_look_back_leaves_one_window(capsys: pytest.CaptureFixture[s
 
     assert main(["sine", "--look-back", "998", "--epochs", "1", "--units", "1"]) == 0
     assert "1 windows of shape (998, 1)" in capsys.readouterr().out
+
+
+# --- text: the character language model ---------------------------------------------------------
+
+SMALL = ["--train-chars", "20000", "--heldout-chars", "5000"]  # 4 modules to train on: seconds
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    out = tmp_path_factory.mktemp("text") / "small"
+    result = subprocess.run(
+        [sys.executable, "-m", "lstm_tutorial", "text", "--steps", "3", "--hidden", "16", *SMALL,
+         "--out", str(out)],
+        capture_output=True, text=True, check=True, timeout=300,
+    )  # fmt: skip
+    return out.with_suffix(".npz"), result
+
+
+def test_text_trains_and_prints_bpc_beside_the_ngrams(
+    trained: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    weights, result = trained
+    out = result.stdout
+    assert re.search(r"^training: [\d,]+ characters, \d+ files", out, re.M)
+    lstm = float(re.search(r"^\| LSTM \(numpy, 3 steps\) \| ([\d.]+) \|$", out, re.M).group(1))
+    ngrams = [
+        float(v) for v in re.findall(r"^\| Kneser-Ney (?:\d)-gram context .* \| ([\d.]+) \|$", out, re.M)
+    ]
+    assert len(ngrams) == 6  # orders 1 to 6
+    best = re.search(r"best n-gram: context (\d), ([\d.]+) bpc", out)
+    assert (
+        best and float(best.group(2)) == min(ngrams) and int(best.group(1)) == 1 + ngrams.index(min(ngrams))
+    )
+    vocab = re.search(r"vocabulary: (\d+) ids", out)
+    assert vocab and 0 < lstm <= math.log2(int(vocab.group(1))) + 0.5  # 3 steps: near uniform, finite
+    assert re.search(r"training: 100%.*\| 3/3 \[", result.stderr)  # the progress bar, on stderr
+    assert weights.is_file() and weights.with_name("small.vocab.json").is_file()
+    assert f"weights saved to {weights}" in out
+
+
+@pytest.mark.parametrize("length", [1, 40])
+def test_text_sample_prints_the_prime_and_length_characters(
+    trained: tuple[Path, subprocess.CompletedProcess[str]], length: int
+) -> None:
+    weights, _ = trained
+    out = run("-m", "lstm_tutorial", "text", "--sample", "--weights", str(weights), "--prime", "def ",
+              "--length", str(length), "--temperature", "0.7")  # fmt: skip
+    assert out.endswith("\n") and out[:-1].startswith("def ")
+    assert len(out[:-1]) == len("def ") + length
+
+
+def test_text_sample_is_reproducible_and_the_seed_matters(
+    trained: tuple[Path, subprocess.CompletedProcess[str]],
+) -> None:
+    weights, _ = trained
+    args = ["-m", "lstm_tutorial", "text", "--sample", "--weights", str(weights), "--length", "60"]
+    assert run(*args, "--seed", "1") == run(*args, "--seed", "1") != run(*args, "--seed", "2")
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["--steps", "-3"], "argument --steps: must be an integer >= 1, got -3"),
+        (["--steps", "0"], "argument --steps: must be an integer >= 1, got 0"),
+        (["--layers", "two"], "argument --layers: must be an integer >= 1, got 'two'"),
+        (["--train-chars", "0"], "argument --train-chars: must be an integer >= 1, got 0"),
+        (["--impl", "jax"], "argument --impl: invalid choice: 'jax'"),
+        (["--sample"], "--sample needs --weights PATH"),
+        (
+            ["--sample", "--weights", "no/such/file.npz"],
+            "argument --weights: no such file: 'no/such/file.npz'",
+        ),
+        (
+            ["--sample", "--weights", "w.npz", "--temperature", "0"],
+            "argument --temperature: must be a finite",
+        ),
+        (
+            ["--sample", "--weights", "w.npz", "--temperature", "nan"],
+            "argument --temperature: must be a finite",
+        ),
+        (["--sample", "--weights", "w.npz", "--length", "-1"], "argument --length: must be an integer >= 1"),
+    ],
+    ids=lambda value: " ".join(value) if isinstance(value, list) else None,
+)
+def test_text_bad_options_are_usage_errors(
+    argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lstm_tutorial.cli import main
+
+    with pytest.raises(SystemExit) as info:
+        main(["text", *argv])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: lstm-tutorial text")
+    assert fragment in err
+
+
+@pytest.mark.parametrize(
+    "extra, fragment",
+    [
+        (["--prime", "d\u00e9f"], "argument --prime: characters not in the model's vocabulary: '\u00e9'"),
+        (["--prime", ""], "argument --prime: must hold at least one character"),
+    ],
+)
+def test_text_sample_refuses_a_prime_it_cannot_read_without_a_traceback(
+    trained: tuple[Path, subprocess.CompletedProcess[str]], extra: list[str], fragment: str
+) -> None:
+    weights, _ = trained
+    result = subprocess.run(
+        [sys.executable, "-m", "lstm_tutorial", "text", "--sample", "--weights", str(weights), *extra],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("usage: lstm-tutorial text") and fragment in result.stderr
+
+
+def test_text_sample_refuses_a_file_that_is_not_a_weights_file(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.npz"
+    bad.write_text("not a zip")
+    bad.with_name("bad.vocab.json").write_text('{"chars": "abc"}')
+    result = subprocess.run(
+        [sys.executable, "-m", "lstm_tutorial", "text", "--sample", "--weights", str(bad)],
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "argument --weights:" in result.stderr and "not a readable .npz weights file" in result.stderr
+
+
+def test_text_keras_impl_trains_the_same_model_with_keras_fit(tmp_path: Path) -> None:
+    out = tmp_path / "keras"
+    result = subprocess.run(
+        [sys.executable, "-m", "lstm_tutorial", "text", "--impl", "keras", "--steps", "2", "--hidden", "8",
+         *SMALL, "--out", str(out)],
+        capture_output=True, text=True, check=True, timeout=600,
+    )  # fmt: skip
+    lstm = re.search(r"^\| LSTM \(keras, 2 steps\) \| ([\d.]+) \|$", result.stdout, re.M)
+    assert lstm and 0 < float(lstm.group(1)) < 10
+    from lstm_tutorial.language import char_model
+    from lstm_tutorial.saving import load_params
+
+    trained_model = load_params(out.with_suffix(".npz"))
+    vocab = int(re.search(r"vocabulary: (\d+) ids", result.stdout).group(1))
+    fresh = char_model(vocab, 32, 8, layers=1, seed=0)
+    # Keras' fit moved the weights away from the initial ones (the same initial weights as NumPy's)
+    moved = [
+        np.abs(a - b).max() for a, b in zip(trained_model.get_weights(), fresh.get_weights(), strict=True)
+    ]
+    assert all(0 < m < 0.1 for m in moved)  # two Adam steps of 0.01: at most 0.02 each

@@ -447,3 +447,21 @@ def test_train_char_model_is_fit_over_the_streams_with_a_reset_at_every_pass() -
     assert list(curve.steps) == [2, 3] and list(curve.characters) == [16, 24]
     np.testing.assert_allclose(curve.train_bpc, [np.mean(losses[:2]) / np.log(2), losses[2] / np.log(2)])
     assert np.all(np.diff(curve.seconds) >= 0) and np.all(np.isfinite(curve.heldout_bpc))
+
+
+@pytest.mark.parametrize("limit", [None, 0])  # the one-hot product, and np.add.at beyond the limit
+def test_embedding_backward_sums_repeated_ids_as_a_loop_does(limit: int | None, monkeypatch: Any) -> None:
+    from lstm_tutorial import embedding
+
+    if limit is not None:
+        monkeypatch.setattr(embedding, "ONE_HOT_LIMIT", limit)
+    rng = np.random.default_rng(3)
+    ids = rng.integers(0, 5, size=(3, 7))  # 21 ids over 5 rows: every row repeated
+    dy = rng.normal(size=(3, 7, 4))
+    layer = embedding.Embedding(rng.normal(size=(5, 4)))
+    _, (dW,) = layer.backward(dy, ids)
+    expected = np.zeros((5, 4))
+    for b in range(3):
+        for t in range(7):
+            expected[ids[b, t]] += dy[b, t]
+    assert np.abs(dW - expected).max() <= 1e-14

@@ -2196,6 +2196,34 @@ raises(
 raises("benchmark.bench_training", "epochs 0", lambda: benchmark.bench_training(0, 1), ValueError, "epochs")
 raises("benchmark.bench_memory", "truncate 0", lambda: benchmark.bench_memory([4], 0), ValueError, "truncate")
 raises("benchmark.bench_memory", "lengths an int", lambda: benchmark.bench_memory(4, 2), TypeError, "lengths")
+gives(
+    "benchmark.language_model_flops",
+    "1 layer by hand: the LSTM's 6 products and the head's 3",
+    lambda: benchmark.language_model_flops(2, 3, 7, 4, 5, 1),
+    equal(3 * 2 * 2 * 3 * 4 * 20 + 3 * 2 * 2 * 3 * 5 * 20 + 3 * 2 * 2 * 3 * 5 * 7),
+)
+gives(
+    "benchmark.language_model_flops",
+    "2 layers: the second LSTM reads the first one's 5 units",
+    lambda: (
+        benchmark.language_model_flops(2, 3, 7, 4, 5, 2) - benchmark.language_model_flops(2, 3, 7, 4, 5, 1)
+    ),
+    equal(6 * 2 * 2 * 3 * 5 * 20),
+)
+raises(
+    "benchmark.bench_language_model",
+    "repeats 0",
+    lambda: benchmark.bench_language_model([1], 0),
+    ValueError,
+    "repeats",
+)
+raises(
+    "benchmark.bench_language_model",
+    "layer_counts an int",
+    lambda: benchmark.bench_language_model(1, 1),  # type: ignore[arg-type]
+    TypeError,
+    "layer_counts",
+)
 
 
 def _axes() -> Any:

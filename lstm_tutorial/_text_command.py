@@ -1,0 +1,200 @@
+"""``python -m lstm_tutorial text``: train the character language model, or sample from it.
+
+Training reads the chapters' corpus (``text.load_stdlib_corpus``), builds
+``language.char_model`` and trains it by truncated BPTT on 32 streams of 64
+characters with Adam (learning rate 0.01) and gradients clipped to norm 5, the
+chapters' configuration; then it prints the held-out bits per character beside
+those of Kneser-Ney n-gram models of orders 1 to 6 fitted on the same training
+text, and saves the weights (``saving.save_params``) with the vocabulary beside
+them (``<out>.vocab.json``: the characters, which ``--sample`` needs to read a
+prime and write text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import time
+from pathlib import Path
+from typing import Any, NoReturn
+
+import numpy as np
+
+from . import _frameworks
+from .language import char_model, heldout_bits_per_char, sample, train_char_model
+from .model import Sequential
+from .ngram import fit_ngram
+from .optim import Adam
+from .saving import load_params, save_params
+from .text import Vocabulary, load_stdlib_corpus, stream_batches
+
+DESCRIPTION = (
+    "Train the character language model (Embedding 32, LSTM, Dense) on Python's standard library "
+    "and print its held-out bits per character beside the best Kneser-Ney n-gram's; or, with "
+    "--sample --weights PATH, print text from saved weights."
+)
+BATCH_SIZE, SEQ_LEN, EMBED = 32, 64, 32
+LEARNING_RATE, CLIP_NORM = 0.01, 5.0
+NGRAM_ORDERS = range(1, 7)
+
+
+def vocabulary_path(weights: str | Path) -> Path:
+    """Where the vocabulary of the weights file ``weights`` is kept: ``<stem>.vocab.json`` beside it."""
+    path = Path(weights)
+    return path.with_name(path.stem + ".vocab.json")
+
+
+def check_arguments(args: argparse.Namespace) -> str | None:
+    """The usage error of a bad combination of options, or None."""
+    if not args.sample:
+        return None
+    if args.weights is None:
+        return "--sample needs --weights PATH (a file saved by a training run)"
+    weights = Path(args.weights)
+    if not weights.is_file():
+        return f"argument --weights: no such file: {args.weights!r}"
+    if not vocabulary_path(weights).is_file():
+        return f"argument --weights: the vocabulary {str(vocabulary_path(weights))!r} is missing beside it"
+    if not args.prime:
+        return "argument --prime: must hold at least one character"
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``text``: sample if ``--sample``, else train. ``_fail(args, message)`` is the
+    subcommand's ``ArgumentParser.error``: a usage error, exit status 2."""
+    return _sample(args) if args.sample else _train(args)
+
+
+def _fail(args: argparse.Namespace, message: str) -> NoReturn:
+    """A usage error (``args.error`` prints the usage and exits with status 2)."""
+    args.error(message)
+    raise SystemExit(2)  # not reached: ArgumentParser.error exits
+
+
+def _sample(args: argparse.Namespace) -> int:
+    try:
+        model = load_params(args.weights)
+        chars = json.loads(vocabulary_path(args.weights).read_text(encoding="utf-8"))["chars"]
+        vocab = Vocabulary(chars)
+    except (ValueError, KeyError, TypeError) as error:
+        _fail(args, f"argument --weights: {error}")
+    if not isinstance(model, Sequential) or model.layers[-1].output_size != vocab.size:
+        _fail(
+            args, f"argument --weights: {args.weights!r} does not hold a character model of {vocab.size} ids"
+        )
+    unknown = sorted(set(args.prime) - set(vocab.chars))
+    if unknown:
+        _fail(args, f"argument --prime: characters not in the model's vocabulary: {''.join(unknown)!r}")
+    ids = sample(model, vocab.encode(args.prime), args.length, args.temperature, seed=args.seed)
+    print(args.prime + vocab.decode(ids))
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    try:
+        corpus = load_stdlib_corpus(args.train_chars, args.heldout_chars)
+    except ValueError as error:
+        _fail(args, f"argument --train-chars: {error}")
+    vocab = Vocabulary.from_text(corpus.train)
+    train_ids, heldout_ids = vocab.encode(corpus.train), vocab.encode(corpus.heldout)
+    for name, ids in (("train", train_ids), ("heldout", heldout_ids)):
+        if ids.size < BATCH_SIZE * SEQ_LEN + 1:
+            _fail(
+                args,
+                f"argument --{name}-chars: the {name} text has {ids.size:,} characters, fewer than one "
+                f"batch needs ({BATCH_SIZE} x {SEQ_LEN} + 1 = {BATCH_SIZE * SEQ_LEN + 1:,})",
+            )
+    print(corpus.summary())
+    model = char_model(vocab.size, EMBED, args.hidden, layers=args.layers, seed=args.seed)
+    print(
+        f"vocabulary: {vocab.size} ids; model: char_model({vocab.size}, embed={EMBED}, hidden={args.hidden}, "
+        f"layers={args.layers}), {model.count_params():,} weights; {args.steps} steps of "
+        f"{BATCH_SIZE} x {SEQ_LEN} characters, Adam {LEARNING_RATE}, clip {CLIP_NORM:g}; "
+        f"implementation: {args.impl}",
+        flush=True,
+    )
+    trained = time.perf_counter()
+    if args.impl == "numpy":
+        optimizer = Adam(learning_rate=LEARNING_RATE)
+        curve = train_char_model(
+            model,
+            train_ids,
+            args.steps,
+            heldout_ids,
+            BATCH_SIZE,
+            SEQ_LEN,
+            optimizer,
+            CLIP_NORM,
+            eval_every=args.eval_every,
+            verbose=1,
+        )
+        train_seconds = float(curve.seconds[-1])
+        lstm_bpc = float(curve.heldout_bpc[-1])
+    else:
+        _train_keras(model, train_ids, args.steps, args.seed)
+        train_seconds = time.perf_counter() - trained
+        lstm_bpc = heldout_bits_per_char(model, heldout_ids, BATCH_SIZE, SEQ_LEN)
+    print("\nheld-out bits per character (lower is better):\n")
+    print("| model | bits per character |\n|---|---|")
+    print(f"| LSTM ({args.impl}, {args.steps} steps) | {lstm_bpc:.3f} |")
+    ngram_bpc = {}
+    for order in NGRAM_ORDERS:
+        ngram = fit_ngram(train_ids, vocab.size, order)
+        ngram_bpc[order] = ngram.cross_entropy(heldout_ids) / math.log(2.0)
+        print(f"| Kneser-Ney {order}-gram context ({order + 1}-gram) | {ngram_bpc[order]:.3f} |")
+    best = min(ngram_bpc, key=ngram_bpc.__getitem__)
+    verdict = "better" if lstm_bpc < ngram_bpc[best] else "worse"
+    print(
+        f"\nbest n-gram: context {best}, {ngram_bpc[best]:.3f} bpc; the LSTM's {lstm_bpc:.3f} is "
+        f"{abs(lstm_bpc - ngram_bpc[best]):.3f} {verdict}"
+    )
+    saved = save_params(args.out, model)
+    vocabulary_path(saved).write_text(json.dumps({"chars": vocab.chars}), encoding="utf-8")
+    print(f"weights saved to {saved} (vocabulary: {vocabulary_path(saved)})")
+    print(f"wall time: {time.perf_counter() - start:.1f} s ({train_seconds:.1f} s training)")
+    return 0
+
+
+def _train_keras(model: Sequential, train_ids: np.ndarray, steps: int, seed: int) -> None:
+    """Train ``model``'s Keras twin (stateful layers) with Keras' fit, then copy its weights back.
+
+    The batches and their order are ``train_char_model``'s: pass after pass over the
+    streams, each pass from zero states.
+    """
+    keras = _frameworks.keras("lstm-tutorial text --impl keras")
+    keras.utils.set_random_seed(seed)
+    layers: list[Any] = [
+        keras.Input(batch_shape=(BATCH_SIZE, SEQ_LEN), dtype="int32"),
+        keras.layers.Embedding(model.layers[0].input_size, EMBED),
+    ]
+    layers += [
+        keras.layers.LSTM(layer.output_size, return_sequences=True, stateful=True, use_cudnn=False)
+        for layer in model.layers[1:-1]
+    ]
+    layers.append(keras.layers.Dense(model.layers[-1].output_size))
+    twin = keras.Sequential(layers)
+    twin.set_weights(model.get_weights())
+    twin.compile(
+        optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE, global_clipnorm=CLIP_NORM),
+        loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
+    inputs, targets = stream_batches(train_ids, BATCH_SIZE, SEQ_LEN)
+    done = 0
+    while done < steps:
+        count = min(steps - done, inputs.shape[0])
+        for layer in twin.layers:
+            if getattr(layer, "stateful", False):
+                layer.reset_state()
+        twin.fit(
+            inputs[:count].reshape(-1, SEQ_LEN),
+            targets[:count].reshape(-1, SEQ_LEN),
+            batch_size=BATCH_SIZE,
+            epochs=1,
+            shuffle=False,
+            verbose=1,
+        )
+        done += count
+    model.set_weights([np.asarray(w, dtype=model.dtype) for w in twin.get_weights()])
