@@ -7,6 +7,7 @@ character (``text.python_labels``: inside a string, bracket depth, column ...):
 
     unit_correlations   Pearson's r of every unit's activation with the quantity, (H,)
     best_unit           the unit with the largest |r|, and its r
+    character_ratio     the best r any function of the current character alone reaches
     gate_saturation     the share of steps each unit's gate is below 0.1 or above 0.9
 
 A unit "tracks" a quantity when its activation rises and falls with it over the
@@ -25,7 +26,7 @@ import numpy as np
 
 from . import _checks
 
-__all__ = ["best_unit", "gate_saturation", "unit_correlations"]
+__all__ = ["best_unit", "character_ratio", "gate_saturation", "unit_correlations"]
 
 
 def _activations(value: Any) -> np.ndarray:
@@ -33,6 +34,20 @@ def _activations(value: Any) -> np.ndarray:
     if value.shape[0] < 2 or value.shape[1] < 1:
         raise ValueError(f"activations must have shape (N, H) with N >= 2 steps, got shape {value.shape}")
     return np.asarray(value, dtype=np.float64)
+
+
+def _labels(value: Any, n: int) -> np.ndarray:
+    """(n,) finite numbers or booleans, not all equal, as float64."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+        raise TypeError(f"labels must be a NumPy array of numbers or booleans, got {_checks.describe(value)}")
+    if value.shape != (n,):
+        raise ValueError(f"labels must have shape ({n},), one per step, got {value.shape}")
+    y = value.astype(np.float64)
+    if not np.all(np.isfinite(y)):
+        raise ValueError("labels must be finite")
+    if np.all(y == y[0]):
+        raise ValueError("labels must not all be equal: a constant has no correlation with anything")
+    return y
 
 
 def unit_correlations(activations: Any, labels: Any) -> np.ndarray:
@@ -49,21 +64,9 @@ def unit_correlations(activations: Any, labels: Any) -> np.ndarray:
         (H,) float64 r in [-1, 1]; NaN for a unit whose activation is constant.
     """
     a = _activations(activations)
-    if not isinstance(labels, np.ndarray) or labels.dtype.kind not in "biuf":
-        raise TypeError(
-            f"labels must be a NumPy array of numbers or booleans, got {_checks.describe(labels)}"
-        )
-    if labels.shape != (a.shape[0],):
-        raise ValueError(
-            f"labels must have shape ({a.shape[0]},), one per row of activations, got {labels.shape}"
-        )
-    y = labels.astype(np.float64)
-    if not np.all(np.isfinite(y)):
-        raise ValueError("labels must be finite")
+    y = _labels(labels, a.shape[0])
     y = y - y.mean()
     y_norm = np.sqrt(y @ y)
-    if y_norm == 0.0:
-        raise ValueError("labels must not all be equal: a constant has no correlation with anything")
     scale = np.abs(a).max(axis=0)
     a = a - a.mean(axis=0)
     a_norm = np.sqrt(np.einsum("nh,nh->h", a, a))
@@ -93,6 +96,34 @@ def best_unit(activations: Any, labels: Any, absolute: bool = True) -> tuple[int
     score = np.where(np.isnan(r), -np.inf, np.abs(r) if absolute else r)
     unit = int(np.argmax(score))
     return unit, float(r[unit])
+
+
+def character_ratio(ids: Any, labels: Any) -> float:
+    """The largest correlation with the labels that any function of the current id can reach.
+
+    A unit whose activation were any function of the character just read, and
+    of nothing before it, could correlate with the labels at most this well:
+    the best such function is the labels' mean for each id, ``m[ids]``, and the
+    best r is the correlation ratio ``eta = corr(m[ids], labels)`` (Pearson 1903;
+    ``eta^2`` is the share of the labels' variance the current id explains). A
+    unit that beats it carries context, memory of earlier characters.
+
+    Args:
+        ids: (N,) integer ids of the characters read.
+        labels: (N,) numbers or booleans, not all equal.
+
+    Returns:
+        eta in [0, 1].
+    """
+    if not isinstance(ids, np.ndarray) or ids.dtype.kind not in "iu" or ids.ndim != 1:
+        raise TypeError(f"ids must be a 1-D NumPy array of integer ids, got {_checks.describe(ids)}")
+    if ids.size and ids.min() < 0:
+        raise ValueError(f"ids must be >= 0, got a smallest id of {ids.min()}")
+    y = _labels(labels, ids.shape[0])
+    sums, counts = np.bincount(ids, weights=y), np.bincount(ids)
+    means = sums / np.maximum(counts, 1)  # ids that never occur get 0; they are never looked up
+    r = unit_correlations(means[ids][:, None], y)[0]
+    return 0.0 if np.isnan(r) else float(r)
 
 
 def gate_saturation(gates: Any, low: float = 0.1, high: float = 0.9) -> tuple[np.ndarray, np.ndarray]:

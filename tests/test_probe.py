@@ -120,3 +120,23 @@ def test_gate_saturation_counts_steps_beyond_the_thresholds() -> None:
     np.testing.assert_array_equal(left, [0.75, 0.5])
     with pytest.raises(ValueError, match="low must be below high"):
         probe.gate_saturation(gates, low=0.9, high=0.1)
+
+
+def test_character_ratio_is_the_r_of_least_squares_on_one_hot_ids() -> None:
+    rng = np.random.default_rng(2)
+    ids = rng.integers(0, 6, size=300)
+    labels = rng.normal(size=300) + np.array([0.0, 1.0, -1.0, 0.5, 0.0, 2.0])[ids]
+    one_hot = np.eye(6)[ids]
+    fit, *_ = np.linalg.lstsq(one_hot, labels, rcond=None)  # the best function of the id
+    r_squared = 1 - np.sum((labels - one_hot @ fit) ** 2) / np.sum((labels - labels.mean()) ** 2)
+    eta = probe.character_ratio(ids, labels)
+    assert eta == pytest.approx(np.sqrt(r_squared), abs=1e-12)
+    for seed in range(20):  # no other function of the id correlates better
+        g = np.random.default_rng(seed).normal(size=6)[ids]
+        assert abs(np.corrcoef(g, labels)[0, 1]) <= eta + 1e-12
+    assert probe.character_ratio(ids, ids % 2 == 0) == pytest.approx(1.0)  # a function of the id
+    assert probe.character_ratio(np.zeros(4, dtype=np.int64), np.array([0, 1, 0, 1])) == 0.0
+    with pytest.raises(TypeError, match="ids must be a 1-D NumPy array of integer ids"):
+        probe.character_ratio(ids.astype(float), labels)
+    with pytest.raises(ValueError, match=r"labels must have shape \(300,\)"):
+        probe.character_ratio(ids, labels[:5])

@@ -2272,6 +2272,23 @@ gives(
     lambda: plots.heatmap(_axes(), np.eye(2), xlabel="x", ylabel="y", title="t"),
     lambda im: im.get_array().shape == (2, 2),
 )
+gives(
+    "plots.text_heatmap",
+    "a cell per character and its newline; blank beyond the line",
+    lambda: plots.text_heatmap(_axes(), "ab\nc", np.array([1.0, 2.0, 3.0, 4.0]), columns=3).get_array(),
+    lambda grid: (
+        np.array_equal(grid.filled(0.0), [[1.0, 2.0, 3.0], [4.0, 0.0, 0.0]])
+        and np.array_equal(grid.mask, [[False, False, False], [False, True, True]])
+    ),
+)
+raises(
+    "plots.text_heatmap",
+    "one value short",
+    lambda: plots.text_heatmap(_axes(), "abc", np.zeros(2), columns=3),
+    ValueError,
+    "values",
+    "(3,)",
+)
 
 raises("cli.main", "an unknown command", lambda: cli.main(["nope"]), SystemExit, "2")
 gives(
@@ -2770,6 +2787,20 @@ raises(
     lambda: probe.best_unit(np.eye(3), np.arange(3), absolute=1),
     TypeError,
     "absolute",
+)
+gives(
+    "probe.character_ratio",
+    "ids 0 0 1 1, labels 0 2 3 3: eta^2 = between-id / total sum of squares",
+    lambda: probe.character_ratio(np.array([0, 0, 1, 1]), np.array([0.0, 2.0, 3.0, 3.0])),
+    # mean 2; total 4 + 0 + 1 + 1 = 6; id means 1 and 3: between 2 * 1 + 2 * 1 = 4
+    close(math.sqrt(4.0 / 6.0), rtol=1e-14),
+)
+raises(
+    "probe.character_ratio",
+    "float ids",
+    lambda: probe.character_ratio(np.zeros(3), np.arange(3)),
+    TypeError,
+    "ids",
 )
 gives(
     "probe.gate_saturation",
