@@ -176,6 +176,7 @@ def text_heatmap(
                     va="center",
                     family="monospace",
                     fontsize=fontsize,
+                    in_layout=False,  # inside the axes: a layout need not measure a thousand texts
                 )
     ax.set_xlim(0, columns)
     ax.set_ylim(len(lines), 0)
