@@ -37,8 +37,9 @@ def notebook_chapters() -> list[Path]:
 # Every chapter runs twice in a test session: once in the book build and once more as a
 # reader runs it, as a notebook: the exercise notebook (solutions removed, see
 # tools/make_exercise_notebooks.py) of a chapter with exercises, the paired .ipynb of
-# one without. The second run goes in the background while the book builds: two jobs of
-# one thread each keep the two cores of a CI machine busy without fighting over them.
+# one without. Both start in the background as soon as the tests are collected (one
+# thread each), and the tests that do not read the book run meanwhile, so that the two
+# cores of a CI machine stay busy from the start.
 SECOND_RUN = OUT / "second-run"
 EXERCISE_NOTEBOOKS = OUT / "exercise_notebooks"
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
@@ -85,6 +86,7 @@ def _start_second_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 _second_run: list[subprocess.Popen[bytes]] = []
+_book_build: list[subprocess.Popen[bytes]] = []
 _pdf_run: list[subprocess.CompletedProcess[str]] = []
 
 
@@ -102,35 +104,56 @@ def _make_pdf(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return result
 
 
-@pytest.fixture(scope="session")
-def built_book() -> Iterator[Path]:
+def _start_book() -> None:
+    """Start the clean book build and the second run, in the background (once per session)."""
+    if _book_build:
+        return
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     env = {**os.environ, **ONE_THREAD}
     _second_run.append(_start_second_run(env))
     jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    result = subprocess.run(
-        [
-            str(jupyter_book),
-            "build",
-            str(ROOT),
-            "--path-output",
-            str(OUT),
-            "--warningiserror",
-            "--keep-going",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=1500,
-        env=env,
-    )
-    log = result.stdout + result.stderr
-    (OUT / "build.log").write_text(log)
-    assert result.returncode == 0, f"book build failed (log in {OUT / 'build.log'}):\n{log[-6000:]}"
+    with open(OUT / "build.log", "wb") as log:
+        _book_build.append(
+            subprocess.Popen(
+                [
+                    str(jupyter_book),
+                    "build",
+                    str(ROOT),
+                    "--path-output",
+                    str(OUT),
+                    "--warningiserror",
+                    "--keep-going",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+        )
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A session that will read the book starts building it now, so that the tests which do
+    not need it run while it builds instead of after."""
+    if any("built_book" in getattr(item, "fixturenames", ()) for item in session.items):
+        _start_book()
+
+
+@pytest.fixture(scope="session")
+def built_book() -> Iterator[Path]:
+    _start_book()
+    build = _book_build[0]
+    try:
+        returncode = build.wait(timeout=1500)
+    except subprocess.TimeoutExpired:
+        build.kill()
+        raise
+    log = (OUT / "build.log").read_text(errors="replace")
+    assert returncode == 0, f"book build failed (log in {OUT / 'build.log'}):\n{log[-6000:]}"
     # The PDF is made here, with the pages, because the pages link to it.
-    _pdf_run.append(_make_pdf(env))
+    _pdf_run.append(_make_pdf({**os.environ, **ONE_THREAD}))
     yield HTML
-    for process in _second_run:
+    for process in _second_run + _book_build:
         if process.poll() is None:
             process.kill()
 

@@ -36,9 +36,10 @@ def test_every_chapter_before_the_appendices_has_exercises() -> None:
         "08_forecasting",
         "09_variants",
         "12_what_cells_learn",
+        "13_bidirectional_and_memory",
     ]
     total = sum((ROOT / "book" / f"{c}.md").read_text().count("{exercise-start}") for c in CHAPTERS)
-    assert total >= 22
+    assert total >= 23
 
 
 def test_every_registered_exercise_is_in_its_chapter_with_its_checker() -> None:

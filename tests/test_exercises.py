@@ -107,6 +107,10 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_best_unit, "corr:dot", "a dot product (a cosine)"),
     (ex.check_best_unit, "corr:grand_mean", "its OWN mean over time"),
     (ex.check_best_unit, "corr:axis1", "average over time (axis 0)"),
+    (ex.check_bidirectional_lstm, "bidir:not_reversed_back", "reverse the backward layer's outputs back"),
+    (ex.check_bidirectional_lstm, "bidir:forward_reversed", "only the backward direction reads"),
+    (ex.check_bidirectional_lstm, "bidir:backward_first", "forward first, then backward"),
+    (ex.check_bidirectional_lstm, "bidir:same_weights", "each direction has its own weights"),
 ]
 
 
@@ -282,12 +286,39 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return unit, (abs(r[unit]) if kind == "unsigned" else r[unit])
 
         return best
+    if name.startswith("bidir:"):
+        kind = name.split(":")[1]
+
+        def run(x, W, U, b):  # type: ignore[no-untyped-def]
+            # the LSTM from its equations, over time: (B, T, D) -> (B, T, H)
+            h = c = np.zeros((x.shape[0], U.shape[0]))
+            hs = []
+            for t in range(x.shape[1]):
+                zi, zf, zg, zo = np.split(x[:, t] @ W + h @ U + b, 4, axis=1)
+                c = sig(zf) * c + sig(zi) * np.tanh(zg)
+                h = sig(zo) * np.tanh(c)
+                hs.append(h)
+            return np.stack(hs, axis=1)
+
+        def bidirectional(x, Wf, Uf, bf, Wb, Ub, bb):  # type: ignore[no-untyped-def]
+            if kind == "same_weights":
+                Wb, Ub, bb = Wf, Uf, bf
+            forward = (
+                run(x[:, ::-1], Wf, Uf, bf)[:, ::-1] if kind == "forward_reversed" else run(x, Wf, Uf, bf)
+            )
+            backward = run(x[:, ::-1], Wb, Ub, bb)
+            if kind != "not_reversed_back":
+                backward = backward[:, ::-1]
+            halves = [backward, forward] if kind == "backward_first" else [forward, backward]
+            return np.concatenate(halves, axis=-1)
+
+        return bidirectional
     raise KeyError(name)
 
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 22 and len({e.check for e in exercises}) == 22
+    assert len(exercises) == 23 and len({e.check for e in exercises}) == 23
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -643,3 +674,24 @@ def test_best_unit_reference_matches_corrcoef_and_names_a_nan_answer(capsys: Any
 def _r(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.array([np.corrcoef(a[:, j], y)[0, 1] for j in range(a.shape[1])])
+
+
+def test_bidirectional_reference_matches_torch_bidirectional_lstm() -> None:
+    """bidirectional_lstm is torch.nn.LSTM(bidirectional=True): forward weights in the _l0 names,
+    backward ones in the _l0_reverse names, output (B, T, 2H) forward half first."""
+    rng = np.random.default_rng(13)
+    B, T, D, H = 2, 6, 3, 4
+    x = rng.normal(size=(B, T, D))
+    weights = [rng.normal(scale=0.6, size=shape) for shape in [(D, 4 * H), (H, 4 * H), (4 * H,)] * 2]
+    module = torch.nn.LSTM(D, H, batch_first=True, bidirectional=True, dtype=torch.float64)
+    with torch.no_grad():
+        for suffix, (W, U, b) in (("", weights[:3]), ("_reverse", weights[3:])):
+            getattr(module, f"weight_ih_l0{suffix}").copy_(_t(W.T))
+            getattr(module, f"weight_hh_l0{suffix}").copy_(_t(U.T))
+            getattr(module, f"bias_ih_l0{suffix}").copy_(_t(b))
+            getattr(module, f"bias_hh_l0{suffix}").zero_()
+    expected = module(_t(x))[0].detach().numpy()
+    ours = REFERENCE["bidirectional_lstm"](x, *weights)
+    assert ours.shape == (B, T, 2 * H)
+    assert rel_error(ours, expected) <= 1e-12
+    assert rel_error(ours[..., H:], expected[..., H:][:, ::-1]) > 1e-3  # the order matters: it can fail

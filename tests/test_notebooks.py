@@ -134,7 +134,28 @@ def test_download_and_launch_buttons_use_the_repository(built_book: Path) -> Non
         assert f'href="../_sources/{ipynb}"' in page
         executed = nbformat.read(built_book / "_sources" / ipynb, as_version=4)
         assert any(c.get("outputs") for c in executed.cells if c.cell_type == "code")
+        for cell in executed.cells:  # one stream per name: no line twice in Jupyter (_ext/clean_streams)
+            names = [o.name for o in cell.get("outputs", []) if o.output_type == "stream"]
+            assert len(names) == len(set(names)), (ipynb, cell.source[:200])
         assert f"https://colab.research.google.com/github/{org_repo}/blob/{branch}/{ipynb}" in page
         assert f"https://mybinder.org/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{ipynb}" in page
         assert f"{repo}/edit/{branch}/book/{chapter.name}" in page
         assert (ROOT / ipynb).exists()  # what Colab and Binder open
+
+
+def test_stream_chunks_are_merged_once_whether_or_not_myst_nb_merged_them() -> None:
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from clean_streams import merge_streams
+
+    def chunks(*texts: str) -> list[nbformat.NotebookNode]:
+        return [nbformat.v4.new_output("stream", name="stdout", text=t) for t in texts]
+
+    expected = ["a\nb\nc\n"]
+    # As myst-nb leaves them: the first chunk holds all the text, the later ones are stale copies.
+    outputs, changed = merge_streams(chunks("a\nb\nc\n", "b\n", "c"))
+    assert changed and [o.text for o in outputs] == expected
+    # Not merged yet (a cell myst-nb did not render): merged here.
+    outputs, changed = merge_streams(chunks("a\n", "b\n", "c"))
+    assert changed and [o.text for o in outputs] == expected
+    single = [*chunks("a\n"), nbformat.v4.new_output("stream", name="stderr", text="w\n")]
+    assert merge_streams(single) == (single, False)
