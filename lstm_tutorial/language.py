@@ -23,6 +23,11 @@ character (``heldout_bits_per_char``) every so many steps.
 draws each next character from the softmax of the logits divided by a
 temperature.
 
+``cell_internals`` runs a trained model over a text as one stream, its state
+carried from start to end, and returns what one LSTM layer computed at every
+character: the cell state, the hidden state and the four gates (chapter 12
+correlates them with the text's structure).
+
     B  streams (batch size)    T  steps per batch    V  vocabulary    E  embedding    H  units
 """
 
@@ -43,13 +48,16 @@ from .embedding import Embedding
 from .layers import Dense, Layer, Recurrent
 from .losses import log_softmax
 from .lstm import LSTMParams
+from .lstm_fast import fast_forward
 from .model import Sequential
 from .optim import SGD, Adam
 from .text import check_ids, stream_batches
 from .train import fit
 
 __all__ = [
+    "CellInternals",
     "LearningCurve",
+    "cell_internals",
     "char_model",
     "heldout_bits_per_char",
     "next_probabilities",
@@ -344,3 +352,77 @@ def train_char_model(
         heldout_bpc=np.array([row[2] for row in rows]),
         seconds=np.array([row[3] for row in rows]),
     )
+
+
+@dataclass(frozen=True)
+class CellInternals:
+    """What one LSTM layer computed at every character of a text (``cell_internals``).
+
+    Every array has shape (N, H): row t is the step that read character t, so it
+    holds the states *after* reading it. The gates are in the package's order
+    i, f, g, o (Keras' i, f, c, o).
+
+    Attributes:
+        c: cell states c_t.
+        h: hidden states h_t = o_t * tanh(c_t).
+        i: input gate, in (0, 1).
+        f: forget gate, in (0, 1).
+        g: candidate, in (-1, 1).
+        o: output gate, in (0, 1).
+    """
+
+    c: np.ndarray
+    h: np.ndarray
+    i: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+
+
+def cell_internals(model: Sequential, ids: Any, layer: int = 0, chunk: int = 1024) -> CellInternals:
+    """Run a character model over ``ids`` as one stream and record one LSTM layer's internals.
+
+    The text is read from zero states, ``chunk`` characters at a time, every
+    recurrent layer carrying its state from one chunk to the next, so step t sees
+    all of ``ids[:t + 1]`` (the chunk size changes only the speed). It runs the
+    fast path (``lstm_fast.fast_forward``), the same numbers as ``LSTMParams.step``
+    step after step. The model and its carried states are not changed.
+
+    Args:
+        model: a model that starts with an ``Embedding`` (``char_model``'s shape);
+            every recurrent layer up to the one asked for runs forward in time.
+        ids: (N,) integer ids of the text.
+        layer: which LSTM layer, counting recurrent layers from 0 (the first above
+            the embedding).
+        chunk: characters per forward call, >= 1.
+
+    Returns:
+        The ``CellInternals``, arrays of shape (N, H) in the model's dtype.
+    """
+    twin = _stepping_twin(model)
+    ids = check_ids("ids", ids, twin.layers[0].input_size)
+    chunk = _checks.positive_int("chunk", chunk)
+    recurrent = [k for k, each in enumerate(twin.layers) if isinstance(each, Recurrent)]
+    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(recurrent):
+        raise ValueError(
+            f"layer must be an int in [0, {len(recurrent) - 1}] (the model has {len(recurrent)} "
+            f"recurrent layers), got {layer!r}"
+        )
+    target = twin.layers[recurrent[layer]]
+    assert isinstance(target, Recurrent)
+    if type(target.cell) is not LSTMParams:
+        raise ValueError(f"layer {layer} must be an LSTM layer, got a {type(target.cell).__name__} cell")
+    hidden = target.cell.hidden_size
+    out = {name: np.empty((ids.shape[0], hidden), dtype=twin.dtype) for name in "chifgo"}
+    below = twin.layers[: recurrent[layer]]  # the embedding and the layers under the one asked for
+    for start in range(0, ids.shape[0], chunk):
+        x: np.ndarray = ids[None, start : start + chunk]
+        for each in below:
+            x, _ = each.forward(x)  # stateful recurrent layers carry their state over
+        cache = fast_forward(target.cell, x, target.initial_state(1))
+        target.state = cache.last_state
+        rows = slice(start, start + x.shape[1])
+        out["c"][rows], out["h"][rows] = cache.c_steps[:, 0], cache.h_steps[:, 0]
+        for k, name in enumerate("ifgo"):
+            out[name][rows] = cache.gate_steps[:, 0, k * hidden : (k + 1) * hidden]
+    return CellInternals(**out)

@@ -16,6 +16,8 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
+from . import _checks
+
 __all__ = [
     "COLORS",
     "LSTM_CHAIN_FIGSIZE",
@@ -26,6 +28,7 @@ __all__ = [
     "draw_unrolled_rnn",
     "draw_weight_layout",
     "heatmap",
+    "text_heatmap",
     "use_book_style",
 ]
 
@@ -101,6 +104,84 @@ def heatmap(
     ax.set_title(title)
     ax.grid(False)
     ax.figure.colorbar(image, ax=ax, label=colorbar_label)
+    return image
+
+
+def text_heatmap(
+    ax: Any,
+    text: str,
+    values: np.ndarray,
+    *,
+    columns: int,
+    cmap: str = "RdBu_r",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    colorbar_label: str = "",
+    fontsize: float = 8.0,
+) -> Any:
+    """Draw text with each character's background coloured by a value (Karpathy et al. 2015).
+
+    The text is cut at its newlines into lines, each drawn in a monospaced font,
+    one cell per character; a line longer than ``columns`` is cut off there. A
+    newline's own value colours the cell just after its line's last character,
+    so a unit that reacts to line ends is visible; spaces are coloured like any
+    other character.
+
+    Args:
+        ax: a matplotlib Axes (its axes are switched off).
+        text: N characters.
+        values: (N,) one number per character (e.g. a unit's cell state).
+        columns: the width of the drawing, in characters.
+        cmap, vmin, vmax: colour map and its range (default: symmetric about 0,
+            from the largest |value|).
+        colorbar_label: what the colours mean.
+        fontsize: of the characters, in points.
+
+    Returns:
+        The image artist (the coloured cells).
+    """
+    if not isinstance(text, str) or not text:
+        raise TypeError(f"text must be a non-empty str, got {type(text).__name__}")
+    columns = _checks.positive_int("columns", columns)
+    values = _checks.float_array("values", values, ndim=1)
+    if values.shape != (len(text),):
+        raise ValueError(f"values must have shape ({len(text)},), one per character, got {values.shape}")
+    lines = text.split("\n")
+    grid = np.full((len(lines), columns), np.nan)
+    position = 0
+    for row, line in enumerate(lines):
+        shown = min(len(line) + (row < len(lines) - 1), columns)  # the newline, if any, too
+        grid[row, :shown] = values[position : position + shown]
+        position += len(line) + 1
+    if vmin is None or vmax is None:
+        largest = float(np.abs(values).max()) or 1.0
+        vmin, vmax = -largest, largest
+    image = ax.imshow(
+        np.ma.masked_invalid(grid),
+        cmap=cmap,
+        vmin=vmin,
+        vmax=vmax,
+        aspect="auto",
+        interpolation="nearest",
+        extent=(0, columns, len(lines), 0),
+    )
+    for row, line in enumerate(lines):
+        for col, char in enumerate(line[:columns]):
+            if not char.isspace():
+                ax.text(
+                    col + 0.5,
+                    row + 0.5,
+                    char,
+                    ha="center",
+                    va="center",
+                    family="monospace",
+                    fontsize=fontsize,
+                    in_layout=False,  # inside the axes: a layout need not measure a thousand texts
+                )
+    ax.set_xlim(0, columns)
+    ax.set_ylim(len(lines), 0)
+    ax.set_axis_off()
+    ax.figure.colorbar(image, ax=ax, label=colorbar_label, fraction=0.03, pad=0.01)
     return image
 
 

@@ -124,6 +124,11 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
         lambda z, y: (np.exp(z) / np.exp(z).sum(-1, keepdims=True) - _onehot(y, z)) / y.size,
         "subtract each row's max",
     ),
+    (ex.check_best_unit, "corr:signed", "rank the units by |r|, not by r"),
+    (ex.check_best_unit, "corr:unsigned", "return r with its sign"),
+    (ex.check_best_unit, "corr:dot", "a dot product (a cosine)"),
+    (ex.check_best_unit, "corr:grand_mean", "its OWN mean over time"),
+    (ex.check_best_unit, "corr:axis1", "average over time (axis 0)"),
     (ex.check_bidirectional_lstm, "bidir:not_reversed_back", "reverse the backward layer's outputs back"),
     (ex.check_bidirectional_lstm, "bidir:forward_reversed", "only the backward direction reads"),
     (ex.check_bidirectional_lstm, "bidir:backward_first", "forward first, then backward"),
@@ -304,6 +309,22 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return (_softmax(z) - onehot) / y.size
 
         return along_time
+    if name.startswith("corr:"):
+        kind = name.split(":")[1]
+
+        def best(a, y):  # type: ignore[no-untyped-def]
+            y = y.astype(float)
+            if kind in ("signed", "unsigned", "grand_mean", "axis1"):
+                y = y - y.mean()
+                a = a - {"grand_mean": a.mean(), "axis1": a.mean(axis=1, keepdims=True)}.get(
+                    kind, a.mean(axis=0)
+                )
+            norm = np.sqrt((a * a).sum(axis=0)) * np.sqrt(y @ y)
+            r = np.where(norm > 1e-12, (y @ a) / np.where(norm > 1e-12, norm, 1.0), 0.0)
+            unit = int(np.argmax(r if kind == "signed" else np.abs(r)))
+            return unit, (abs(r[unit]) if kind == "unsigned" else r[unit])
+
+        return best
     if name.startswith("bidir:"):
         kind = name.split(":")[1]
 
@@ -336,7 +357,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 23 and len({e.check for e in exercises}) == 23
+    assert len(exercises) == 24 and len({e.check for e in exercises}) == 24
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -674,6 +695,40 @@ def test_softmax_cross_entropy_grad_reference_matches_torch_autograd() -> None:
         assert np.abs(ours.sum(axis=-1)).max() <= 1e-15  # each step's gradient sums to zero
     large = 800.0 + rng.normal(size=(2, 3, 5))  # exp(800) overflows; the reference does not
     assert np.isfinite(REFERENCE["softmax_cross_entropy_grad"](large, np.zeros((2, 3), dtype=np.int64))).all()
+
+
+def test_best_unit_reference_matches_corrcoef_and_names_a_nan_answer(capsys: Any) -> None:
+    # np.corrcoef per unit, the constant units left out by hand: the witness for probe.best_unit
+    rng = np.random.default_rng(5)
+    for n, h in [(50, 4), (300, 9)]:
+        labels = rng.integers(0, 3, size=n)
+        a = rng.normal(size=(n, h)) + np.outer(labels, rng.normal(size=h))
+        a[:, 2] = -1.5  # constant
+        rs = [np.corrcoef(a[:, j], labels)[0, 1] if j != 2 else 0.0 for j in range(h)]
+        unit = int(np.argmax(np.abs(rs)))
+        got_unit, got_r = REFERENCE["best_unit"](a, labels)
+        assert got_unit == unit and abs(got_r - rs[unit]) < 1e-12
+
+    def naive(a, y):  # type: ignore[no-untyped-def]
+        r = _r(a, y)
+        unit = np.argmax(np.abs(r))  # NaN wins argmax; and a NumPy integer, which is fine
+        return unit, r[unit]
+
+    result = ex.check_best_unit(naive)
+    assert result.status == "error" and "a unit that never changes" in result.message
+    capsys.readouterr()
+
+    def careful(a, y):  # type: ignore[no-untyped-def]
+        r = np.nan_to_num(_r(a, y))  # a constant unit: r = 0
+        unit = np.argmax(np.abs(r))
+        return unit, r[unit]
+
+    assert ex.check_best_unit(careful).passed  # np.intp units are accepted
+
+
+def _r(a: np.ndarray, y: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.array([np.corrcoef(a[:, j], y)[0, 1] for j in range(a.shape[1])])
 
 
 def test_bidirectional_reference_matches_torch_bidirectional_lstm() -> None:

@@ -62,6 +62,7 @@ from lstm_tutorial import (
     ngram,
     optim,
     plots,
+    probe,
     rnn,
     saving,
     sequence,
@@ -2299,6 +2300,23 @@ gives(
     lambda: plots.heatmap(_axes(), np.eye(2), xlabel="x", ylabel="y", title="t"),
     lambda im: im.get_array().shape == (2, 2),
 )
+gives(
+    "plots.text_heatmap",
+    "a cell per character and its newline; blank beyond the line",
+    lambda: plots.text_heatmap(_axes(), "ab\nc", np.array([1.0, 2.0, 3.0, 4.0]), columns=3).get_array(),
+    lambda grid: (
+        np.array_equal(grid.filled(0.0), [[1.0, 2.0, 3.0], [4.0, 0.0, 0.0]])
+        and np.array_equal(grid.mask, [[False, False, False], [False, True, True]])
+    ),
+)
+raises(
+    "plots.text_heatmap",
+    "one value short",
+    lambda: plots.text_heatmap(_axes(), "abc", np.zeros(2), columns=3),
+    ValueError,
+    "values",
+    "(3,)",
+)
 
 raises("cli.main", "an unknown command", lambda: cli.main(["nope"]), SystemExit, "2")
 gives(
@@ -2819,6 +2837,82 @@ gives(
     "the characters read: steps x B x T",
     lambda: language.train_char_model(CHAR.copy(), np.arange(17) % 5, 2, batch_size=2, seq_len=4).characters,
     equal([16]),
+)
+gives(
+    "language.cell_internals",
+    "one row per character; h = o tanh(c)",
+    lambda: language.cell_internals(CHAR, np.array([0, 3, 1, 4]), chunk=3),
+    lambda got: got.c.shape == (4, 4) and bool(np.allclose(got.h, got.o * np.tanh(got.c), atol=1e-15)),
+)
+raises(
+    "language.cell_internals",
+    "layer 1 of a one-layer model",
+    lambda: language.cell_internals(CHAR, np.array([0, 1]), layer=1),
+    ValueError,
+    "layer",
+    "[0, 0]",
+)
+gives(
+    "language.CellInternals",
+    "the first step from zero states: c_1 = i g",
+    lambda: language.cell_internals(CHAR, np.array([2, 0])),
+    lambda got: bool(np.allclose(got.c[0], got.i[0] * got.g[0], atol=1e-15)),
+)
+gives(
+    "probe.unit_correlations",
+    "r = 1, -1, and NaN for a constant unit",
+    lambda: probe.unit_correlations(np.array([[0.0, 2.0, 5.0], [1.0, 0.0, 5.0]]), np.array([3, 4])),
+    lambda r: bool(np.allclose(r[:2], [1.0, -1.0], rtol=1e-15) and np.isnan(r[2])),
+)
+raises(
+    "probe.unit_correlations",
+    "constant labels",
+    lambda: probe.unit_correlations(np.eye(3), np.zeros(3)),
+    ValueError,
+    "labels",
+    "equal",
+)
+gives(
+    "probe.best_unit",
+    "the largest |r|, with its sign",
+    lambda: probe.best_unit(np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 1.0]]), np.array([0, 1, 0])),
+    # unit 0: r = (-1/2, 1/2, 0) . (-1/3, 2/3, -1/3) / (sqrt(1/2) sqrt(2/3)) = sqrt(3)/2;
+    # unit 1 is 1 - labels: r = -1, the larger |r|
+    lambda got: got[0] == 1 and bool(np.isclose(got[1], -1.0, rtol=1e-14)),
+)
+raises(
+    "probe.best_unit",
+    "absolute not a bool",
+    lambda: probe.best_unit(np.eye(3), np.arange(3), absolute=1),
+    TypeError,
+    "absolute",
+)
+gives(
+    "probe.character_ratio",
+    "ids 0 0 1 1, labels 0 2 3 3: eta^2 = between-id / total sum of squares",
+    lambda: probe.character_ratio(np.array([0, 0, 1, 1]), np.array([0.0, 2.0, 3.0, 3.0])),
+    # mean 2; total 4 + 0 + 1 + 1 = 6; id means 1 and 3: between 2 * 1 + 2 * 1 = 4
+    close(math.sqrt(4.0 / 6.0), rtol=1e-14),
+)
+raises(
+    "probe.character_ratio",
+    "float ids",
+    lambda: probe.character_ratio(np.zeros(3), np.arange(3)),
+    TypeError,
+    "ids",
+)
+gives(
+    "probe.gate_saturation",
+    "fractions below 0.1 and above 0.9",
+    lambda: probe.gate_saturation(np.array([[0.05], [0.5], [0.95], [0.99]])),
+    lambda lr: bool(np.array_equal(lr[0], [0.25]) and np.array_equal(lr[1], [0.5])),
+)
+raises(
+    "probe.gate_saturation",
+    "low above high",
+    lambda: probe.gate_saturation(np.eye(2), low=0.9, high=0.1),
+    ValueError,
+    "low",
 )
 gives(
     "optim.Adam.moments",

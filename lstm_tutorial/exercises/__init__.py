@@ -44,6 +44,8 @@ from .ch09_variants import EXERCISES as _CH09
 from .ch09_variants import check_cifg_step, check_gru_step, check_peephole_step
 from .ch11_keras_language_model import EXERCISES as _CH11
 from .ch11_keras_language_model import check_softmax_cross_entropy_grad
+from .ch12_what_cells_learn import EXERCISES as _CH12
+from .ch12_what_cells_learn import check_best_unit
 from .ch13_bidirectional_and_memory import EXERCISES as _CH13
 from .ch13_bidirectional_and_memory import check_bidirectional_lstm
 from .checking import CheckResult, Exercise
@@ -53,6 +55,7 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "check_adam_step",
+    "check_best_unit",
     "check_bidirectional_lstm",
     "check_cell_path_gain",
     "check_cifg_step",
@@ -79,7 +82,20 @@ __all__ = [
 
 EXERCISES: dict[str, Exercise] = {
     exercise.id: exercise
-    for exercise in (*_CH01, *_CH02, *_CH03, *_CH04, *_CH05, *_CH06, *_CH07, *_CH08, *_CH09, *_CH11, *_CH13)
+    for exercise in (
+        *_CH01,
+        *_CH02,
+        *_CH03,
+        *_CH04,
+        *_CH05,
+        *_CH06,
+        *_CH07,
+        *_CH08,
+        *_CH09,
+        *_CH11,
+        *_CH12,
+        *_CH13,
+    )
 }
 """Every exercise of the book by its id, in the book's order: ``EXERCISES["ch01-windows"]`` is the
 exercise the chapter labels ``ex-ch01-windows``."""

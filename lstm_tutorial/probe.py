@@ -1,0 +1,149 @@
+"""What single units track: correlation with a labelled quantity, and gate saturation.
+
+After Karpathy, Johnson & Fei-Fei (2015), "Visualizing and Understanding
+Recurrent Networks". Given what a layer computed at every character of a text
+(``language.cell_internals``: N steps, H units) and a quantity known at every
+character (``text.python_labels``: inside a string, bracket depth, column ...):
+
+    unit_correlations   Pearson's r of every unit's activation with the quantity, (H,)
+    best_unit           the unit with the largest |r|, and its r
+    character_ratio     the best r any function of the current character alone reaches
+    gate_saturation     the share of steps each unit's gate is below 0.1 or above 0.9
+
+A unit "tracks" a quantity when its activation rises and falls with it over the
+text; the sign of r is arbitrary (a unit may as well fall inside strings as
+rise), so units are ranked by |r|. A unit that never changes has no correlation
+(0 / 0): its r is NaN and it is never the best unit.
+
+    N  characters (steps)    H  units
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import _checks
+
+__all__ = ["best_unit", "character_ratio", "gate_saturation", "unit_correlations"]
+
+
+def _activations(value: Any) -> np.ndarray:
+    _checks.float_array("activations", value, ndim=2)
+    if value.shape[0] < 2 or value.shape[1] < 1:
+        raise ValueError(f"activations must have shape (N, H) with N >= 2 steps, got shape {value.shape}")
+    return np.asarray(value, dtype=np.float64)
+
+
+def _labels(value: Any, n: int) -> np.ndarray:
+    """(n,) finite numbers or booleans, not all equal, as float64."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+        raise TypeError(f"labels must be a NumPy array of numbers or booleans, got {_checks.describe(value)}")
+    if value.shape != (n,):
+        raise ValueError(f"labels must have shape ({n},), one per step, got {value.shape}")
+    y = value.astype(np.float64)
+    if not np.all(np.isfinite(y)):
+        raise ValueError("labels must be finite")
+    if np.all(y == y[0]):
+        raise ValueError("labels must not all be equal: a constant has no correlation with anything")
+    return y
+
+
+def unit_correlations(activations: Any, labels: Any) -> np.ndarray:
+    """Pearson's correlation of each unit's activation with the labels, over the N steps.
+
+    ``r_j = sum_t (a_tj - mean_j)(y_t - mean_y) / sqrt(sum_t (a_tj - mean_j)^2 sum_t (y_t - mean_y)^2)``,
+    computed in float64 over axis 0 (time), never across units.
+
+    Args:
+        activations: (N, H) floating, one column per unit (e.g. ``CellInternals.c``).
+        labels: (N,) numbers or booleans, one per step, not all equal.
+
+    Returns:
+        (H,) float64 r in [-1, 1]; NaN for a unit whose activation is constant.
+    """
+    a = _activations(activations)
+    y = _labels(labels, a.shape[0])
+    y = y - y.mean()
+    y_norm = np.sqrt(y @ y)
+    scale = np.abs(a).max(axis=0)
+    a = a - a.mean(axis=0)
+    a_norm = np.sqrt(np.einsum("nh,nh->h", a, a))
+    constant = a_norm <= 1e-12 * np.sqrt(a.shape[0]) * np.maximum(scale, np.finfo(np.float64).tiny)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = (y @ a) / (a_norm * y_norm)
+    r[constant] = np.nan
+    return np.clip(r, -1.0, 1.0)
+
+
+def best_unit(activations: Any, labels: Any, absolute: bool = True) -> tuple[int, float]:
+    """The unit whose activation correlates best with the labels (``unit_correlations``).
+
+    Args:
+        activations: (N, H) floating activations.
+        labels: (N,) numbers or booleans, not all equal.
+        absolute: rank by |r| (True: the sign of a unit is arbitrary) or by r itself.
+
+    Returns:
+        ``(unit, r)``: the unit's index in 0 .. H-1 (the first of equals) and its r,
+        with its sign. Constant units are never chosen.
+    """
+    _checks.flag("absolute", absolute)
+    r = unit_correlations(activations, labels)
+    if np.all(np.isnan(r)):
+        raise ValueError("activations must have at least one unit that is not constant")
+    score = np.where(np.isnan(r), -np.inf, np.abs(r) if absolute else r)
+    unit = int(np.argmax(score))
+    return unit, float(r[unit])
+
+
+def character_ratio(ids: Any, labels: Any) -> float:
+    """The largest correlation with the labels that any function of the current id can reach.
+
+    A unit whose activation were any function of the character just read, and
+    of nothing before it, could correlate with the labels at most this well:
+    the best such function is the labels' mean for each id, ``m[ids]``, and the
+    best r is the correlation ratio ``eta = corr(m[ids], labels)`` (Pearson 1903;
+    ``eta^2`` is the share of the labels' variance the current id explains). A
+    unit that beats it carries context, memory of earlier characters.
+
+    Args:
+        ids: (N,) integer ids of the characters read.
+        labels: (N,) numbers or booleans, not all equal.
+
+    Returns:
+        eta in [0, 1].
+    """
+    if not isinstance(ids, np.ndarray) or ids.dtype.kind not in "iu" or ids.ndim != 1:
+        raise TypeError(f"ids must be a 1-D NumPy array of integer ids, got {_checks.describe(ids)}")
+    if ids.size and ids.min() < 0:
+        raise ValueError(f"ids must be >= 0, got a smallest id of {ids.min()}")
+    y = _labels(labels, ids.shape[0])
+    sums, counts = np.bincount(ids, weights=y), np.bincount(ids)
+    means = sums / np.maximum(counts, 1)  # ids that never occur get 0; they are never looked up
+    r = unit_correlations(means[ids][:, None], y)[0]
+    return 0.0 if np.isnan(r) else float(r)
+
+
+def gate_saturation(gates: Any, low: float = 0.1, high: float = 0.9) -> tuple[np.ndarray, np.ndarray]:
+    """How often each unit's gate is nearly closed or nearly open (Karpathy et al. 2015).
+
+    A gate is left-saturated at a step when its value is below ``low`` and
+    right-saturated when it is above ``high``.
+
+    Args:
+        gates: (N, H) gate values of N steps (e.g. ``CellInternals.f``).
+        low: the left threshold.
+        high: the right threshold, > low.
+
+    Returns:
+        ``(left, right)``, each (H,) float64: the fraction of the N steps each unit's
+        gate is below ``low`` and above ``high``.
+    """
+    g = _activations(gates)
+    low = _checks.finite_number("low", low)
+    high = _checks.finite_number("high", high)
+    if not low < high:
+        raise ValueError(f"low must be below high, got low = {low} and high = {high}")
+    return (g < low).mean(axis=0), (g > high).mean(axis=0)
