@@ -42,6 +42,12 @@ from .ch08_forecasting import (
 )
 from .ch09_variants import EXERCISES as _CH09
 from .ch09_variants import check_cifg_step, check_gru_step, check_peephole_step
+from .ch10_char_language_model import EXERCISES as _CH10
+from .ch10_char_language_model import (
+    check_bigram_bits_per_char,
+    check_perplexity_from_bits,
+    check_sample_next,
+)
 from .checking import CheckResult, Exercise
 
 __all__ = [
@@ -49,6 +55,7 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "check_adam_step",
+    "check_bigram_bits_per_char",
     "check_cell_path_gain",
     "check_cifg_step",
     "check_clip_by_global_norm",
@@ -60,9 +67,11 @@ __all__ = [
     "check_lstm_step_backward",
     "check_make_windows",
     "check_peephole_step",
+    "check_perplexity_from_bits",
     "check_persistence_forecast",
     "check_recursive_forecast",
     "check_rnn_step",
+    "check_sample_next",
     "check_sigmoid",
     "check_sine_model_param_count",
     "check_sine_model_predict",
@@ -73,7 +82,7 @@ __all__ = [
 
 EXERCISES: dict[str, Exercise] = {
     exercise.id: exercise
-    for exercise in (*_CH01, *_CH02, *_CH03, *_CH04, *_CH05, *_CH06, *_CH07, *_CH08, *_CH09)
+    for exercise in (*_CH01, *_CH02, *_CH03, *_CH04, *_CH05, *_CH06, *_CH07, *_CH08, *_CH09, *_CH10)
 }
 """Every exercise of the book by its id, in the book's order: ``EXERCISES["ch01-windows"]`` is the
 exercise the chapter labels ``ex-ch01-windows``."""

@@ -273,7 +273,10 @@ def run_cases(
         except Exception as error:  # the reader's bug, reported rather than raised
             hint = ""
             if isinstance(error, RuntimeWarning) and "overflow" in str(error):
-                hint = "exp overflows for large |z|; compute it only where it cannot (e.g. exp(-|z|))."
+                hint = (
+                    "exp overflows for large |z|; compute it only where it cannot (exp(-|z|) in a "
+                    "sigmoid; exp(z - max(z)) in a softmax)."
+                )
             message = f"case {number} ({case.shapes}) raised {type(error).__name__}: {error}"
             return _verdict(name, "error", number, float("nan"), message, hint)
         err = _error(got, expected)
