@@ -60,6 +60,7 @@ __all__ = [
     "cell_internals",
     "char_model",
     "heldout_bits_per_char",
+    "inverse_cdf",
     "next_probabilities",
     "sample",
     "sample_streams",
@@ -126,6 +127,33 @@ def next_probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
     return np.asarray(p / p.sum(axis=-1, keepdims=True))
 
 
+def inverse_cdf(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Draw one id per row by the inverse of the cumulative distribution.
+
+    Row b's id is the first k whose cumulative probability ``p_0 + ... + p_k`` exceeds
+    ``u_b`` times the row's total, so for u uniform in [0, 1) id k comes with
+    probability ``p_k`` (the total is 1 up to rounding; scaling by it keeps the last
+    id reachable).
+
+    Args:
+        probabilities: (B, V) rows of probabilities (``next_probabilities``).
+        uniforms: (B,) numbers in [0, 1), e.g. ``rng.random(B)``.
+
+    Returns:
+        (B,) int64 ids in [0, V).
+    """
+    _checks.float_array("probabilities", probabilities)
+    _checks.float_array("uniforms", uniforms)
+    if probabilities.ndim != 2 or uniforms.shape != probabilities.shape[:1]:
+        raise ValueError(
+            f"probabilities must be (B, V) and uniforms (B,), got shapes {probabilities.shape} "
+            f"and {uniforms.shape}"
+        )
+    cdf = np.cumsum(probabilities, axis=1)
+    u = uniforms[:, None] * cdf[:, -1:]
+    return np.minimum((cdf <= u).sum(axis=1), probabilities.shape[1] - 1).astype(np.int64)
+
+
 def _stepping_twin(model: Sequential) -> Sequential:
     """The model's layers (the same weights) with every recurrent layer stateful and per-step."""
     if not isinstance(model, Sequential):
@@ -163,9 +191,7 @@ def sample_streams(
     logits = twin.predict(np.tile(prime, (streams, 1)))[:, -1]  # the whole prime, one pass
     out = np.empty((streams, length), dtype=np.int64)
     for t in range(length):
-        cdf = np.cumsum(next_probabilities(logits, temperature), axis=1)
-        u = rng.random((streams, 1)) * cdf[:, -1:]
-        out[:, t] = np.minimum((cdf <= u).sum(axis=1), vocab - 1)  # inverse CDF
+        out[:, t] = inverse_cdf(next_probabilities(logits, temperature), rng.random(streams))
         if t + 1 < length:
             logits = twin.predict(out[:, t : t + 1])[:, -1]  # one step, from the carried state
     return out

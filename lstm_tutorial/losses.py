@@ -43,8 +43,11 @@ def log_softmax(logits: np.ndarray) -> np.ndarray:
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
-def sparse_categorical_crossentropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-    """Keras' ``"sparse_categorical_crossentropy"`` with ``from_logits=True``, at every position.
+def sparse_categorical_crossentropy(
+    logits: np.ndarray,
+    y: np.ndarray,
+) -> tuple[float, np.ndarray]:
+    """Keras' ``"sparse_categorical_crossentropy"`` from logits, at every position.
 
     With p = softmax(logits) over the V classes, the loss is the mean over the n
     positions of ``-log p[y]`` (nats); its gradient with respect to the logits is

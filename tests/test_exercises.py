@@ -3,6 +3,7 @@ broken answers are reported rather than raised, and the references agree with in
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -133,6 +134,15 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_bidirectional_lstm, "bidir:forward_reversed", "only the backward direction reads"),
     (ex.check_bidirectional_lstm, "bidir:backward_first", "forward first, then backward"),
     (ex.check_bidirectional_lstm, "bidir:same_weights", "each direction has its own weights"),
+    (ex.check_bigram_bits_per_char, "bigram:unsmoothed", "probability 0"),
+    (ex.check_bigram_bits_per_char, "bigram:nats", "log base 2"),
+    (ex.check_bigram_bits_per_char, "bigram:over_m", "M - 1 predictions"),
+    (ex.check_sample_next, "sampler:times_t", "divide the logits by the temperature"),
+    (ex.check_sample_next, "sampler:no_max", "exp(z - max(z))"),
+    (ex.check_sample_next, "sampler:not_normalised", "row sum"),
+    (ex.check_perplexity_from_bits, lambda bpc: np.e**bpc, "not e ** bpc"),
+    (ex.check_perplexity_from_bits, lambda bpc: 2 ** (bpc * np.log(2)), "already in bits"),
+    (ex.check_perplexity_from_bits, lambda bpc: 2.0**-bpc, "at least 1"),
 ]
 
 
@@ -143,6 +153,38 @@ def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
 
 def _onehot(y: np.ndarray, z: np.ndarray) -> np.ndarray:
     return np.eye(z.shape[-1])[y]
+
+
+def bigram_by_hand(train: np.ndarray, held: np.ndarray, vocab_size: int, discount: float, kind: str) -> float:
+    """Held-out bits per character of an interpolated absolute-discounting bigram, with loops."""
+    d = 0.0 if kind == "unsmoothed" else discount
+    counts = np.zeros((vocab_size, vocab_size))
+    for h, w in itertools.pairwise(train):
+        counts[h, w] += 1
+    unigram = np.bincount(train, minlength=vocab_size).astype(float)
+    p0 = (np.maximum(unigram - d, 0) + d * np.count_nonzero(unigram) / vocab_size) / unigram.sum()
+    total = 0.0
+    for h, w in itertools.pairwise(held):
+        row = counts[h]
+        if row.sum() == 0:
+            p = p0[w]
+        else:
+            p = (max(row[w] - d, 0) + d * np.count_nonzero(row) * p0[w]) / row.sum()
+        total -= np.log(p) if kind == "nats" else np.log2(p)
+    return total / (len(held) if kind == "over_m" else len(held) - 1)
+
+
+def sampler_by_hand(kind: str) -> Callable[..., Any]:
+    def sample_next(logits, temperature, u):  # type: ignore[no-untyped-def]
+        z = logits * temperature if kind == "times_t" else logits / temperature
+        weights = np.exp(z) if kind == "no_max" else np.exp(z - z.max(axis=1, keepdims=True))
+        p = weights if kind == "not_normalised" else weights / weights.sum(axis=1, keepdims=True)
+        ids = np.array(
+            [np.searchsorted(np.cumsum(row), ub, side="right") for row, ub in zip(p, u, strict=True)]
+        )
+        return p, np.minimum(ids, p.shape[1] - 1)
+
+    return sample_next
 
 
 def _named_wrong(name: str) -> Callable[..., Any]:
@@ -290,6 +332,11 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return o * np.tanh(c_new), c_new
 
         return peephole
+    if name.startswith("bigram:"):
+        kind = name.split(":")[1]
+        return lambda train, held, v, d: bigram_by_hand(train, held, v, d, kind)
+    if name.startswith("sampler:"):
+        return sampler_by_hand(name.split(":")[1])
     if name.startswith("cifg:"):
         kind = name.split(":")[1]
 
@@ -357,7 +404,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 24 and len({e.check for e in exercises}) == 24
+    assert len(exercises) == 27 and len({e.check for e in exercises}) == 27
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -750,3 +797,23 @@ def test_bidirectional_reference_matches_torch_bidirectional_lstm() -> None:
     assert ours.shape == (B, T, 2 * H)
     assert rel_error(ours, expected) <= 1e-12
     assert rel_error(ours[..., H:], expected[..., H:][:, ::-1]) > 1e-3  # the order matters: it can fail
+
+
+def test_bigram_sampler_and_perplexity_references_match_loops_and_torch() -> None:
+    """bigram_bits_per_char is the interpolated bigram counted with loops here; sample_next's
+    probabilities are torch.softmax of logits / T and its ids the first index whose cumulative
+    probability exceeds u; perplexity_from_bits is 2 ** bpc."""
+    r = np.random.default_rng(7)
+    train, held = r.integers(0, 5, size=300), r.integers(0, 6, size=50)  # id 5 unseen in training
+    for d in (0.2, 0.9):
+        expected = bigram_by_hand(train, held, 6, d, "right")
+        assert abs(REFERENCE["bigram_bits_per_char"](train, held, 6, d) - expected) <= 1e-12 * expected
+    assert REFERENCE["bigram_bits_per_char"](train, held, 6, 0.0) == np.inf  # unseen pairs: p = 0
+    logits, u = 3 * r.normal(size=(20, 9)), r.random(20)
+    p, ids = REFERENCE["sample_next"](logits, 0.6, u)
+    assert rel_error(p, torch.softmax(_t(logits / 0.6), dim=1).numpy()) <= 1e-14
+    _hand_p, hand_ids = sampler_by_hand("right")(logits, 0.6, u)
+    assert np.array_equal(ids, hand_ids) and len(set(ids.tolist())) > 2
+    draws = REFERENCE["sample_next"](np.log(np.array([[0.1, 0.6, 0.3]] * 20000)), 1.0, r.random(20000))[1]
+    assert np.abs(np.bincount(draws, minlength=3) / 20000 - [0.1, 0.6, 0.3]).max() < 0.015  # ~4 sigma
+    assert REFERENCE["perplexity_from_bits"](3.0) == 8.0 and REFERENCE["perplexity_from_bits"](0.5) == 2**0.5

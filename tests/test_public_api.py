@@ -2789,6 +2789,19 @@ gives(
     lambda pair: pair[0].shape == (5,) and np.array_equal(*pair),
 )
 gives(
+    "language.inverse_cdf",
+    "u below, at and past each cumulative step",
+    lambda: language.inverse_cdf(np.array([[0.25, 0.5, 0.25]] * 4), np.array([0.0, 0.2, 0.25, 0.99])),
+    equal([0, 0, 1, 2]),
+)
+raises(
+    "language.inverse_cdf",
+    "one uniform too few",
+    lambda: language.inverse_cdf(np.full((2, 3), 1 / 3), np.zeros(1)),
+    ValueError,
+    "uniforms",
+)
+gives(
     "language.sample_streams",
     "one row per stream",
     lambda: language.sample_streams(CHAR, np.array([1]), 4, streams=3).shape,

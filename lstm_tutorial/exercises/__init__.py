@@ -42,6 +42,12 @@ from .ch08_forecasting import (
 )
 from .ch09_variants import EXERCISES as _CH09
 from .ch09_variants import check_cifg_step, check_gru_step, check_peephole_step
+from .ch10_char_language_model import EXERCISES as _CH10
+from .ch10_char_language_model import (
+    check_bigram_bits_per_char,
+    check_perplexity_from_bits,
+    check_sample_next,
+)
 from .ch11_keras_language_model import EXERCISES as _CH11
 from .ch11_keras_language_model import check_softmax_cross_entropy_grad
 from .ch12_what_cells_learn import EXERCISES as _CH12
@@ -57,6 +63,7 @@ __all__ = [
     "check_adam_step",
     "check_best_unit",
     "check_bidirectional_lstm",
+    "check_bigram_bits_per_char",
     "check_cell_path_gain",
     "check_cifg_step",
     "check_clip_by_global_norm",
@@ -68,9 +75,11 @@ __all__ = [
     "check_lstm_step_backward",
     "check_make_windows",
     "check_peephole_step",
+    "check_perplexity_from_bits",
     "check_persistence_forecast",
     "check_recursive_forecast",
     "check_rnn_step",
+    "check_sample_next",
     "check_sigmoid",
     "check_sine_model_param_count",
     "check_sine_model_predict",
@@ -92,6 +101,7 @@ EXERCISES: dict[str, Exercise] = {
         *_CH07,
         *_CH08,
         *_CH09,
+        *_CH10,
         *_CH11,
         *_CH12,
         *_CH13,

@@ -245,7 +245,10 @@ def run_cases(
     mistakes: Sequence[Mistake] = (),
     tolerance: float = TOLERANCE,
     strict_warnings: bool = False,
-    overflow_hint: str = "exp overflows for large |z|; compute it only where it cannot (e.g. exp(-|z|)).",
+    overflow_hint: str = (
+        "exp overflows for large |z|; compute it only where it cannot (exp(-|z|) in a "
+        "sigmoid; exp(z - max(z)) in a softmax)."
+    ),
 ) -> CheckResult:
     """Run ``reader`` and ``reference`` on every case, print the verdict and return it.
 

@@ -1,0 +1,202 @@
+"""Chapter 10's exercises: a bigram baseline, a temperature sampler, perplexity from bits.
+
+Each reference is the package's own function (``ngram.fit_ngram``,
+``metrics.bits_per_char``, ``language.next_probabilities``,
+``language.inverse_cdf``, ``metrics.perplexity``), called with the exercise's
+arguments; each known mistake is that reference called with the mistake made.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from ..language import inverse_cdf, next_probabilities
+from ..metrics import bits_per_char, perplexity
+from ..ngram import fit_ngram
+from .checking import Case, CheckResult, Exercise, Mistake, rng, run_cases
+
+__all__ = [
+    "EXERCISES",
+    "bigram_bits_per_char",
+    "check_bigram_bits_per_char",
+    "check_perplexity_from_bits",
+    "check_sample_next",
+    "perplexity_from_bits",
+    "sample_next",
+]
+
+
+# --------------------------------------------------------------------------- a bigram baseline
+
+
+def bigram_bits_per_char(
+    train_ids: np.ndarray, heldout_ids: np.ndarray, vocab_size: int, discount: float
+) -> float:
+    """The reference: an order-1 ``fit_ngram`` with interpolated absolute discounting D,
+    scored on ``heldout_ids[1:]`` (each id after the one before it), in bits per character."""
+    model = fit_ngram(train_ids, vocab_size, 1, smoothing="absolute", discount=discount)
+    return bits_per_char(model.cross_entropy(heldout_ids))
+
+
+def _unsmoothed(train: np.ndarray, held: np.ndarray, vocab_size: int, discount: float) -> float:
+    return bigram_bits_per_char(train, held, vocab_size, 0.0)
+
+
+def _in_nats(train: np.ndarray, held: np.ndarray, vocab_size: int, discount: float) -> float:
+    return bigram_bits_per_char(train, held, vocab_size, discount) * math.log(2.0)
+
+
+def _over_every_character(train: np.ndarray, held: np.ndarray, vocab_size: int, discount: float) -> float:
+    # N - 1 characters are predicted; dividing their total by N is the off-by-one.
+    return bigram_bits_per_char(train, held, vocab_size, discount) * (len(held) - 1) / len(held)
+
+
+def _markov_text(seed: int, n: int, vocab_size: int) -> np.ndarray:
+    """Ids of a Markov chain over ``vocab_size - 1`` symbols (the last id, "unknown", never occurs)."""
+    r = rng(seed)
+    symbols = vocab_size - 1
+    transitions = r.dirichlet(np.full(symbols, 0.4), size=symbols)
+    ids = np.zeros(n, dtype=np.int64)
+    for t in range(1, n):
+        ids[t] = r.choice(symbols, p=transitions[ids[t - 1]])
+    return ids
+
+
+def check_bigram_bits_per_char(your_fn: Callable[..., Any]) -> CheckResult:
+    """Check ``bigram_bits_per_char(train_ids, heldout_ids, vocab_size, discount) -> float``.
+
+    P0(w) = (max(c(w) - D, 0) + D N1+(.) / V) / N over the training ids, and
+    P(w | h) = (max(c(h w) - D, 0) + D N1+(h .) P0(w)) / c(h), or P0(w) after a
+    context h never seen in training; the held-out score is the mean of
+    -log2 P(held[t] | held[t - 1]) over t = 1 .. M - 1.
+    """
+    train = _markov_text(180, 400, 6)
+    cases = [
+        # Held-out text taken from the training text: every bigram seen, so even no smoothing is finite.
+        Case((train, train[100:160].copy(), 6, 0.5), "N=400, M=60 seen, V=6, D=0.5"),
+        Case((train, _markov_text(181, 80, 6), 6, 0.75), "N=400, M=80 new text, V=6, D=0.75"),
+        Case((train[:30].copy(), np.array([5, 0, 5, 5, 1]), 6, 0.3), "N=30, M=5 with unknown ids"),
+    ]
+    mistakes = [
+        Mistake(
+            _unsmoothed,
+            "subtract D from every seen count and give D N1+(h .) / c(h) of the mass to the lower "
+            "level: without it, a pair never seen in training gets probability 0 (infinite bits).",
+        ),
+        Mistake(_in_nats, "bits per character use log base 2: np.log2, or nats / ln 2."),
+        Mistake(
+            _over_every_character,
+            "M held-out ids give M - 1 predictions (the first id has no context): average over those.",
+        ),
+    ]
+    return run_cases("bigram_bits_per_char", your_fn, bigram_bits_per_char, cases, mistakes)
+
+
+# --------------------------------------------------------------------------- a temperature sampler
+
+
+def sample_next(
+    logits: np.ndarray, temperature: float, uniforms: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The reference: ``(p, ids)`` with ``p = language.next_probabilities(logits, temperature)``
+    and ``ids = language.inverse_cdf(p, uniforms)``."""
+    probabilities = next_probabilities(logits, temperature)
+    return probabilities, inverse_cdf(probabilities, uniforms)
+
+
+def _times_temperature(logits: np.ndarray, temperature: float, uniforms: np.ndarray) -> tuple[Any, Any]:
+    return sample_next(logits, 1.0 / temperature, uniforms)  # softmax(logits * T)
+
+
+def _not_normalised(logits: np.ndarray, temperature: float, uniforms: np.ndarray) -> tuple[Any, Any]:
+    scaled = logits / temperature
+    totals = np.exp(scaled - scaled.max(axis=1, keepdims=True)).sum(axis=1)
+    probabilities, _ = sample_next(logits, temperature, uniforms)
+    # The cumulative sum of unnormalised weights passes u where the normalised one passes u / total.
+    return probabilities * totals[:, None], sample_next(logits, temperature, uniforms / totals)[1]
+
+
+def _sampler_case(seed: int, batch: int, vocab: int, scale: float, temperature: float) -> Case:
+    r = rng(seed)
+    logits = scale * r.normal(size=(batch, vocab))
+    return Case((logits, temperature, r.random(batch)), f"B={batch}, V={vocab}, T={temperature}")
+
+
+def check_sample_next(your_fn: Callable[..., Any]) -> CheckResult:
+    """Check ``sample_next(logits, temperature, uniforms) -> (probabilities, ids)``.
+
+    logits (B, V), temperature > 0, uniforms (B,) in [0, 1); probabilities (B, V)
+    = softmax(logits / temperature) per row; ids (B,) the inverse-CDF draw: the
+    first k with p_0 + ... + p_k > u.
+    """
+    cases = [
+        _sampler_case(190, 8, 5, 2.0, 0.5),
+        _sampler_case(191, 6, 12, 1.0, 2.0),
+        _sampler_case(192, 1, 3, 3.0, 1.0),
+        _sampler_case(193, 5, 7, 600.0, 0.7),  # logits of a confident model: exp(z / T) overflows
+    ]
+    mistakes = [
+        Mistake(_times_temperature, "divide the logits by the temperature: softmax(logits / T)."),
+        Mistake(
+            _not_normalised,
+            "divide exp(z - max) by its row sum, so that each row of probabilities sums to 1 "
+            "before the cumulative sum is compared with u.",
+        ),
+    ]
+    return run_cases("sample_next", your_fn, sample_next, cases, mistakes, strict_warnings=True)
+
+
+# --------------------------------------------------------------------------- perplexity from bits
+
+
+def perplexity_from_bits(bpc: float) -> float:
+    """The reference: ``metrics.perplexity``, ``2 ** bpc``."""
+    return perplexity(bpc)
+
+
+def _base_e(bpc: float) -> float:
+    return perplexity(bpc / math.log(2.0))  # e ** bpc = 2 ** (bpc / ln 2)
+
+
+def _converted_twice(bpc: float) -> float:
+    return perplexity(bpc * math.log(2.0))  # 2 ** (bpc ln 2): bits treated as nats
+
+
+def _inverted(bpc: float) -> float:
+    return 1.0 / perplexity(bpc)
+
+
+def check_perplexity_from_bits(your_fn: Callable[..., Any]) -> CheckResult:
+    """Check ``perplexity_from_bits(bpc) -> float``: the per-character perplexity of a
+    cross-entropy of ``bpc`` bits per character."""
+    cases = [Case((bpc,), f"bpc = {bpc}") for bpc in (2.15, 4.5, 1.0, 0.0)]
+    mistakes = [
+        Mistake(_base_e, "bits are base-2 logarithms: the perplexity is 2 ** bpc, not e ** bpc."),
+        Mistake(
+            _converted_twice,
+            "bpc is already in bits: 2 ** bpc (e ** nats is the same number; 2 ** (bpc ln 2) is neither).",
+        ),
+        Mistake(_inverted, "perplexity is 2 ** (+bpc), at least 1: the number of equally likely choices."),
+    ]
+    return run_cases("perplexity_from_bits", your_fn, perplexity_from_bits, cases, mistakes)
+
+
+EXERCISES = [
+    Exercise(
+        "ch10-bigram",
+        "A bigram baseline",
+        check_bigram_bits_per_char,
+        bigram_bits_per_char,
+    ),
+    Exercise("ch10-sampler", "A temperature sampler", check_sample_next, sample_next),
+    Exercise(
+        "ch10-perplexity",
+        "Perplexity from bits per character",
+        check_perplexity_from_bits,
+        perplexity_from_bits,
+    ),
+]
