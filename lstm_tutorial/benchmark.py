@@ -320,7 +320,9 @@ def bench_language_model(
     rows: list[dict[str, object]] = []
     for layers in layer_counts:
         model = char_model(vocab, embed, hidden, layers=layers, seed=0)
-        keras_model = to_keras(model)
+        # Keras' best case: its non-stateful layers (a stateful torch-backend LSTM needs
+        # use_cudnn=False, about twice as slow); the same weights, each batch from zeros.
+        keras_model = to_keras(char_model(vocab, embed, hidden, layers=layers, seed=0, stateful=False))
         keras_model.compile(
             optimizer=keras.optimizers.Adam(learning_rate=0.01, global_clipnorm=5.0),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),

@@ -61,6 +61,7 @@ __all__ = [
     "char_model",
     "heldout_bits_per_char",
     "inverse_cdf",
+    "log_probs",
     "next_probabilities",
     "sample",
     "sample_streams",
@@ -248,6 +249,38 @@ def heldout_bits_per_char(model: Sequential, ids: Any, batch_size: int = 32, seq
         log_p = log_softmax(twin.predict(x).astype(np.float64))
         total -= float(np.take_along_axis(log_p, y[..., None], axis=-1).sum())
     return total / targets.size / math.log(2.0)
+
+
+def log_probs(model: Sequential, ids: Any, chunk: int = 1024) -> np.ndarray:
+    """Log-probability of each character of ``ids`` after the first, reading them as one stream.
+
+    The same contract as ``ngram.NGramModel.log_probs``, so that the two models can
+    be compared character by character: entry t - 1 is ``ln P(ids[t] | ids[:t])``,
+    the model reading ``ids[:-1]`` from zero states, ``chunk`` characters per call,
+    its stateful twin carrying the state (the chunk size changes only the speed).
+    The model itself is not changed.
+
+    Args:
+        model: a model that starts with an ``Embedding`` and ends with one logit per id.
+        ids: (N,) integer ids, N >= 2.
+        chunk: characters per forward call, >= 1.
+
+    Returns:
+        (N - 1,) float64 natural-log probabilities.
+    """
+    twin = _stepping_twin(model)
+    ids = check_ids("ids", ids, twin.layers[0].input_size)
+    chunk = _checks.positive_int("chunk", chunk)
+    if ids.shape[0] < 2:
+        raise ValueError(f"ids must hold at least 2 ids (a context and a target), got {ids.shape[0]}")
+    out = np.empty(ids.shape[0] - 1)
+    for start in range(0, ids.shape[0] - 1, chunk):
+        x = ids[start : min(start + chunk, ids.shape[0] - 1)]
+        log_p = log_softmax(twin.predict(x[None])[0].astype(np.float64))
+        out[start : start + x.shape[0]] = log_p[
+            np.arange(x.shape[0]), ids[start + 1 : start + 1 + x.shape[0]]
+        ]
+    return out
 
 
 @dataclass(frozen=True)

@@ -151,7 +151,7 @@ def fast_forward(
     tanh_c_steps = np.empty_like(h_steps)
     i_times_g = np.empty((batch, hidden), dtype=params.dtype)
 
-    # (T, B, 4, H) view: block k of step t is gate_blocks[t, :, k], made once, not per step.
+    # (T, B, 4, H) view: block k of step t is gate_blocks[t, :, k], made once.
     gate_blocks = gate_steps.reshape(steps, batch, 4, hidden)
     recurrent = np.empty((batch, 4 * hidden), dtype=params.dtype)
     h_prev, c_prev = h0, c0
@@ -161,7 +161,7 @@ def fast_forward(
         np.tanh(gates, out=gates)
         gates *= scale  # now [i, f, g, o]
         gates += shift
-        i, f, g, o = gate_blocks[t, :, 0], gate_blocks[t, :, 1], gate_blocks[t, :, 2], gate_blocks[t, :, 3]
+        i, f, g, o = (gate_blocks[t, :, k] for k in range(4))
         c_t = np.multiply(f, c_prev, out=c_steps[t])  # c_t = f * c_{t-1} + i * g
         c_t += np.multiply(i, g, out=i_times_g)
         np.tanh(c_t, out=tanh_c_steps[t])
@@ -203,17 +203,17 @@ def fast_backward(
     # the loop. Each is written into its block of one buffer, with one scratch
     # buffer for 1 - ...
     gates = cache.gate_steps.reshape(steps, batch, 4, hidden)
-    i_all, f_all, g_all, o_all = gates[:, :, 0], gates[:, :, 1], gates[:, :, 2], gates[:, :, 3]
+    i_all, f_all, g_all, o_all = (gates[:, :, k] for k in range(4))
     chunk = min(CHUNK, steps)
-    # dz_t = [dc * K_i, dc * K_f, dc * K_g, dh * K_o] (the blocks i, f, g scale with dc, o with dh)
+    # dz_t = [dc * K_i, dc * K_f, dc * K_g, dh * K_o] (i, f, g scale with dc, o with dh)
     local_chunk = np.empty((chunk, batch, 4, hidden), dtype=dtype)
     scratch_chunk = np.empty((chunk, batch, hidden), dtype=dtype)
     dc_from_dh_chunk = np.empty((chunk, batch, hidden), dtype=dtype)
 
     def local_factors(begin: int, end: int) -> None:
-        """K_i, K_f, K_g, K_o and dc_t/dh_t of steps begin .. end - 1, into the chunk buffers."""
+        """K_i, K_f, K_g, K_o and dc_t/dh_t of steps begin .. end - 1, into buffers."""
         n = end - begin
-        i, f, g, o = i_all[begin:end], f_all[begin:end], g_all[begin:end], o_all[begin:end]
+        i, f, g, o = (block[begin:end] for block in (i_all, f_all, g_all, o_all))
         tanh_c = cache.tanh_c_steps[begin:end]
         k_i, k_f, k_g, k_o = (local_chunk[:n, :, k] for k in range(4))
         scratch = scratch_chunk[:n]
@@ -243,7 +243,9 @@ def fast_backward(
     dz_blocks = dz_steps.reshape(steps, batch, 4, hidden)
     U_T = np.ascontiguousarray(params.U.T)
     dh_next = np.zeros((batch, hidden), dtype=dtype)
-    dc_next = np.zeros((batch, hidden), dtype=dtype) if dc_last is None else dc_last.copy()
+    dc_next = np.zeros((batch, hidden), dtype=dtype)
+    if dc_last is not None:
+        dc_next[...] = dc_last
     dh = np.empty((batch, hidden), dtype=dtype)
     dc = np.empty((batch, hidden), dtype=dtype)
     for end in range(steps, 0, -chunk):
@@ -257,7 +259,8 @@ def fast_backward(
             np.multiply(local_blocks[:, :3], dc[:, None, :], out=dz_blocks[t, :, :3])
             np.multiply(local_blocks[:, 3], dh, out=dz_blocks[t, :, 3])
             np.matmul(dz_steps[t], U_T, out=dh_next)
-            np.multiply(dc, f_all[t], out=dc_next)  # the constant error carousel: dc_{t-1} = dc_t * f_t
+            # the constant error carousel: dc_{t-1} = dc_t * f_t
+            np.multiply(dc, f_all[t], out=dc_next)
             if truncate is not None and t > 0 and t % truncate == 0:
                 dh_next.fill(0.0)
                 dc_next.fill(0.0)

@@ -465,3 +465,20 @@ def test_embedding_backward_sums_repeated_ids_as_a_loop_does(limit: int | None, 
         for t in range(7):
             expected[ids[b, t]] += dy[b, t]
     assert np.abs(dW - expected).max() <= 1e-14
+
+
+def test_log_probs_chunked_equal_one_pass_and_torch_cross_entropy() -> None:
+    """language.log_probs reads the text as one stream: chunks of 4 give what one pass over all gives."""
+    from lstm_tutorial.language import char_model as default_char_model
+    from lstm_tutorial.language import log_probs
+
+    rng = np.random.default_rng(8)
+    ids = rng.integers(0, 6, size=23)
+    model = default_char_model(6, embed=3, hidden=5, layers=2, stateful=False, seed=4, dtype=np.float64)
+    ours = log_probs(model, ids, chunk=4)
+    logits = torch.tensor(model.predict(ids[None, :-1])[0])
+    expected = -F.cross_entropy(logits, torch.tensor(ids[1:]), reduction="none").numpy()
+    assert ours.shape == (22,)
+    np.testing.assert_allclose(ours, expected, rtol=1e-12, atol=1e-14)
+    with pytest.raises(ValueError, match="ids"):
+        log_probs(model, ids[:1])

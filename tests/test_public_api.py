@@ -2829,6 +2829,20 @@ raises(
     "ids",
 )
 gives(
+    "language.log_probs",
+    "uniform logits: ln(1/V) for every character after the first",
+    lambda: language.log_probs(
+        language.Sequential(
+            [CHAR.layers[0], CHAR.layers[1], layers.Dense(np.zeros((4, 5)), np.zeros(5))],
+            loss="sparse_categorical_crossentropy",
+        ),
+        np.arange(7) % 5,
+        chunk=3,
+    ),
+    close([math.log(0.2)] * 6),
+)
+raises("language.log_probs", "one id", lambda: language.log_probs(CHAR, np.array([1])), ValueError, "ids")
+gives(
     "language.train_char_model",
     "a curve entry per evaluation",
     lambda: list(
