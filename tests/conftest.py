@@ -45,6 +45,17 @@ EXERCISE_NOTEBOOKS = OUT / "exercise_notebooks"
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
+# The performance appendix measures time: nearly every output is a timing (exempt from the
+# comparison below), so running it twice would prove little and costs about a minute and a
+# half of a CI core. The book build still executes it.
+SECOND_RUN_EXEMPT = {"appendix_performance"}
+
+
+def second_run_chapters() -> list[Path]:
+    """The chapters the second run executes: every notebook chapter but ``SECOND_RUN_EXEMPT``."""
+    return [chapter for chapter in notebook_chapters() if chapter.stem not in SECOND_RUN_EXEMPT]
+
+
 def second_run_notebook(chapter: Path) -> Path:
     """The notebook the second run executes for ``chapter``: its exercise notebook, or its .ipynb twin."""
     if "exercise-stub" in chapter.read_text():
@@ -68,7 +79,7 @@ def _start_second_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
         check=True,
         capture_output=True,
     )
-    notebooks = [second_run_notebook(chapter) for chapter in notebook_chapters()]
+    notebooks = [second_run_notebook(chapter) for chapter in second_run_chapters()]
     SECOND_RUN.mkdir(parents=True)
     with open(SECOND_RUN / "run.log", "wb") as log:
         return subprocess.Popen(

@@ -18,7 +18,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 import pytest
-from conftest import OUT, ROOT, notebook_chapters, second_run_name
+from conftest import OUT, ROOT, notebook_chapters, second_run_chapters, second_run_name
 
 ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 
@@ -76,7 +76,7 @@ def outputs_of(
     return result
 
 
-@pytest.mark.parametrize("chapter", notebook_chapters(), ids=lambda p: p.stem)
+@pytest.mark.parametrize("chapter", second_run_chapters(), ids=lambda p: p.stem)
 def test_chapter_runs_again_as_a_notebook_and_reproduces_the_book(chapter: Path, second_run: Path) -> None:
     """Run top to bottom a second time, in a fresh kernel, the chapter prints what the book printed."""
     name = second_run_name(chapter)
