@@ -124,6 +124,33 @@ def lstm_flops(batch: int, steps: int, inputs: int, hidden: int) -> float:
     return input_proj + recurrent + recurrent + recurrent + input_proj + input_proj
 
 
+def _lstm_layer_matmuls(
+    x_flat: np.ndarray,
+    W: np.ndarray,
+    h: np.ndarray,
+    U: np.ndarray,
+    dz: np.ndarray,
+    U_T: np.ndarray,
+    h_flat: np.ndarray,
+    dz_flat: np.ndarray,
+    steps: int,
+) -> None:
+    """The matrix products of one LSTM layer's forward + full BPTT (``lstm_flops``), alone.
+
+    x_flat (B T, D) W (D, 4H) for the input projection; T products h (B, H) U (H, 4H)
+    forward and T products dz (B, 4H) U^T backward; then dU, dW and dx from h_flat
+    (B T, H) and dz_flat (B T, 4H).
+    """
+    _ = x_flat @ W
+    for _ in range(steps):
+        _ = h @ U
+    for _ in range(steps):
+        _ = dz @ U_T
+    _ = h_flat.T @ dz_flat
+    _ = x_flat.T @ dz_flat
+    _ = dz_flat @ W.T
+
+
 def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str, float]:
     if not isinstance(shape, tuple) or len(shape) != 4:
         raise TypeError(f"shape must be a tuple (B, T, D, H) of four integers, got {_checks.describe(shape)}")
@@ -148,14 +175,7 @@ def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str
     U, U_T, W = params.U, np.ascontiguousarray(params.U.T), params.W
 
     def matmuls_only() -> None:
-        _ = x_flat @ W
-        for _ in range(steps):
-            _ = h @ U
-        for _ in range(steps):
-            _ = dz @ U_T
-        _ = h_flat.T @ dz_flat
-        _ = x_flat.T @ dz_flat
-        _ = dz_flat @ W.T
+        _lstm_layer_matmuls(x_flat, W, h, U, dz, U_T, h_flat, dz_flat, steps)
 
     flops = lstm_flops(*shape)
     t_lstm = median_time(lstm_step, repeats)
@@ -440,14 +460,7 @@ def _language_matmuls(
 
     def matmuls() -> None:
         for x_flat, W in per_layer:
-            _ = x_flat @ W
-            for _ in range(steps):
-                _ = h @ U
-            for _ in range(steps):
-                _ = dz @ U_T
-            _ = h_flat.T @ dz_flat
-            _ = x_flat.T @ dz_flat
-            _ = dz_flat @ W.T
+            _lstm_layer_matmuls(x_flat, W, h, U, dz, U_T, h_flat, dz_flat, steps)
         _ = h_flat @ V
         _ = dy @ V.T
         _ = h_flat.T @ dy
