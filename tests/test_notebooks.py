@@ -23,32 +23,14 @@ from conftest import OUT, ROOT, notebook_chapters, second_run_chapters, second_r
 ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 
 
-def merged_streams(outputs: list[nbformat.NotebookNode]) -> list[nbformat.NotebookNode]:
-    """The outputs as the book shows them: myst-nb's ``nb_merge_streams`` (``coalesce_streams``).
-
-    myst-nb merges a cell's stream chunks into the first chunk *in place* and renders
-    only that one, so the book's stored notebook keeps the later chunks as stale copies;
-    the first stream of each name is what the page shows. A second run, executed
-    without myst-nb, is merged here the same way so that the two compare.
-    """
-    first: dict[str, nbformat.NotebookNode] = {}
-    kept = []
-    for output in outputs:
-        if output.output_type == "stream":
-            if output.name in first:
-                continue
-            first[output.name] = output
-        kept.append(output)
-    return kept
-
-
 def outputs_of(
-    notebook: nbformat.NotebookNode, skip_tags: tuple[str, ...] = ("timing",), merged: bool = False
+    notebook: nbformat.NotebookNode, skip_tags: tuple[str, ...] = ("timing",)
 ) -> list[tuple[str, list[str]]]:
     """(source, normalised outputs) of every code cell with none of ``skip_tags``.
 
-    ``merged``: the notebook comes from the book build, whose streams myst-nb merged
-    in place (see ``merged_streams``); otherwise its chunks are merged the same way here.
+    Stream chunks are merged as the book merges them (myst-nb's ``coalesce_streams``).
+    The book's own notebooks hold one merged chunk per stream already (``_ext/clean_streams``),
+    which merging leaves as it is; a stale chunk left beside it would show up twice.
     """
     from myst_nb.core.utils import coalesce_streams
 
@@ -59,7 +41,7 @@ def outputs_of(
         parts = []
         streams: dict[str, str] = {}  # a kernel may split one stream into chunks as it likes: join them
         outputs = [nbformat.from_dict(o) for o in cell.get("outputs", [])]  # copies: merging edits them
-        outputs = merged_streams(outputs) if merged else coalesce_streams(outputs)
+        outputs = coalesce_streams(outputs)
         for output in outputs:
             if "scrapbook" in output.get("metadata", {}):
                 continue  # a value glued into the text: the book build moves it there, out of the notebook
@@ -88,7 +70,7 @@ def test_chapter_runs_again_as_a_notebook_and_reproduces_the_book(chapter: Path,
     )
     ours = outputs_of(notebook)
     # The exercise notebook leaves out the worked solutions.
-    theirs = outputs_of(in_book, skip_tags=("timing", "exercise-solution"), merged=True)
+    theirs = outputs_of(in_book, skip_tags=("timing", "exercise-solution"))
     assert [source for source, _ in ours] == [source for source, _ in theirs]
     assert ours, chapter.stem
     for (source, a), (_, b) in zip(ours, theirs, strict=True):
