@@ -12,10 +12,34 @@ not render).
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import nbformat
+
+
+def join_streams(outputs: list[Any]) -> list[Any]:
+    """One stream output per name holding exactly what the kernel printed, in order.
+
+    A kernel sends a stream in chunks wherever its flush timer falls, even between a
+    line and its newline. Joining the chunks as they are (and ending the text with one
+    newline) gives the same text however it was cut; myst-nb's merge strips each chunk
+    first, so a cut before a newline would leave a blank line.
+    """
+    joined: dict[str, Any] = {}
+    result = []
+    for output in outputs:
+        if output.get("output_type") != "stream":
+            result.append(output)
+        elif output["name"] in joined:
+            joined[output["name"]]["text"] += output["text"]
+        else:
+            joined[output["name"]] = output = copy.deepcopy(output)
+            result.append(output)
+    for output in joined.values():
+        output["text"] = output["text"].rstrip() + "\n"
+    return result
 
 
 def merge_streams(outputs: list[Any]) -> tuple[list[Any], bool]:

@@ -28,20 +28,21 @@ def outputs_of(
 ) -> list[tuple[str, list[str]]]:
     """(source, normalised outputs) of every code cell with none of ``skip_tags``.
 
-    Stream chunks are merged as the book merges them (myst-nb's ``coalesce_streams``).
-    The book's own notebooks hold one merged chunk per stream already (``_ext/clean_streams``),
-    which merging leaves as it is; a stale chunk left beside it would show up twice.
+    Stream chunks are joined as the book's notebooks join them (``join_streams`` of
+    ``_ext/clean_streams``: exactly the text printed, wherever the kernel cut it). The
+    book's own notebooks hold one chunk per stream already, which joining leaves as it
+    is; a stale chunk left beside it would show up twice.
     """
-    from myst_nb.core.utils import coalesce_streams
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from clean_streams import join_streams
 
     result = []
     for cell in notebook.cells:
         if cell.cell_type != "code" or set(skip_tags) & set(cell.metadata.get("tags", [])):
             continue
         parts = []
-        streams: dict[str, str] = {}  # a kernel may split one stream into chunks as it likes: join them
-        outputs = [nbformat.from_dict(o) for o in cell.get("outputs", [])]  # copies: merging edits them
-        outputs = coalesce_streams(outputs)
+        streams: dict[str, str] = {}
+        outputs = join_streams([nbformat.from_dict(o) for o in cell.get("outputs", [])])
         for output in outputs:
             if "scrapbook" in output.get("metadata", {}):
                 continue  # a value glued into the text: the book build moves it there, out of the notebook
@@ -141,3 +142,29 @@ def test_stream_chunks_are_merged_once_whether_or_not_myst_nb_merged_them() -> N
     assert changed and [o.text for o in outputs] == expected
     single = [*chunks("a\n"), nbformat.v4.new_output("stream", name="stderr", text="w\n")]
     assert merge_streams(single) == (single, False)
+
+
+def test_joined_streams_are_the_printed_text_wherever_the_kernel_cut_it() -> None:
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from clean_streams import join_streams
+
+    def texts(*chunks: str) -> list[str]:
+        outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in chunks]
+        return [o.text for o in join_streams(outputs)]
+
+    printed = "loss 1.88\n  against 7.6e-17\n"
+    # Cut between a line and its newline (a loaded kernel's flush timer does that),
+    # within a line, or not at all: the same text. myst-nb's merge would leave a blank
+    # line in the first case.
+    assert texts("loss 1.88", "\n  against 7.6e-17\n") == [printed]
+    assert texts("loss 1", ".88\n  against", " 7.6e-17\n") == [printed]
+    assert texts(printed) == [printed]
+    assert texts("x\n", "x") == ["x\nx\n"]  # a repeated line is kept, not taken for a stale copy
+    mixed = [
+        nbformat.v4.new_output("stream", name="stdout", text="a"),
+        nbformat.v4.new_output("display_data", data={"text/plain": "fig"}),
+        nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+    ]
+    joined = join_streams(mixed)
+    assert [o.output_type for o in joined] == ["stream", "display_data"] and joined[0].text == "ab\n"
+    assert mixed[0].text == "a"  # the outputs given are left as they were
