@@ -1,5 +1,5 @@
 """Shared test set-up: Keras on the torch backend unless the environment says otherwise,
-and one clean build of the book per test session for the tests that read it."""
+one thread per process, and one clean build of the book per test session for the tests that read it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +15,12 @@ import pytest
 import yaml
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
+# One thread for NumPy's BLAS and torch in the tests too (set before either is imported):
+# the book's kernels run beside them on a two-core machine, and a library that spreads
+# over threads there spins waiting for a core (torch's did: one test took 25x longer).
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+for _name, _value in ONE_THREAD.items():
+    os.environ.setdefault(_name, _value)
 
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,12 +44,13 @@ def notebook_chapters() -> list[Path]:
 # Every chapter runs twice in a test session: once in the book build and once more as a
 # reader runs it, as a notebook: the exercise notebook (solutions removed, see
 # tools/make_exercise_notebooks.py) of a chapter with exercises, the paired .ipynb of
-# one without. Both start in the background as soon as the tests are collected (one
-# thread each), and the tests that do not read the book run meanwhile, so that the two
-# cores of a CI machine stay busy from the start.
+# one without. Both start in the background as soon as the tests are collected, two
+# chapters at a time each, every kernel on one thread: the build's (tools/execute_book.py)
+# first, the second run's at a lower priority on what CPU they leave; the tests that do
+# not read the book run first, meanwhile, so that the two cores of a CI machine stay busy
+# to the end.
 SECOND_RUN = OUT / "second-run"
 EXERCISE_NOTEBOOKS = OUT / "exercise_notebooks"
-ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
 # The performance appendix measures time: nearly every output is a timing (exempt from the
@@ -82,12 +90,19 @@ def _start_second_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
     notebooks = [second_run_notebook(chapter) for chapter in second_run_chapters()]
     SECOND_RUN.mkdir(parents=True)
     with open(SECOND_RUN / "run.log", "wb") as log:
+        # Two at a time, niced: the build's chapters come first, since the tests that read
+        # the book wait for them, and the second run takes what CPU they leave.
         return subprocess.Popen(
             [
+                "nice",
+                "-n",
+                "10",
                 sys.executable,
                 str(ROOT / "tools" / "run_notebooks.py"),
                 "--out",
                 str(SECOND_RUN),
+                "--jobs",
+                "2",
                 *map(str, notebooks),
             ],
             stdout=log,
@@ -97,7 +112,9 @@ def _start_second_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
 
 
 _second_run: list[subprocess.Popen[bytes]] = []
-_book_build: list[subprocess.Popen[bytes]] = []
+_book_thread: list[threading.Thread] = []
+_book_processes: list[subprocess.Popen[bytes]] = []
+_book_returncode: list[int] = []
 _pdf_run: list[subprocess.CompletedProcess[str]] = []
 
 
@@ -115,32 +132,41 @@ def _make_pdf(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     return result
 
 
+def _run_logged(command: list[str], log_name: str, env: dict[str, str]) -> int:
+    """Run ``command`` with its output in ``OUT / log_name``, killable at the session's end."""
+    with open(OUT / log_name, "wb") as log:
+        process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env)
+        _book_processes.append(process)
+        return process.wait()
+
+
+def _build_book(env: dict[str, str]) -> None:
+    """Execute every chapter into the build's jupyter-cache, two at a time
+    (tools/execute_book.py), then build the book, which finds them executed and only
+    renders; a chapter that failed there is executed again by the build, which reports
+    its error."""
+    execute_book = [sys.executable, str(ROOT / "tools" / "execute_book.py"), "--jobs", "2"]
+    _run_logged([*execute_book, "--path-output", str(OUT)], "execute.log", env)
+    jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
+    build = [jupyter_book, "build", str(ROOT), "--path-output", str(OUT), "--warningiserror", "--keep-going"]
+    _book_returncode.append(_run_logged(build, "build.log", env))
+
+
 def _start_book() -> None:
     """Start the clean book build and the second run, in the background (once per session)."""
-    if _book_build:
+    if _book_thread:
         return
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
     env = {**os.environ, **ONE_THREAD}
     _second_run.append(_start_second_run(env))
-    jupyter_book = Path(sys.executable).with_name("jupyter-book")
-    with open(OUT / "build.log", "wb") as log:
-        _book_build.append(
-            subprocess.Popen(
-                [
-                    str(jupyter_book),
-                    "build",
-                    str(ROOT),
-                    "--path-output",
-                    str(OUT),
-                    "--warningiserror",
-                    "--keep-going",
-                ],
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-            )
-        )
+    _book_thread.append(threading.Thread(target=_build_book, args=(env,), daemon=True))
+    _book_thread[0].start()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests that read the built book run last, so that all the others run while it builds."""
+    items.sort(key=lambda item: "built_book" in getattr(item, "fixturenames", ()))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -153,18 +179,18 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 @pytest.fixture(scope="session")
 def built_book() -> Iterator[Path]:
     _start_book()
-    build = _book_build[0]
-    try:
-        returncode = build.wait(timeout=1500)
-    except subprocess.TimeoutExpired:
-        build.kill()
-        raise
+    _book_thread[0].join(timeout=1500)
+    if _book_thread[0].is_alive():
+        for process in _book_processes:
+            process.kill()
+        pytest.fail("the book build did not finish in 25 minutes")
+    returncode = _book_returncode[0] if _book_returncode else -1
     log = (OUT / "build.log").read_text(errors="replace")
     assert returncode == 0, f"book build failed (log in {OUT / 'build.log'}):\n{log[-6000:]}"
     # The PDF is made here, with the pages, because the pages link to it.
     _pdf_run.append(_make_pdf({**os.environ, **ONE_THREAD}))
     yield HTML
-    for process in _second_run + _book_build:
+    for process in _second_run + _book_processes:
         if process.poll() is None:
             process.kill()
 

@@ -15,7 +15,7 @@ import importlib
 import re
 from pathlib import Path
 
-from conftest import ROOT, notebook_chapters, toc_files
+from conftest import OUT, ROOT, notebook_chapters, toc_files
 
 
 def test_book_builds_and_every_chapter_is_in_it(built_book: Path) -> None:
@@ -26,6 +26,18 @@ def test_book_builds_and_every_chapter_is_in_it(built_book: Path) -> None:
         # No cell printed an error or a traceback into the page.
         assert "Traceback (most recent call last)" not in text, name
         assert 'class="output traceback' not in text and "output stderr" not in text, name
+
+
+def test_the_build_found_every_chapter_executed_beforehand(built_book: Path) -> None:
+    """tools/execute_book.py executed the chapters, two at a time, into the build's cache,
+    and the build rendered each from there: it executed none itself (had the notebooks it
+    reads hashed otherwise, it would have run every chapter again, one after another)."""
+    chapters = notebook_chapters()
+    executed = (OUT / "execute.log").read_text()
+    assert f"executed {len(chapters)} of {len(chapters)} chapters" in executed, executed[-3000:]
+    log = (OUT / "build.log").read_text()
+    assert log.count("Using cached notebook") == len(chapters)
+    assert "Executed notebook" not in log
 
 
 def test_every_chapter_has_figures_with_captions(built_book: Path) -> None:

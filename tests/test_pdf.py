@@ -86,7 +86,7 @@ def test_no_page_shows_raw_tex(pdf_text: list[str]) -> None:
     assert not found, f"(page, TeX source) left unrendered: {found}"
 
 
-def test_the_pdf_was_printed_with_its_math_and_figures() -> None:
+def test_the_pdf_was_printed_with_its_math_and_figures(book_pdf: Path) -> None:
     log = (OUT / "pdf.log").read_text()
     formulas, images = map(int, re.search(r"(\d+) formulas, (\d+) images", log).groups())  # type: ignore[union-attr]
     html_figures = sum(

@@ -1,13 +1,14 @@
 """Execute notebooks top to bottom, one after another, into a folder.
 
-    python tools/run_notebooks.py --out DIR NOTEBOOK [NOTEBOOK ...]
+    python tools/run_notebooks.py --out DIR [--jobs N] NOTEBOOK [NOTEBOOK ...]
 
 Each notebook runs in a fresh kernel started in the repository's ``book/`` folder,
-as ``jupyter nbconvert --execute`` would run it. The executed notebook is written to
-``DIR/<name>.ipynb``; a notebook that fails gets ``DIR/<name>.error`` with the error
-instead, and the run goes on with the next one. The tests start this in the
-background while the book builds, so that the second run of every chapter costs no
-extra wall time on a machine with two cores.
+as ``jupyter nbconvert --execute`` would run it, N notebooks at a time (default 1).
+The executed notebook is written to ``DIR/<name>.ipynb``; a notebook that fails gets
+``DIR/<name>.error`` with the error instead, and the run goes on with the others.
+The tests start this in the background while the book builds (two at a time, at a
+lower priority than the build), so that the second run of every chapter fills the
+cores the build and the other tests leave idle.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -42,10 +44,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for the executed notebooks")
     parser.add_argument("--timeout", type=int, default=600, help="seconds one cell may take")
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks executed at once")
     parser.add_argument("notebooks", type=Path, nargs="+")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    failed = [path.name for path in args.notebooks if not run(path, args.out, args.timeout)]
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        ran = list(
+            pool.map(
+                run, args.notebooks, [args.out] * len(args.notebooks), [args.timeout] * len(args.notebooks)
+            )
+        )
+    failed = [path.name for path, ok in zip(args.notebooks, ran, strict=True) if not ok]
     print(f"executed {len(args.notebooks) - len(failed)} of {len(args.notebooks)} notebooks", flush=True)
     if failed:
         print("failed: " + ", ".join(failed), flush=True)
