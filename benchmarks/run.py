@@ -12,8 +12,9 @@ markdown tables:
    and two dtypes (ratio = torch time / NumPy time; above 1 means NumPy is faster).
 2. The classic training run (989 windows, batch size 1, Adam): NumPy ``fit`` vs
    Keras ``model.fit`` on the torch backend, wall time and final loss.
-3. Efficiency at the largest shape: the NumPy LSTM's GFLOP/s as a share of
-   ``numpy.matmul``'s GFLOP/s on matrices of the same sizes.
+3. Efficiency at the largest shape and at a layer of the language model of table 5:
+   the NumPy LSTM's GFLOP/s (forward + full BPTT) as a share of ``numpy.matmul``'s
+   GFLOP/s on matrices of the same sizes.
 4. Memory: peak memory of BPTT against sequence length, full and truncated.
 5. The character language model (``language.char_model``, 1 and 2 LSTM layers): one
    training step (forward + BPTT + Adam with clipping) in characters per second, NumPy
@@ -132,12 +133,18 @@ def main(argv: list[str] | None = None) -> int:
     )
     speedup = training[1]["per_epoch"] / training[0]["per_epoch"]  # type: ignore[operator]
     print(f"\nNumPy is {speedup:.1f}x faster per epoch.")
-    print(f"\n## 3. Efficiency at {big}, float32\n")
-    eff = bench_efficiency(big, max(3, repeats // 20))
-    print(
-        f"NumPy LSTM: {eff['gflops_lstm']:.1f} GFLOP/s; the same products in numpy.matmul alone: "
-        f"{eff['gflops_matmul']:.1f} GFLOP/s; share: {100 * eff['share']:.0f}%"
-    )
+    # A layer of the language model of table 5: its embedding (32) in, its hidden size out.
+    lm_layer = (lm_shape.get("batch", 32), lm_shape.get("steps", 64), 32, lm_shape.get("hidden", 128))
+    print("\n## 3. Efficiency: one LSTM layer's forward + full BPTT, float32, against the same products\n")
+    for label, shape in (
+        (f"{big}, the largest shape", big),
+        (f"{lm_layer}, a layer of table 5's model", lm_layer),
+    ):
+        eff = bench_efficiency(shape, max(3, repeats // 20))
+        print(
+            f"- {label}: NumPy LSTM {eff['gflops_lstm']:.1f} GFLOP/s; the same products in "
+            f"numpy.matmul alone {eff['gflops_matmul']:.1f} GFLOP/s; share: {100 * eff['share']:.0f}%"
+        )
     print("\n## 4. Peak memory of BPTT (MiB, tracemalloc), batch 16, D 32, H 128, float32, truncate 25\n")
     memory = bench_memory(lengths, truncate=25)
     print(
