@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
-from clean_streams import join_streams
+from clean_streams import join_notebook_streams
 from jupyter_cache import get_cache
 
 
@@ -31,9 +31,7 @@ def fill_from_cache(path: Path, cache: Any) -> bool:
         _, merged = cache.merge_match_into_notebook(notebook)
     except KeyError:  # not in the cache: a chapter this build did not execute
         return False
-    for cell in merged.cells:
-        if cell.cell_type == "code" and cell.get("outputs"):
-            cell.outputs = join_streams(cell.outputs)
+    join_notebook_streams(merged)
     nbformat.write(merged, path)
     return True
 

@@ -42,6 +42,13 @@ def join_streams(outputs: list[Any]) -> list[Any]:
     return result
 
 
+def join_notebook_streams(notebook: Any) -> None:
+    """``join_streams`` on the outputs of every code cell of ``notebook``, in place."""
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.get("outputs"):
+            cell.outputs = join_streams(cell.outputs)
+
+
 def merge_streams(outputs: list[Any]) -> tuple[list[Any], bool]:
     """One stream output per name, the later chunks' text in the first; (outputs, changed)."""
     chunks: dict[str, list[Any]] = {}

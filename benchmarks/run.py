@@ -133,8 +133,10 @@ def main(argv: list[str] | None = None) -> int:
     )
     speedup = training[1]["per_epoch"] / training[0]["per_epoch"]  # type: ignore[operator]
     print(f"\nNumPy is {speedup:.1f}x faster per epoch.")
-    # A layer of the language model of table 5: its embedding (32) in, its hidden size out.
-    lm_layer = (lm_shape.get("batch", 32), lm_shape.get("steps", 64), 32, lm_shape.get("hidden", 128))
+    # The language model of table 5 (bench_language_model's defaults unless lm_shape says
+    # otherwise); one of its layers takes the embedding (32) in and gives its hidden size out.
+    batch, steps, hidden = (lm_shape.get(k, v) for k, v in (("batch", 32), ("steps", 64), ("hidden", 128)))
+    lm_layer = (batch, steps, 32, hidden)
     print("\n## 3. Efficiency: one LSTM layer's forward + full BPTT, float32, against the same products\n")
     for label, shape in (
         (f"{big}, the largest shape", big),
@@ -151,7 +153,6 @@ def main(argv: list[str] | None = None) -> int:
         table(memory, [("steps", "T", "d"), ("full", "full BPTT", ".1f"), ("truncated", "truncated", ".1f")])
     )
     lm = bench_language_model(lm_layers, lm_repeats, **lm_shape)
-    batch, steps, hidden = (lm_shape.get(k, v) for k, v in (("batch", 32), ("steps", 64), ("hidden", 128)))
     print(
         f"\n## 5. Character language model, one training step (B {batch}, T {steps}, V 97, E 32, "
         f"H {hidden}, float32, Adam + clipping; characters per second; ratio = time / NumPy time, "

@@ -146,7 +146,8 @@ def _build_book(env: dict[str, str]) -> None:
     renders; a chapter that failed there is executed again by the build, which reports
     its error."""
     execute_book = [sys.executable, str(ROOT / "tools" / "execute_book.py"), "--jobs", "2"]
-    _run_logged([*execute_book, "--path-output", str(OUT)], "execute.log", env)
+    chapters = [str(chapter) for chapter in notebook_chapters()]
+    _run_logged([*execute_book, "--path-output", str(OUT), *chapters], "execute.log", env)
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
     build = [jupyter_book, "build", str(ROOT), "--path-output", str(OUT), "--warningiserror", "--keep-going"]
     _book_returncode.append(_run_logged(build, "build.log", env))

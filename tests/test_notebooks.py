@@ -20,6 +20,9 @@ import nbformat
 import pytest
 from conftest import OUT, ROOT, notebook_chapters, second_run_chapters, second_run_name
 
+sys.path.insert(0, str(ROOT / "_ext"))
+from clean_streams import join_streams, merge_streams
+
 ADDRESS = re.compile(r"0x[0-9a-f]{6,}")
 
 
@@ -33,9 +36,6 @@ def outputs_of(
     book's own notebooks hold one chunk per stream already, which joining leaves as it
     is; a stale chunk left beside it would show up twice.
     """
-    sys.path.insert(0, str(ROOT / "_ext"))
-    from clean_streams import join_streams
-
     result = []
     for cell in notebook.cells:
         if cell.cell_type != "code" or set(skip_tags) & set(cell.metadata.get("tags", [])):
@@ -127,9 +127,6 @@ def test_download_and_launch_buttons_use_the_repository(built_book: Path) -> Non
 
 
 def test_stream_chunks_are_merged_once_whether_or_not_myst_nb_merged_them() -> None:
-    sys.path.insert(0, str(ROOT / "_ext"))
-    from clean_streams import merge_streams
-
     def chunks(*texts: str) -> list[nbformat.NotebookNode]:
         return [nbformat.v4.new_output("stream", name="stdout", text=t) for t in texts]
 
@@ -145,9 +142,6 @@ def test_stream_chunks_are_merged_once_whether_or_not_myst_nb_merged_them() -> N
 
 
 def test_joined_streams_are_the_printed_text_wherever_the_kernel_cut_it() -> None:
-    sys.path.insert(0, str(ROOT / "_ext"))
-    from clean_streams import join_streams
-
     def texts(*chunks: str) -> list[str]:
         outputs = [nbformat.v4.new_output("stream", name="stdout", text=t) for t in chunks]
         return [o.text for o in join_streams(outputs)]

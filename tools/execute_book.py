@@ -1,6 +1,6 @@
 """Execute the book's chapters into the jupyter-cache of a build, several at a time.
 
-    python tools/execute_book.py --path-output DIR [--jobs N] [CHAPTER.md ...]
+    python tools/execute_book.py --path-output DIR [--jobs N] CHAPTER.md [CHAPTER.md ...]
 
 ``jupyter-book build`` executes the chapters one after another, each in a fresh
 kernel, and stores the executed notebooks in its jupyter-cache
@@ -15,8 +15,9 @@ flush timer falls, and myst-nb would show a cut before a newline as a blank line
 cached notebook") and only renders the pages. A chapter that fails is not stored:
 the build executes it again and reports the error as it always does.
 
-The tests run this with two jobs, one per core, while the other tests run; the
-seconds each chapter took are printed, one line per chapter.
+The tests run this on every notebook chapter of ``_toc.yml`` (``conftest.notebook_chapters``)
+with two jobs, one per core, while the other tests run; the seconds each chapter took
+are printed, one line per chapter.
 """
 
 from __future__ import annotations
@@ -38,15 +39,7 @@ from myst_parser.config.main import MdParserConfig
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
-from clean_streams import join_streams  # noqa: E402
-
-
-def book_chapters() -> list[Path]:
-    """The chapters of ``_toc.yml`` that are notebooks (MyST Markdown with a kernelspec), in order."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    names = [toc["root"]] + [chapter["file"] for part in toc.get("parts", []) for chapter in part["chapters"]]
-    paths = [ROOT / f"{name}.md" for name in names]
-    return [path for path in paths if "kernelspec" in path.read_text()]
+from clean_streams import join_notebook_streams  # noqa: E402
 
 
 def read_notebook(path: Path, config: dict[str, Any]) -> Any:
@@ -71,13 +64,13 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--path-output", type=Path, required=True, help="the build's --path-output")
     parser.add_argument("--jobs", type=int, default=2, help="chapters executed at once")
-    parser.add_argument("chapters", type=Path, nargs="*", help="default: every notebook chapter")
+    parser.add_argument("chapters", type=Path, nargs="+", help="the notebook chapters (MyST Markdown)")
     args = parser.parse_args(argv)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     execute_config = config.get("execute", {})
     timeout = int(execute_config.get("timeout", 30))
     allow_errors = bool(execute_config.get("allow_errors", False))
-    chapters = [path.resolve() for path in args.chapters] or book_chapters()
+    chapters = [path.resolve() for path in args.chapters]
     cache = get_cache(str(args.path_output / "_build" / ".jupyter_cache"))
 
     start = time.perf_counter()
@@ -95,9 +88,7 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append(str(name))
                 print(f"{name}: failed after {seconds:.2f} s\n{error}", flush=True)
                 continue
-            for cell in notebook.cells:  # the page then shows what was printed, however it was cut
-                if cell.cell_type == "code" and cell.get("outputs"):
-                    cell.outputs = join_streams(cell.outputs)
+            join_notebook_streams(notebook)  # the page then shows what was printed, however it was cut
             bundle = CacheBundleIn(notebook, str(path), data={"execution_seconds": seconds})
             cache.cache_notebook_bundle(bundle, check_validity=False, overwrite=True)
             print(f"{name}: executed in {seconds:.2f} s", flush=True)

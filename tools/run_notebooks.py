@@ -1,4 +1,4 @@
-"""Execute notebooks top to bottom, one after another, into a folder.
+"""Execute notebooks top to bottom, each in a fresh kernel, into a folder.
 
     python tools/run_notebooks.py --out DIR [--jobs N] NOTEBOOK [NOTEBOOK ...]
 
@@ -17,6 +17,7 @@ import argparse
 import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import nbformat
@@ -49,11 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        ran = list(
-            pool.map(
-                run, args.notebooks, [args.out] * len(args.notebooks), [args.timeout] * len(args.notebooks)
-            )
-        )
+        ran = list(pool.map(partial(run, out=args.out, timeout=args.timeout), args.notebooks))
     failed = [path.name for path, ok in zip(args.notebooks, ran, strict=True) if not ok]
     print(f"executed {len(args.notebooks) - len(failed)} of {len(args.notebooks)} notebooks", flush=True)
     if failed:
