@@ -32,6 +32,7 @@ Modules, one idea each, in the order the book meets them:
     interop      weights to and from Keras and PyTorch, for cells and whole models
     agree        measured differences between NumPy, Keras and PyTorch
     saving       .npz files for any cell or model, loaded without pickle
+    kept         a trained model kept on disk for a later chapter (same recipe, same code)
     exercises    checked exercises, one module per chapter
 
 Importing the package loads only NumPy; Keras and PyTorch (the ``frameworks``

@@ -59,6 +59,19 @@ EXERCISE_NOTEBOOKS = OUT / "exercise_notebooks"
 SECOND_RUN_EXEMPT = {"appendix_performance"}
 
 
+def execution_order(chapters: list[Path]) -> list[Path]:
+    """``chapters`` in the order the tests execute them, two at a time: a chapter that keeps a
+    trained model for a later one (``kept.keep`` without ``kept.load``: 6, 10) first, one that
+    loads it (``kept.load``: 7, 12) last, so that it finds the model instead of training it
+    again; the rest in the book's order between them."""
+
+    def rank(chapter: Path) -> int:
+        text = chapter.read_text()
+        return 2 if "kept.load(" in text else 0 if "kept.keep(" in text else 1
+
+    return sorted(chapters, key=rank)
+
+
 def second_run_chapters() -> list[Path]:
     """The chapters the second run executes: every notebook chapter but ``SECOND_RUN_EXEMPT``."""
     return [chapter for chapter in notebook_chapters() if chapter.stem not in SECOND_RUN_EXEMPT]
@@ -87,7 +100,7 @@ def _start_second_run(env: dict[str, str]) -> subprocess.Popen[bytes]:
         check=True,
         capture_output=True,
     )
-    notebooks = [second_run_notebook(chapter) for chapter in second_run_chapters()]
+    notebooks = [second_run_notebook(chapter) for chapter in execution_order(second_run_chapters())]
     SECOND_RUN.mkdir(parents=True)
     with open(SECOND_RUN / "run.log", "wb") as log:
         # Two at a time, niced: the build's chapters come first, since the tests that read
@@ -146,7 +159,7 @@ def _build_book(env: dict[str, str]) -> None:
     renders; a chapter that failed there is executed again by the build, which reports
     its error."""
     execute_book = [sys.executable, str(ROOT / "tools" / "execute_book.py"), "--jobs", "2"]
-    chapters = [str(chapter) for chapter in notebook_chapters()]
+    chapters = [str(chapter) for chapter in execution_order(notebook_chapters())]
     _run_logged([*execute_book, "--path-output", str(OUT), *chapters], "execute.log", env)
     jupyter_book = str(Path(sys.executable).with_name("jupyter-book"))
     build = [jupyter_book, "build", str(ROOT), "--path-output", str(OUT), "--warningiserror", "--keep-going"]
@@ -159,7 +172,8 @@ def _start_book() -> None:
         return
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
-    env = {**os.environ, **ONE_THREAD}
+    # Models kept for a later chapter (lstm_tutorial.kept) go into this build's folder.
+    env = {**os.environ, **ONE_THREAD, "LSTM_TUTORIAL_KEPT": str(OUT / "kept")}
     _second_run.append(_start_second_run(env))
     _book_thread.append(threading.Thread(target=_build_book, args=(env,), daemon=True))
     _book_thread[0].start()
