@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -159,13 +160,31 @@ def visit(browser, page_path: Path) -> tuple[dict, list[str], list[str]]:  # typ
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{page_path.stem}.png"), full_page=True)
     context.close()
+    context, page = open_page(browser, page_path, PHONE)
+    found["overflow"] += overflowing(page, page_path.stem, PHONE)
+    context.close()
     return found, console_errors, outside
 
 
+def visit_all(page_paths: list[Path]) -> dict[Path, tuple[dict, list[str], list[str]]]:
+    """``visit`` every page of ``page_paths`` with a browser of this thread's own."""
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            return {page_path: visit(browser, page_path) for page_path in page_paths}
+        finally:
+            browser.close()
+
+
 @pytest.fixture(scope="module")
-def desktop_visits(built_book: Path, browser) -> dict[Path, tuple[dict, list[str], list[str]]]:  # type: ignore[no-untyped-def]
-    """Every page of the book opened once at the desktop width (see ``visit``)."""
-    return {page_path: visit(browser, page_path) for page_path in pages(built_book)}
+def desktop_visits(built_book: Path) -> dict[Path, tuple[dict, list[str], list[str]]]:
+    """Every page of the book opened once at the desktop width and once at a phone's (see
+    ``visit``), by two browsers at once, one per core, each in its own thread."""
+    every = pages(built_book)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = pool.map(visit_all, [every[0::2], every[1::2]])
+    visits = {**first, **second}
+    return {page_path: visits[page_path] for page_path in every}
 
 
 def test_every_page_renders_cleanly_offline(built_book: Path, desktop_visits) -> None:  # type: ignore[no-untyped-def]
@@ -239,15 +258,10 @@ def test_figures_have_an_opaque_background(built_book: Path) -> None:
         assert re.search(r'<g id="patch_1">\s*<path [^>]*style="fill: #ffffff', head), svg.name
 
 
-def test_every_block_fits_its_column(built_book: Path, browser, desktop_visits) -> None:  # type: ignore[no-untyped-def]
+def test_every_block_fits_its_column(desktop_visits) -> None:  # type: ignore[no-untyped-def]
     """At 1400 px every code cell, output and display equation fits the text column (no
     line hidden behind a scroll bar); at 390 px, a phone, every display equation does."""
-    problems: list[str] = []
-    for page_path, (found, _, _) in desktop_visits.items():
-        problems += found["overflow"]
-        context, page = open_page(browser, page_path, PHONE)
-        problems += overflowing(page, page_path.stem, PHONE)
-        context.close()
+    problems = [line for found, _, _ in desktop_visits.values() for line in found["overflow"]]
     assert not problems, f"{len(problems)} block(s) wider than the column:\n" + "\n".join(problems)
 
 
