@@ -43,10 +43,14 @@ $(MATHJAX): package.json package-lock.json
 	cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 _static_vendor/mathjax/output/chtml/fonts/
 	cp -r node_modules/mathjax/es5/input node_modules/mathjax/es5/ui node_modules/mathjax/es5/a11y _static_vendor/mathjax/
 
+# pip installs without byte-compiling; compileall then compiles what it installed on every
+# core (pip compiles one file at a time) and, as pip does, passes over files that do not
+# compile (torch ships some for newer Pythons).
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet $(TORCH)
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[book,test,frameworks]"
+	$(BIN)/pip install --quiet --no-compile $(TORCH)
+	$(BIN)/pip install --quiet --no-compile -c constraints.txt -e ".[book,test,frameworks]"
+	$(BIN)/python -c "import compileall, sys; compileall.compile_dir(sys.argv[1], quiet=2, workers=0)" $(VENV)/lib
 	touch $(STAMP)
 
 book: env
