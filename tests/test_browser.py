@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -166,28 +165,14 @@ def visit(browser, page_path: Path) -> tuple[dict, list[str], list[str]]:  # typ
     return found, console_errors, outside
 
 
-def visit_all(page_paths: list[Path]) -> dict[Path, tuple[dict, list[str], list[str]]]:
-    """``visit`` every page of ``page_paths`` with a browser of this thread's own."""
-    with playwright_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        try:
-            return {page_path: visit(browser, page_path) for page_path in page_paths}
-        finally:
-            browser.close()
-
-
 @pytest.fixture(scope="module")
-def desktop_visits(built_book: Path) -> dict[Path, tuple[dict, list[str], list[str]]]:
+def desktop_visits(built_book: Path, browser) -> dict[Path, tuple[dict, list[str], list[str]]]:  # type: ignore[no-untyped-def]
     """Every page of the book opened once at the desktop width and once at a phone's (see
-    ``visit``), by two browsers at once, one per core, each in its own thread."""
-    every = pages(built_book)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        first, second = pool.map(visit_all, [every[0::2], every[1::2]])
-    visits = {**first, **second}
-    return {page_path: visits[page_path] for page_path in every}
+    ``visit``), while the PDF prints on the other core."""
+    return {page_path: visit(browser, page_path) for page_path in pages(built_book)}
 
 
-def test_every_page_renders_cleanly_offline(built_book: Path, desktop_visits) -> None:  # type: ignore[no-untyped-def]
+def test_every_page_renders_cleanly_offline(built_book: Path, desktop_visits, book_pdf: Path) -> None:  # type: ignore[no-untyped-def]
     problems: list[str] = []
     anchors: dict[Path, set[str]] = {}
     all_links: list[tuple[Path, str]] = []
