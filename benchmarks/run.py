@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         eff = bench_efficiency(shape, max(3, repeats // 20))
         print(
             f"- {label}: NumPy LSTM {eff['gflops_lstm']:.1f} GFLOP/s; the same products in "
-            f"numpy.matmul alone {eff['gflops_matmul']:.1f} GFLOP/s; share: {100 * eff['share']:.0f}%"
+            f"numpy.matmul alone {eff['gflops_matmul']:.1f} GFLOP/s; share: {100 * eff['share']:.3g}%"
         )
     print("\n## 4. Peak memory of BPTT (MiB, tracemalloc), batch 16, D 32, H 128, float32, truncate 25\n")
     memory = bench_memory(lengths, truncate=25)
