@@ -129,7 +129,6 @@ _book_thread: list[threading.Thread] = []
 _book_processes: list[subprocess.Popen[bytes]] = []
 _book_returncode: list[int] = []
 _pdf_run: list[subprocess.CompletedProcess[str]] = []
-_pdf_thread: list[threading.Thread] = []
 
 
 def _make_pdf(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -181,16 +180,8 @@ def _start_book() -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests that read the built book run last, so that all the others run while it builds;
-    of those, the ones that wait for the PDF or the second run come after the rest."""
-
-    def rank(item: pytest.Item) -> int:
-        fixtures = getattr(item, "fixturenames", ())
-        if "book_pdf" in fixtures or "second_run" in fixtures:
-            return 2
-        return 1 if "built_book" in fixtures else 0
-
-    items.sort(key=rank)
+    """The tests that read the built book run last, so that all the others run while it builds."""
+    items.sort(key=lambda item: "built_book" in getattr(item, "fixturenames", ()))
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -211,11 +202,8 @@ def built_book() -> Iterator[Path]:
     returncode = _book_returncode[0] if _book_returncode else -1
     log = (OUT / "build.log").read_text(errors="replace")
     assert returncode == 0, f"book build failed (log in {OUT / 'build.log'}):\n{log[-6000:]}"
-    # The PDF, which the pages link to, is printed in the background while the tests of
-    # the pages run (no page test opens it); book_pdf waits for it.
-    env = {**os.environ, **ONE_THREAD}
-    _pdf_thread.append(threading.Thread(target=lambda: _pdf_run.append(_make_pdf(env)), daemon=True))
-    _pdf_thread[0].start()
+    # The PDF is made here, with the pages, because the pages link to it.
+    _pdf_run.append(_make_pdf({**os.environ, **ONE_THREAD}))
     yield HTML
     for process in _second_run + _book_processes:
         if process.poll() is None:
@@ -225,8 +213,6 @@ def built_book() -> Iterator[Path]:
 @pytest.fixture(scope="session")
 def book_pdf(built_book: Path) -> Path:
     """The PDF of the whole book, printed from the session's build."""
-    _pdf_thread[0].join(timeout=900)
-    assert _pdf_run, "make_pdf did not finish in 15 minutes"
     result = _pdf_run[0]
     assert result.returncode == 0, f"make_pdf failed (log in {OUT / 'pdf.log'}):\n{result.stderr[-6000:]}"
     return PDF
