@@ -113,17 +113,18 @@ def keep(name: str, model: Any, recipe: Mapping[str, Any], extras: Mapping[str, 
         The path of the weights file.
     """
     record = _record(name)
-    if not (isinstance(model, Sequential) or _is_keras(model)):
+    is_keras = _is_keras(model)
+    if not (isinstance(model, Sequential) or is_keras):
         raise TypeError(f"model must be a model.Sequential or a Keras model, got {type(model).__name__}")
     try:
         entry: dict[str, Any] = {"key": key(recipe), "extras": json.loads(json.dumps(dict(extras or {})))}
     except TypeError as error:
         raise TypeError(f"extras must hold JSON values: {error}") from None
-    weights = record.with_suffix(".keras" if _is_keras(model) else ".npz")
+    weights = record.with_suffix(".keras" if is_keras else ".npz")
     record.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=record.parent) as scratch:
         written = Path(scratch) / weights.name
-        if _is_keras(model):
+        if is_keras:
             from .keras_model import save_keras_model
 
             save_keras_model(model, written)

@@ -100,8 +100,7 @@ def print_to_pdf(page_file: Path, pdf: Path) -> dict[str, object]:
             ),
         )
         # The whole book as one page loads far slower than one chapter, and slower still on a
-        # busy machine (the tests print it while they check the pages): Playwright's default
-        # of 30 s for a page is too short for it.
+        # busy machine: Playwright's default of 30 s for a page can be too short for it.
         page.goto(page_file.as_uri(), wait_until="load", timeout=300_000)
         found: dict[str, object] = page.evaluate(PREPARE)
         if found["mathErrors"] or found["broken"]:
