@@ -19,7 +19,8 @@ markdown tables:
 5. The character language model (``language.char_model``, 1 and 2 LSTM layers): one
    training step (forward + BPTT + Adam with clipping) in characters per second, NumPy
    vs the same model in Keras on the torch backend vs a torch.nn.LSTM loop, and the
-   NumPy step's GFLOP/s as a share of ``numpy.matmul``'s on the same products.
+   NumPy step's GFLOP/s as a share of ``numpy.matmul``'s on the same products (measure
+   it with ``--threads 1``), and what a float32 tanh and a multiply cost on this machine.
 6. The book (with ``--book``): clean build time and no-change rebuild time.
 """
 
@@ -81,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         bench_lstm,
         bench_memory,
         bench_training,
+        elementwise_costs,
         table,
     )
 
@@ -174,6 +176,18 @@ def main(argv: list[str] | None = None) -> int:
             ],
         )
     )
+    costs = elementwise_costs()
+    print(
+        f"\nThe share depends on the machine's elementwise speed, tanh above all (each step evaluates "
+        f"it on 5H numbers per row). Here, per float32 element of a (32, 512) array: tanh "
+        f"{costs['tanh_ns']:.2f} ns (NumPy's {costs['tanh_kernel']} kernel), multiply "
+        f"{costs['multiply_ns']:.2f} ns."
+    )
+    if args.threads > 1:
+        print(
+            f"At {args.threads} threads OpenBLAS can run these small products slower than on one, "
+            "which inflates the share: measure it with --threads 1."
+        )
     if args.book:
         print("\n## 6. The book\n")
         book = bench_book()

@@ -25,6 +25,7 @@ __all__ = [
     "bench_lstm",
     "bench_memory",
     "bench_training",
+    "elementwise_costs",
     "language_model_flops",
     "lstm_flops",
     "median_time",
@@ -392,6 +393,52 @@ def bench_language_model(
             }
         )
     return rows
+
+
+def elementwise_costs(batch: int = 32, hidden: int = 128, repeats: int = 200) -> dict[str, object]:
+    """What one float32 element of the fast path's elementwise work costs on this machine.
+
+    The share of ``numpy.matmul``'s GFLOP/s that a training step reaches (table 5 of
+    ``benchmarks/run.py``) depends on it: every step of the LSTM evaluates tanh on 5H
+    numbers per row (four gate blocks and the cell state) between its products, and the
+    cost of a tanh differs from machine to machine far more than that of a product, with
+    the SIMD kernel NumPy picks for the CPU.
+
+    Args:
+        batch, hidden: the array timed is (B, 4H), the gates of one step.
+        repeats: calls per timing (the median of five timings is kept).
+
+    Returns:
+        ``tanh_ns`` and ``multiply_ns``, nanoseconds per element of ``np.tanh`` and
+        ``np.multiply`` written in place, and ``tanh_kernel``, the kernel NumPy runs for
+        float32 tanh here (``numpy.lib.introspect.opt_func_info``; "unknown" before NumPy 2).
+    """
+    batch = _checks.positive_int("batch", batch)
+    hidden = _checks.positive_int("hidden", hidden)
+    repeats = _checks.positive_int("repeats", repeats)
+    gates = np.random.default_rng(0).normal(size=(batch, 4 * hidden)).astype(np.float32)
+    out = np.empty_like(gates)
+    costs: dict[str, object] = {}
+    calls: list[tuple[str, Callable[[], object]]] = [
+        ("tanh_ns", lambda: np.tanh(gates, out=out)),
+        ("multiply_ns", lambda: np.multiply(gates, gates, out=out)),
+    ]
+    for name, call in calls:
+        rounds = []
+        for _ in range(5):
+            start = time.perf_counter()
+            for _ in range(repeats):
+                call()
+            rounds.append((time.perf_counter() - start) / repeats)
+        costs[name] = 1e9 * statistics.median(rounds) / gates.size
+    try:
+        from numpy.lib.introspect import opt_func_info
+
+        info = opt_func_info(func_name="^tanh$", signature="float32")
+        costs["tanh_kernel"] = str(next(iter(info["tanh"].values()))["current"])
+    except (ImportError, KeyError, StopIteration):
+        costs["tanh_kernel"] = "unknown"
+    return costs
 
 
 def _interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:

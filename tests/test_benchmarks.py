@@ -12,7 +12,7 @@ from conftest import ROOT
 
 def test_benchmark_script_prints_every_table() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--tiny"],
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--tiny", "--threads", "1"],
         capture_output=True,
         text=True,
         check=True,
@@ -49,6 +49,14 @@ def test_benchmark_script_prints_every_table() -> None:
     assert len(language) == 1  # one layer count in --tiny
     numbers = [float(value) for value in language[0]]
     assert all(math.isfinite(value) and value > 0 for value in numbers)
+    costs = re.search(
+        r"^The share depends on .* tanh ([\d.]+) ns \(NumPy's (\w+) kernel\), multiply ([\d.]+) ns\.$",
+        out,
+        re.M,
+    )
+    assert costs is not None
+    assert float(costs[3]) < float(costs[1])  # a tanh costs more than a multiply
+    assert "measure it with --threads 1" not in out  # --tiny runs on one thread (default 2 says so)
 
 
 def test_textbook_lstm_matches_torch_autograd() -> None:

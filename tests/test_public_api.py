@@ -2286,6 +2286,39 @@ raises(
     "layer_counts",
 )
 
+raises(
+    "benchmark.elementwise_costs",
+    "repeats 0",
+    lambda: benchmark.elementwise_costs(repeats=0),
+    ValueError,
+    "repeats",
+)
+raises(
+    "benchmark.elementwise_costs",
+    "hidden a float",
+    lambda: benchmark.elementwise_costs(hidden=1.5),  # type: ignore[arg-type]
+    TypeError,
+    "hidden",
+)
+
+
+def _costs_look_real(costs: dict[str, Any]) -> bool:
+    """A tanh costs more than a multiply on any CPU, and the kernel is one NumPy can run here."""
+    from numpy.lib.introspect import opt_func_info
+
+    available = next(iter(opt_func_info(func_name="^tanh$", signature="float32")["tanh"].values()))
+    return (
+        0 < costs["multiply_ns"] < costs["tanh_ns"] < 1e3 and costs["tanh_kernel"] in available["available"]
+    )
+
+
+gives(
+    "benchmark.elementwise_costs",
+    "(32, 512): tanh dearer than a multiply; a kernel NumPy has",
+    lambda: benchmark.elementwise_costs(repeats=50),
+    _costs_look_real,
+)
+
 
 def _axes() -> Any:
     _fig, ax = plt.subplots()
