@@ -406,7 +406,7 @@ def elementwise_costs(batch: int = 32, hidden: int = 128, repeats: int = 200) ->
 
     Args:
         batch, hidden: the array timed is (B, 4H), the gates of one step.
-        repeats: calls per timing (the median of five timings is kept).
+        repeats: timed calls of each (``median_time``: the median is kept).
 
     Returns:
         ``tanh_ns`` and ``multiply_ns``, nanoseconds per element of ``np.tanh`` and
@@ -418,19 +418,10 @@ def elementwise_costs(batch: int = 32, hidden: int = 128, repeats: int = 200) ->
     repeats = _checks.positive_int("repeats", repeats)
     gates = np.random.default_rng(0).normal(size=(batch, 4 * hidden)).astype(np.float32)
     out = np.empty_like(gates)
-    costs: dict[str, object] = {}
-    calls: list[tuple[str, Callable[[], object]]] = [
-        ("tanh_ns", lambda: np.tanh(gates, out=out)),
-        ("multiply_ns", lambda: np.multiply(gates, gates, out=out)),
-    ]
-    for name, call in calls:
-        rounds = []
-        for _ in range(5):
-            start = time.perf_counter()
-            for _ in range(repeats):
-                call()
-            rounds.append((time.perf_counter() - start) / repeats)
-        costs[name] = 1e9 * statistics.median(rounds) / gates.size
+    costs: dict[str, object] = {
+        "tanh_ns": 1e9 * median_time(lambda: np.tanh(gates, out=out), repeats) / gates.size,
+        "multiply_ns": 1e9 * median_time(lambda: np.multiply(gates, gates, out=out), repeats) / gates.size,
+    }
     try:
         from numpy.lib.introspect import opt_func_info
 
