@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     import numpy as np
     import torch
 
-    from lstm_tutorial.benchmark import (
+    from lstm_tutorial.book.benchmark import (
         bench_efficiency,
         bench_language_model,
         bench_lstm,

@@ -42,24 +42,24 @@ them, which say how to install them when they are missing.
 
 from __future__ import annotations
 
-from .bidirectional import Bidirectional
-from .cell import CellParams
-from .data import adding_problem, make_windows, sine_wave, train_test_split
-from .embedding import Embedding
-from .gradcheck import numerical_gradient, rel_error
-from .gru import GRUParams, gru_backward, gru_forward, gru_step
-from .language import char_model, sample
-from .layers import Dense, Recurrent
-from .lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
-from .mackey_glass import mackey_glass
-from .metrics import bits_per_char, perplexity
-from .model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential, VariantRegressor
-from .ngram import NGramModel, fit_ngram
-from .optim import SGD, Adam
-from .rnn import RNNParams, rnn_backward, rnn_forward, rnn_step
-from .text import Corpus, SourceLabels, Vocabulary, load_stdlib_corpus, python_labels, stream_batches
-from .train import DivergenceError, fit
-from .variants import VARIANTS, PeepholeParams, Variant, variant_backward, variant_forward, variant_step
+from .nn.bidirectional import Bidirectional
+from .nn.cell import CellParams
+from .nn.embedding import Embedding
+from .nn.gradcheck import numerical_gradient, rel_error
+from .nn.gru import GRUParams, gru_backward, gru_forward, gru_step
+from .nn.layers import Dense, Recurrent
+from .nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
+from .nn.model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential, VariantRegressor
+from .nn.optim import SGD, Adam
+from .nn.rnn import RNNParams, rnn_backward, rnn_forward, rnn_step
+from .nn.train import DivergenceError, fit
+from .nn.variants import VARIANTS, PeepholeParams, Variant, variant_backward, variant_forward, variant_step
+from .tasks.data import adding_problem, make_windows, sine_wave, train_test_split
+from .tasks.language import char_model, sample
+from .tasks.mackey_glass import mackey_glass
+from .tasks.metrics import bits_per_char, perplexity
+from .tasks.ngram import NGramModel, fit_ngram
+from .tasks.text import Corpus, SourceLabels, Vocabulary, load_stdlib_corpus, python_labels, stream_batches
 
 __version__ = "0.1.0"
 

@@ -1,4 +1,4 @@
-"""``python -m lstm_tutorial``: see ``lstm_tutorial.cli``."""
+"""``python -m lstm_tutorial``: see ``lstm_tutorial.cli.main``."""
 
 from .cli import main
 

@@ -172,7 +172,7 @@ def _start_book() -> None:
         return
     shutil.rmtree(OUT, ignore_errors=True)
     OUT.mkdir(parents=True)
-    # Models kept for a later chapter (lstm_tutorial.kept) go into this build's folder.
+    # Models kept for a later chapter (lstm_tutorial.book.kept) go into this build's folder.
     env = {**os.environ, **ONE_THREAD, "LSTM_TUTORIAL_KEPT": str(OUT / "kept")}
     _second_run.append(_start_second_run(env))
     _book_thread.append(threading.Thread(target=_build_book, args=(env,), daemon=True))

@@ -5,12 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tutorial.data import make_windows, sine_wave
-from lstm_tutorial.interop import from_keras, to_keras
-from lstm_tutorial.keras_model import build_sine_model, keras
-from lstm_tutorial.lstm import LSTMParams, lstm_forward
-from lstm_tutorial.model import LSTMRegressor
-from lstm_tutorial.optim import Adam
+from lstm_tutorial.frameworks.interop import from_keras, to_keras
+from lstm_tutorial.frameworks.keras_model import build_sine_model, keras
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward
+from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.optim import Adam
+from lstm_tutorial.tasks.data import make_windows, sine_wave
 
 KERAS_FORWARD_TOL = 1e-5  # max abs difference, float32
 SHAPES = [(1, 10, 1, 4), (32, 1, 1, 1), (3, 7, 2, 5), (8, 50, 8, 32), (16, 20, 4, 16)]

@@ -2,7 +2,7 @@
 
 The torch modules are built here by hand from the documented mapping
 (weight_ih = W.T, weight_hh = U.T, bias_ih + bias_hh = b), so this file tests
-lstm_tutorial.lstm and lstm_tutorial.rnn without relying on lstm_tutorial.interop.
+lstm_tutorial.nn.lstm and lstm_tutorial.nn.rnn without relying on lstm_tutorial.frameworks.interop.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.gradcheck import rel_error
-from lstm_tutorial.lstm import (
+from lstm_tutorial.nn.gradcheck import rel_error
+from lstm_tutorial.nn.lstm import (
     LSTMParams,
     lstm_backward,
     lstm_forward,
@@ -20,7 +20,7 @@ from lstm_tutorial.lstm import (
     lstm_step_backward,
     lstm_tbptt_grads,
 )
-from lstm_tutorial.rnn import RNNParams, rnn_backward, rnn_forward
+from lstm_tutorial.nn.rnn import RNNParams, rnn_backward, rnn_forward
 
 # (B, T, D, H): the classic shape first, then batch 1..32, steps 1..50, inputs 1..8, hidden 1..32.
 SHAPES = [(1, 10, 1, 4), (32, 1, 1, 1), (3, 7, 2, 5), (8, 50, 8, 32), (5, 23, 4, 16), (2, 2, 8, 1)]

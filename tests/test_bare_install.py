@@ -85,8 +85,8 @@ def test_chapter_1_runs_in_the_bare_install(bare_python: tuple[Path, dict[str, s
     # Chapter 1 in order, exercises and their checks included, then an epoch of the NumPy LSTM.
     script = "\n\n".join(cells) + (
         "\n\nimport sys\n"
-        "from lstm_tutorial.model import LSTMRegressor\n"
-        "from lstm_tutorial.train import fit\n"
+        "from lstm_tutorial.nn.model import LSTMRegressor\n"
+        "from lstm_tutorial.nn.train import fit\n"
         "x, y = make_windows(sine_wave(dtype=np.float32), 10)\n"
         "model = LSTMRegressor.init(1, 4, seed=0, dtype=np.float32)\n"
         "history = fit(model, x, y, epochs=1, batch_size=32, seed=0)\n"
@@ -104,17 +104,17 @@ def test_chapter_1_runs_in_the_bare_install(bare_python: tuple[Path, dict[str, s
 @pytest.mark.parametrize(
     ("code", "names"),
     [
-        ("import lstm_tutorial.keras_model", "lstm_tutorial.keras_model"),
+        ("import lstm_tutorial.frameworks.keras_model", "lstm_tutorial.frameworks.keras_model"),
         (
             "import numpy as np\n"
-            "from lstm_tutorial.agree import torch_lstm_run\n"
-            "from lstm_tutorial.lstm import LSTMParams\n"
+            "from lstm_tutorial.frameworks.agree import torch_lstm_run\n"
+            "from lstm_tutorial.nn.lstm import LSTMParams\n"
             "p = LSTMParams.init(1, 2, seed=0)\n"
             "z = np.zeros((1, 2))\n"
             "torch_lstm_run(p, np.zeros((1, 3, 1)), z, z, np.zeros((1, 3, 2)))",
             "torch_lstm_run",
         ),
-        ("from lstm_tutorial.benchmark import bench_lstm\nbench_lstm([(1, 2, 1, 2)], 1)", "bench_lstm"),
+        ("from lstm_tutorial.book.benchmark import bench_lstm\nbench_lstm([(1, 2, 1, 2)], 1)", "bench_lstm"),
     ],
 )
 def test_a_framework_function_says_which_extra_to_install(

@@ -64,10 +64,10 @@ def test_textbook_lstm_matches_torch_autograd() -> None:
     import numpy as np
     import torch
 
-    from lstm_tutorial.benchmark import textbook_lstm
-    from lstm_tutorial.gradcheck import rel_error
-    from lstm_tutorial.interop import to_torch
-    from lstm_tutorial.lstm import LSTMParams
+    from lstm_tutorial.book.benchmark import textbook_lstm
+    from lstm_tutorial.frameworks.interop import to_torch
+    from lstm_tutorial.nn.gradcheck import rel_error
+    from lstm_tutorial.nn.lstm import LSTMParams
 
     rng = np.random.default_rng(0)
     params = LSTMParams.init(3, 5, seed=1)

@@ -14,11 +14,11 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.bidirectional import Bidirectional
-from lstm_tutorial.gradcheck import rel_error
-from lstm_tutorial.layers import Dense, Recurrent
-from lstm_tutorial.lstm import LSTMParams
-from lstm_tutorial.model import Sequential
+from lstm_tutorial.nn.bidirectional import Bidirectional
+from lstm_tutorial.nn.gradcheck import rel_error
+from lstm_tutorial.nn.layers import Dense, Recurrent
+from lstm_tutorial.nn.lstm import LSTMParams
+from lstm_tutorial.nn.model import Sequential
 
 GRAD_TOL = 1e-9  # relative, float64, against torch autograd
 KERAS_TOL = 1e-5  # absolute, float32, against Keras
@@ -104,7 +104,7 @@ def test_bidirectional_lstm_output_and_gradients_match_torch(
 def test_bidirectional_lstm_matches_keras_bidirectional_float32(
     return_sequences: bool, merge_mode: str
 ) -> None:
-    from lstm_tutorial.keras_model import keras
+    from lstm_tutorial.frameworks.keras_model import keras
 
     shape = (3, 8, 2, 5)
     layer, x = random_bidirectional(shape, return_sequences, np.float32, merge_mode)
@@ -122,7 +122,7 @@ def test_bidirectional_lstm_matches_keras_bidirectional_float32(
 @pytest.mark.parametrize("merge_mode", ["concat", "sum", "mul", "ave"])
 def test_bidirectional_gradients_through_a_model_match_finite_differences(merge_mode: str) -> None:
     """Two stacked bidirectional layers and a Dense head: every merge mode's backward pass."""
-    from lstm_tutorial.gradcheck import numerical_gradient
+    from lstm_tutorial.nn.gradcheck import numerical_gradient
 
     first, x = random_bidirectional((2, 4, 2, 2), True, np.float64, merge_mode)
     second = Bidirectional.init(LSTMParams, first.output_size, 2, return_sequences=False, seed=3)
@@ -138,8 +138,8 @@ def test_bidirectional_gradients_through_a_model_match_finite_differences(merge_
 
 
 def test_bidirectional_model_moves_to_keras_and_back_and_saves(tmp_path: Any) -> None:
-    from lstm_tutorial.interop import from_keras, to_keras
-    from lstm_tutorial.saving import load_params, save_params
+    from lstm_tutorial.frameworks.interop import from_keras, to_keras
+    from lstm_tutorial.nn.saving import load_params, save_params
 
     layer, x = random_bidirectional((2, 6, 3, 4), True, np.float32)
     model = Sequential([layer, Dense.init(8, 2, np.random.default_rng(2), np.float32)])
@@ -176,7 +176,7 @@ def test_bidirectional_refuses_mismatched_layers_and_unknown_merge_modes() -> No
 
 def test_bidirectional_vanilla_rnn_runs_the_sequence_loop_and_matches_torch() -> None:
     """A cell other than the LSTM takes sequence's loop, not the fast path: the same layer logic."""
-    from lstm_tutorial.rnn import RNNParams
+    from lstm_tutorial.nn.rnn import RNNParams
 
     batch, steps, inputs, hidden = 2, 6, 3, 4
     layer = Bidirectional.init(RNNParams, inputs, hidden, return_sequences=True, seed=4)

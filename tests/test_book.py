@@ -80,7 +80,7 @@ def test_every_package_name_the_book_uses_exists() -> None:
             if module is not None and hasattr(module, name):
                 checked += 1
                 continue
-            # `lstm_tutorial.lstm` itself is a module reference, not an attribute.
+            # `lstm_tutorial.nn.lstm` itself is a module reference, not an attribute.
             importlib.import_module(f"{module_name}.{name}")
             checked += 1
     assert checked > 0

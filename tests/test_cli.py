@@ -44,7 +44,7 @@ def test_sine_trains_and_predicts_the_next_value(impl: str) -> None:
 
 def test_keras_backend_is_torch_by_default() -> None:
     env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
-    out = run("-c", "from lstm_tutorial.keras_model import backend; print(backend())", env=env)
+    out = run("-c", "from lstm_tutorial.frameworks.keras_model import backend; print(backend())", env=env)
     assert out.strip() == "torch"
 
 
@@ -52,7 +52,10 @@ def test_a_backend_the_reader_chose_is_kept() -> None:
     # TensorFlow is not installed, so Keras honouring the choice shows up as its import failing.
     env = {**os.environ, "KERAS_BACKEND": "tensorflow"}
     result = subprocess.run(
-        [sys.executable, "-c", "import lstm_tutorial.keras_model"], capture_output=True, text=True, env=env
+        [sys.executable, "-c", "import lstm_tutorial.frameworks.keras_model"],
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert result.returncode != 0
     assert "No module named 'tensorflow'" in result.stderr
@@ -85,7 +88,7 @@ def test_importing_the_package_does_not_import_keras_or_torch() -> None:
 def test_bad_options_are_usage_errors(
     argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from lstm_tutorial.cli import main
+    from lstm_tutorial.cli.main import main
 
     with pytest.raises(SystemExit) as info:
         main(argv)
@@ -108,7 +111,7 @@ def test_a_usage_error_exits_2_without_a_traceback() -> None:
 
 
 def test_the_longest_look_back_leaves_one_window(capsys: pytest.CaptureFixture[str]) -> None:
-    from lstm_tutorial.cli import main
+    from lstm_tutorial.cli.main import main
 
     assert main(["sine", "--look-back", "998", "--epochs", "1", "--units", "1"]) == 0
     assert "1 windows of shape (998, 1)" in capsys.readouterr().out
@@ -199,7 +202,7 @@ def test_text_sample_is_reproducible_and_the_seed_matters(
 def test_text_bad_options_are_usage_errors(
     argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from lstm_tutorial.cli import main
+    from lstm_tutorial.cli.main import main
 
     with pytest.raises(SystemExit) as info:
         main(["text", *argv])
@@ -249,8 +252,8 @@ def test_text_keras_impl_trains_the_same_model_with_keras_fit(tmp_path: Path) ->
     )  # fmt: skip
     lstm = re.search(r"^\| LSTM \(keras, 2 steps\) \| ([\d.]+) \|$", result.stdout, re.M)
     assert lstm and 0 < float(lstm.group(1)) < 10
-    from lstm_tutorial.language import char_model
-    from lstm_tutorial.saving import load_params
+    from lstm_tutorial.nn.saving import load_params
+    from lstm_tutorial.tasks.language import char_model
 
     trained_model = load_params(out.with_suffix(".npz"))
     vocab = int(re.search(r"vocabulary: (\d+) ids", result.stdout).group(1))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tutorial.data import adding_problem, make_windows, sine_wave, train_test_split
+from lstm_tutorial.tasks.data import adding_problem, make_windows, sine_wave, train_test_split
 
 
 def classic_create_dataset(dataset: np.ndarray, look_back: int) -> tuple[np.ndarray, np.ndarray]:

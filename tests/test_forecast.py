@@ -1,4 +1,4 @@
-"""lstm_tutorial.forecast: baselines and multi-step forecasts, against closed forms and hand-built cases.
+"""lstm_tutorial.tasks.forecast: baselines and multi-step forecasts, against closed forms and by hand.
 
 Independent witnesses: the trigonometric identity sin(t + d) = 2 cos(d) sin(t) - sin(t - d), which makes
 a sine an exact AR(2) process; a simulated AR(2) process with known coefficients; the normal equations
@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tutorial.data import make_windows, sine_wave
-from lstm_tutorial.forecast import (
+from lstm_tutorial.tasks.data import make_windows, sine_wave
+from lstm_tutorial.tasks.forecast import (
     LinearAR,
     fit_autoregression,
     horizon_errors,

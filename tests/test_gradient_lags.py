@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.interop import to_torch
-from lstm_tutorial.lstm import LSTMParams, lstm_forward, mean_norm_by_lag, state_gradients
+from lstm_tutorial.frameworks.interop import to_torch
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward, mean_norm_by_lag, state_gradients
 
 
 def test_mean_norm_by_lag_by_hand() -> None:

@@ -1,4 +1,4 @@
-"""lstm_tutorial.gru against the real thing: torch.nn.GRU with autograd (float64), a Keras GRU layer
+"""lstm_tutorial.nn.gru against the real thing: torch.nn.GRU with autograd (float64), a Keras GRU layer
 (float32, reset_after=True), and finite differences."""
 
 from __future__ import annotations
@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.gradcheck import numerical_gradient, rel_error
-from lstm_tutorial.gru import GRUParams, gru_backward, gru_forward, gru_step
-from lstm_tutorial.interop import gru_from_torch, gru_to_torch
-from lstm_tutorial.model import GRURegressor
+from lstm_tutorial.frameworks.interop import gru_from_torch, gru_to_torch
+from lstm_tutorial.nn.gradcheck import numerical_gradient, rel_error
+from lstm_tutorial.nn.gru import GRUParams, gru_backward, gru_forward, gru_step
+from lstm_tutorial.nn.model import GRURegressor
 
 SHAPES = [(1, 1, 1, 1), (3, 7, 2, 5), (4, 12, 3, 8), (2, 1, 4, 3)]  # (B, T, D, H)
 
@@ -60,7 +60,7 @@ def _grads_as_module(module: torch.nn.GRU) -> torch.nn.GRU:
 
 
 def test_matches_a_keras_gru_layer_in_float32() -> None:
-    from lstm_tutorial.keras_model import keras
+    from lstm_tutorial.frameworks.keras_model import keras
 
     batch, steps, inputs, hidden = 5, 9, 2, 6
     params = random_params(inputs, hidden, seed=1, dtype=np.float32)
@@ -130,7 +130,7 @@ def test_regressor_loss_and_grads_match_torch() -> None:
 
 
 def test_parameter_count_is_keras() -> None:
-    from lstm_tutorial.keras_model import keras
+    from lstm_tutorial.frameworks.keras_model import keras
 
     model = GRURegressor.init(input_size=3, hidden_size=5)
     keras_model = keras.Sequential([keras.Input((7, 3)), keras.layers.GRU(5), keras.layers.Dense(1)])

@@ -1,4 +1,4 @@
-"""A model kept for a later chapter (``lstm_tutorial.kept``) comes back exactly, and only
+"""A model kept for a later chapter (``lstm_tutorial.book.kept``) comes back exactly, and only
 when it was kept under the same recipe by the same code."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_tutorial import kept, language, text
-from lstm_tutorial.model import Sequential
-from lstm_tutorial.optim import Adam
+from lstm_tutorial.book import kept
+from lstm_tutorial.nn.model import Sequential
+from lstm_tutorial.nn.optim import Adam
+from lstm_tutorial.tasks import language, text
 
 RECIPE = {"embed": 8, "hidden": 16, "layers": 1, "seed": 3, "steps": 4}
 TEXT = "def f(x):\n    return (x + 1) * 2  # twice\n" * 40
@@ -90,7 +91,7 @@ def test_evaluating_during_training_leaves_the_weights_alone() -> None:
 
 
 def test_a_keras_model_is_kept_in_keras_format_and_predicts_the_same() -> None:
-    from lstm_tutorial.keras_model import build_sine_model, keras
+    from lstm_tutorial.frameworks.keras_model import build_sine_model, keras
 
     model = build_sine_model(seed=0)
     x = np.random.default_rng(0).normal(size=(5, 10, 1)).astype(np.float32)

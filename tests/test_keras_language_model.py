@@ -9,18 +9,18 @@ from typing import Any
 import numpy as np
 import pytest
 
-from lstm_tutorial.agree import keras_loss_and_grads
-from lstm_tutorial.embedding import Embedding
-from lstm_tutorial.gradcheck import rel_error
-from lstm_tutorial.interop import from_keras, to_keras
-from lstm_tutorial.keras_model import build_sine_model, keras
-from lstm_tutorial.language import char_model
-from lstm_tutorial.layers import Recurrent
-from lstm_tutorial.losses import log_softmax
-from lstm_tutorial.model import LSTMRegressor, Sequential
-from lstm_tutorial.optim import KerasTorchAdam, clip_by_global_norm
-from lstm_tutorial.text import stream_batches
-from lstm_tutorial.train import fit
+from lstm_tutorial.frameworks.agree import keras_loss_and_grads
+from lstm_tutorial.frameworks.interop import from_keras, to_keras
+from lstm_tutorial.frameworks.keras_model import build_sine_model, keras
+from lstm_tutorial.nn.embedding import Embedding
+from lstm_tutorial.nn.gradcheck import rel_error
+from lstm_tutorial.nn.layers import Recurrent
+from lstm_tutorial.nn.losses import log_softmax
+from lstm_tutorial.nn.model import LSTMRegressor, Sequential
+from lstm_tutorial.nn.optim import KerasTorchAdam, clip_by_global_norm
+from lstm_tutorial.nn.train import fit
+from lstm_tutorial.tasks.language import char_model
+from lstm_tutorial.tasks.text import stream_batches
 
 VOCAB, EMBED, HIDDEN = 11, 5, 8
 FORWARD_TOL = 1e-5  # max abs, float32

@@ -15,13 +15,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from lstm_tutorial.embedding import Embedding
-from lstm_tutorial.gradcheck import rel_error
-from lstm_tutorial.layers import Dense, Recurrent
-from lstm_tutorial.lstm import LSTMParams
-from lstm_tutorial.model import Sequential
-from lstm_tutorial.optim import SGD, Adam, clip_by_global_norm
-from lstm_tutorial.train import fit
+from lstm_tutorial.nn.embedding import Embedding
+from lstm_tutorial.nn.gradcheck import rel_error
+from lstm_tutorial.nn.layers import Dense, Recurrent
+from lstm_tutorial.nn.lstm import LSTMParams
+from lstm_tutorial.nn.model import Sequential
+from lstm_tutorial.nn.optim import SGD, Adam, clip_by_global_norm
+from lstm_tutorial.nn.train import fit
 
 GRAD_TOL = 1e-9  # relative, float64, against torch autograd
 KERAS_TOL = 1e-5  # absolute, float32, against Keras
@@ -163,8 +163,8 @@ def test_stacked_char_model_loss_and_every_gradient_match_torch(batch: int, step
 
 
 def test_stacked_char_model_log_probabilities_match_keras_float32() -> None:
-    from lstm_tutorial.interop import from_keras, to_keras
-    from lstm_tutorial.losses import log_softmax
+    from lstm_tutorial.frameworks.interop import from_keras, to_keras
+    from lstm_tutorial.nn.losses import log_softmax
 
     vocab = 13
     model = char_model(vocab, 6, 8, np.float32, seed=3)
@@ -192,7 +192,7 @@ def test_fit_trains_the_char_model_on_a_repeating_text() -> None:
 
 
 def test_char_model_saves_and_loads(tmp_path: Any) -> None:
-    from lstm_tutorial.saving import load_params, save_params
+    from lstm_tutorial.nn.saving import load_params, save_params
 
     model = char_model(7, 3, 4, np.float32, stateful=True)
     loaded = load_params(save_params(tmp_path / "char", model))
@@ -246,7 +246,7 @@ def test_stateful_batches_match_torch_carrying_a_detached_state() -> None:
 
 
 def test_stateful_forward_matches_keras_stateful_lstm_on_consecutive_batches() -> None:
-    from lstm_tutorial.keras_model import keras
+    from lstm_tutorial.frameworks.keras_model import keras
 
     vocab, batch, steps, embed, hidden = 10, 3, 12, 4, 7
     model = char_model(vocab, embed, hidden, np.float32, seed=8, stateful=True)
@@ -296,7 +296,7 @@ def greedy_by_rereading(model: Sequential, prime: np.ndarray, length: int) -> li
 
 
 def test_sampling_at_a_tiny_temperature_is_greedy_decoding() -> None:
-    from lstm_tutorial.language import sample
+    from lstm_tutorial.tasks.language import sample
 
     model = char_model(8, 3, 6, np.float64, seed=11, stateful=False)
     prime = np.array([1, 4, 2])
@@ -307,7 +307,7 @@ def test_sampling_at_a_tiny_temperature_is_greedy_decoding() -> None:
 
 
 def test_sampling_is_reproducible_and_leaves_the_model_alone() -> None:
-    from lstm_tutorial.language import sample
+    from lstm_tutorial.tasks.language import sample
 
     model = char_model(8, 3, 6, np.float32, seed=12, stateful=True)
     before = model.get_weights()
@@ -321,7 +321,7 @@ def test_sampling_is_reproducible_and_leaves_the_model_alone() -> None:
 
 @pytest.mark.parametrize("temperature", [1.0, 0.6])
 def test_sampled_frequencies_match_the_models_softmax(temperature: float) -> None:
-    from lstm_tutorial.language import sample_streams
+    from lstm_tutorial.tasks.language import sample_streams
 
     model = char_model(8, 3, 6, np.float64, seed=13, stateful=False)
     prime = np.array([2, 5, 1, 1])
@@ -346,7 +346,7 @@ def test_sampled_frequencies_match_the_models_softmax(temperature: float) -> Non
 def test_sampling_refuses_a_temperature_that_is_not_positive_and_finite(
     temperature: Any, error: type
 ) -> None:
-    from lstm_tutorial.language import sample
+    from lstm_tutorial.tasks.language import sample
 
     model = char_model(8, 3, 6, np.float32, seed=14)
     with pytest.raises(error, match="temperature must be a positive finite number"):
@@ -356,7 +356,7 @@ def test_sampling_refuses_a_temperature_that_is_not_positive_and_finite(
 
 
 def test_fit_on_streams_is_the_loop_that_carries_the_state_batch_to_batch() -> None:
-    from lstm_tutorial.text import stream_batches
+    from lstm_tutorial.tasks.text import stream_batches
 
     text = np.random.default_rng(15).integers(0, 6, size=3 * 5 * 4 + 1)
     inputs, targets = stream_batches(text, batch_size=3, seq_len=5)  # 4 batches of 3 streams
@@ -378,8 +378,8 @@ def test_fit_on_streams_is_the_loop_that_carries_the_state_batch_to_batch() -> N
 
 def test_one_clipped_training_step_matches_keras_float32() -> None:
     """fit's step (loss, gradients, clipping by global norm, SGD) against Keras' train_on_batch."""
-    from lstm_tutorial.interop import to_keras
-    from lstm_tutorial.keras_model import keras
+    from lstm_tutorial.frameworks.interop import to_keras
+    from lstm_tutorial.frameworks.keras_model import keras
 
     vocab, batch, steps = 12, 4, 10
     model = char_model(vocab, 5, 6, np.float32, seed=17)
@@ -405,8 +405,8 @@ def test_one_clipped_training_step_matches_keras_float32() -> None:
 
 def test_heldout_bits_per_char_reads_each_stream_as_one_long_sequence() -> None:
     """Stateful chunks of T characters score each stream as one whole pass over it would."""
-    from lstm_tutorial.language import char_model as default_char_model
-    from lstm_tutorial.language import heldout_bits_per_char
+    from lstm_tutorial.tasks.language import char_model as default_char_model
+    from lstm_tutorial.tasks.language import heldout_bits_per_char
 
     rng = np.random.default_rng(3)
     ids = rng.integers(0, 7, size=2 * 3 * 5 + 4)
@@ -423,9 +423,9 @@ def test_heldout_bits_per_char_reads_each_stream_as_one_long_sequence() -> None:
 
 def test_train_char_model_is_fit_over_the_streams_with_a_reset_at_every_pass() -> None:
     """Three steps on two batches: pass 1 (batches 0, 1, state carried), pass 2 from zeros (batch 0)."""
-    from lstm_tutorial.language import char_model as default_char_model
-    from lstm_tutorial.language import train_char_model
-    from lstm_tutorial.text import stream_batches
+    from lstm_tutorial.tasks.language import char_model as default_char_model
+    from lstm_tutorial.tasks.language import train_char_model
+    from lstm_tutorial.tasks.text import stream_batches
 
     rng = np.random.default_rng(4)
     ids = rng.integers(0, 5, size=2 * 2 * 4 + 1)
@@ -451,7 +451,7 @@ def test_train_char_model_is_fit_over_the_streams_with_a_reset_at_every_pass() -
 
 @pytest.mark.parametrize("limit", [None, 0])  # the one-hot product, and np.add.at beyond the limit
 def test_embedding_backward_sums_repeated_ids_as_a_loop_does(limit: int | None, monkeypatch: Any) -> None:
-    from lstm_tutorial import embedding
+    from lstm_tutorial.nn import embedding
 
     if limit is not None:
         monkeypatch.setattr(embedding, "ONE_HOT_LIMIT", limit)
@@ -469,8 +469,8 @@ def test_embedding_backward_sums_repeated_ids_as_a_loop_does(limit: int | None, 
 
 def test_log_probs_chunked_equal_one_pass_and_torch_cross_entropy() -> None:
     """language.log_probs reads the text as one stream: chunks of 4 give what one pass over all gives."""
-    from lstm_tutorial.language import char_model as default_char_model
-    from lstm_tutorial.language import log_probs
+    from lstm_tutorial.tasks.language import char_model as default_char_model
+    from lstm_tutorial.tasks.language import log_probs
 
     rng = np.random.default_rng(8)
     ids = rng.integers(0, 6, size=23)

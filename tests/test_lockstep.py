@@ -13,13 +13,13 @@ from typing import Any
 import numpy as np
 import pytest
 
-from lstm_tutorial.agree import LockstepRun, lockstep_training
-from lstm_tutorial.data import make_windows, sine_wave
-from lstm_tutorial.interop import from_keras
-from lstm_tutorial.keras_model import backend, build_sine_model, keras
-from lstm_tutorial.model import LSTMRegressor
-from lstm_tutorial.optim import Adam, KerasTorchAdam
-from lstm_tutorial.train import fit
+from lstm_tutorial.frameworks.agree import LockstepRun, lockstep_training
+from lstm_tutorial.frameworks.interop import from_keras
+from lstm_tutorial.frameworks.keras_model import backend, build_sine_model, keras
+from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.optim import Adam, KerasTorchAdam
+from lstm_tutorial.nn.train import fit
+from lstm_tutorial.tasks.data import make_windows, sine_wave
 
 X, Y = make_windows(sine_wave(dtype=np.float32), 10)
 

@@ -13,8 +13,7 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import Ellipse, FancyBboxPatch, Rectangle
 from matplotlib.transforms import Bbox
 
-from lstm_tutorial.lstm import GATE_ORDER, LSTMParams
-from lstm_tutorial.plots import (
+from lstm_tutorial.book.diagrams import (
     LSTM_CHAIN_FIGSIZE,
     LSTM_FIGSIZE,
     LSTM_STAGES,
@@ -23,6 +22,7 @@ from lstm_tutorial.plots import (
     draw_unrolled_rnn,
     draw_weight_layout,
 )
+from lstm_tutorial.nn.lstm import GATE_ORDER, LSTMParams
 
 GHOST = "#d0d0d0"
 

@@ -1,4 +1,4 @@
-"""lstm_tutorial.mackey_glass: the delay equation's series, against its known behaviour.
+"""lstm_tutorial.tasks.mackey_glass: the delay equation's series, against its known behaviour.
 
 Independent witnesses: the fixed point solved by hand, the known band of the tau = 17
 attractor, the same equation integrated with a ten times finer step, and the order of
@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tutorial.data import make_windows
-from lstm_tutorial.forecast import fit_autoregression, rmse
-from lstm_tutorial.mackey_glass import mackey_glass
+from lstm_tutorial.tasks.data import make_windows
+from lstm_tutorial.tasks.forecast import fit_autoregression, rmse
+from lstm_tutorial.tasks.mackey_glass import mackey_glass
 
 
 def test_tau_17_stays_in_the_attractors_band_and_keeps_moving() -> None:

@@ -1,4 +1,4 @@
-"""lstm_tutorial.ngram and lstm_tutorial.metrics: smoothed character n-gram baselines.
+"""lstm_tutorial.tasks.ngram and lstm_tutorial.tasks.metrics: smoothed character n-gram baselines.
 
 Independent witnesses: probabilities worked out by hand from the formula on tiny texts
 (as exact fractions), the entropy of a text's character frequencies, a plain-Python
@@ -17,9 +17,9 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from lstm_tutorial.metrics import bits_per_char, perplexity
-from lstm_tutorial.ngram import Smoothing, fit_ngram
-from lstm_tutorial.text import Vocabulary
+from lstm_tutorial.tasks.metrics import bits_per_char, perplexity
+from lstm_tutorial.tasks.ngram import Smoothing, fit_ngram
+from lstm_tutorial.tasks.text import Vocabulary
 
 SMOOTHINGS: tuple[Smoothing, ...] = ("kneser_ney", "absolute")
 
@@ -233,7 +233,7 @@ def test_bad_arguments_are_named() -> None:
 
 
 def test_both_sorting_paths_give_the_same_order() -> None:
-    from lstm_tutorial.ngram import _sort_with_positions
+    from lstm_tutorial.tasks.ngram import _sort_with_positions
 
     rng = np.random.default_rng(0)
     for codes in (rng.integers(-5, 50, size=1000), rng.integers(0, 2**61, size=1000)):  # packed, argsort

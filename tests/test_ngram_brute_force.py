@@ -16,9 +16,9 @@ from collections import Counter, defaultdict
 import numpy as np
 import pytest
 
-from lstm_tutorial.metrics import bits_per_char
-from lstm_tutorial.ngram import Smoothing, fit_ngram
-from lstm_tutorial.text import Vocabulary, load_stdlib_corpus
+from lstm_tutorial.tasks.metrics import bits_per_char
+from lstm_tutorial.tasks.ngram import Smoothing, fit_ngram
+from lstm_tutorial.tasks.text import Vocabulary, load_stdlib_corpus
 
 TRAIN_SLICE = 40_000
 HELD_SLICE = 4_000

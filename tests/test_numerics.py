@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.activations import sigmoid, tanh
-from lstm_tutorial.data import make_windows, sine_wave
-from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward
-from lstm_tutorial.model import LSTMRegressor
-from lstm_tutorial.rnn import RNNParams, rnn_backward, rnn_forward
-from lstm_tutorial.train import fit
+from lstm_tutorial.nn.activations import sigmoid, tanh
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward
+from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.rnn import RNNParams, rnn_backward, rnn_forward
+from lstm_tutorial.nn.train import fit
+from lstm_tutorial.tasks.data import make_windows, sine_wave
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -13,15 +13,15 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial import sequence
-from lstm_tutorial.gradcheck import rel_error
-from lstm_tutorial.gru import GRUParams
-from lstm_tutorial.layers import Dense, Recurrent
-from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_tbptt_grads
-from lstm_tutorial.model import Sequential, VariantRegressor
-from lstm_tutorial.rnn import RNNParams
-from lstm_tutorial.saving import load_params, save_params
-from lstm_tutorial.variants import VARIANTS
+from lstm_tutorial.nn import sequence
+from lstm_tutorial.nn.gradcheck import rel_error
+from lstm_tutorial.nn.gru import GRUParams
+from lstm_tutorial.nn.layers import Dense, Recurrent
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_tbptt_grads
+from lstm_tutorial.nn.model import Sequential, VariantRegressor
+from lstm_tutorial.nn.rnn import RNNParams
+from lstm_tutorial.nn.saving import load_params, save_params
+from lstm_tutorial.nn.variants import VARIANTS
 
 FAST_TOL = 1e-12  # relative, float64: the fast path is the textbook path rearranged
 GRAD_TOL = 1e-9  # relative, float64, against torch autograd
@@ -178,7 +178,7 @@ def test_any_model_saves_and_loads_exactly(tmp_path: Path) -> None:
 
 
 def test_any_model_moves_to_keras_and_back() -> None:
-    from lstm_tutorial.interop import from_keras, to_keras
+    from lstm_tutorial.frameworks.interop import from_keras, to_keras
 
     rng = np.random.default_rng(5)
     model = Sequential(
@@ -199,7 +199,7 @@ def test_any_model_moves_to_keras_and_back() -> None:
 
 
 def test_set_weights_then_get_weights_round_trips_for_every_regressor() -> None:
-    from lstm_tutorial.model import GRURegressor, LSTMRegressor, RNNRegressor
+    from lstm_tutorial.nn.model import GRURegressor, LSTMRegressor, RNNRegressor
 
     for kind in (LSTMRegressor, RNNRegressor, GRURegressor):
         model = kind.init(2, 3, seed=0)

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tutorial import language, probe
-from lstm_tutorial.activations import sigmoid
-from lstm_tutorial.layers import Recurrent
-from lstm_tutorial.lstm import LSTMParams
+from lstm_tutorial.nn.activations import sigmoid
+from lstm_tutorial.nn.layers import Recurrent
+from lstm_tutorial.nn.lstm import LSTMParams
+from lstm_tutorial.tasks import language, probe
 
 
 def _textbook(model: object, ids: np.ndarray, layer: int) -> dict[str, np.ndarray]:

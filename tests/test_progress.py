@@ -8,11 +8,11 @@ import warnings
 import numpy as np
 import pytest
 
-from lstm_tutorial import _progress
-from lstm_tutorial.data import make_windows, sine_wave
-from lstm_tutorial.language import char_model, train_char_model
-from lstm_tutorial.model import LSTMRegressor
-from lstm_tutorial.train import fit
+from lstm_tutorial.nn import _progress
+from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.train import fit
+from lstm_tutorial.tasks.data import make_windows, sine_wave
+from lstm_tutorial.tasks.language import char_model, train_char_model
 
 
 def sine_data() -> tuple[np.ndarray, np.ndarray]:

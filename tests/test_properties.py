@@ -12,8 +12,8 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lstm_tutorial.gradcheck import numerical_gradient_at, rel_error
-from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward
+from lstm_tutorial.nn.gradcheck import numerical_gradient_at, rel_error
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward
 
 BUDGET = settings(
     max_examples=40, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]

@@ -1,7 +1,7 @@
 """The prose cannot contradict its outputs: no measured-looking number is typed into a chapter's text.
 
 Every number the text quotes from a computation comes from that computation, through myst-nb's
-``{glue:text}`` role (``lstm_tutorial.book.glue`` in a cell, the role in the text). This test reads the
+``{glue:text}`` role (``lstm_tutorial.book.glue.glue`` in a cell, the role in the text). This test reads the
 prose of every chapter (the Markdown between code cells, without code, math, roles, directive options
 and exercise blocks) and fails on a decimal (0.121, 1.8e-05), a percentage, a time (307 s, 5 minutes)
 or a ratio (15.1x, 12.5 times, twentyfold) that is neither glued nor one of the constants on the
@@ -162,7 +162,7 @@ def test_glue_hands_myst_nb_plain_python_numbers(monkeypatch: pytest.MonkeyPatch
     import myst_nb
     import numpy as np
 
-    from lstm_tutorial.book import glue
+    from lstm_tutorial.book.glue import glue
 
     received: dict[str, object] = {}
     monkeypatch.setattr(myst_nb, "glue", lambda name, value, display: received.update({name: value}))

@@ -36,44 +36,34 @@ import numpy as np
 import pytest
 
 import lstm_tutorial
-import lstm_tutorial.diagrams
-from lstm_tutorial import (
+import lstm_tutorial.book.diagrams as diagrams
+import lstm_tutorial.book.glue as book
+import lstm_tutorial.cli.main as cli
+from lstm_tutorial import exercises
+from lstm_tutorial.book import benchmark, kept, plots
+from lstm_tutorial.frameworks import agree, interop, keras_model
+from lstm_tutorial.nn import (
     activations,
-    agree,
-    benchmark,
     bidirectional,
-    book,
     cell,
-    cli,
-    data,
     embedding,
-    exercises,
-    forecast,
     gradcheck,
     gru,
-    interop,
-    kept,
-    keras_model,
-    language,
     layers,
     losses,
     lstm,
     lstm_fast,
-    metrics,
     model,
-    ngram,
     optim,
-    plots,
-    probe,
     rnn,
     saving,
     sequence,
-    text,
     train,
     variants,
 )
+from lstm_tutorial.tasks import data, forecast, language, metrics, ngram, probe, text
 
-MACKEY_GLASS = importlib.import_module("lstm_tutorial.mackey_glass")  # the package exports its function
+MACKEY_GLASS = importlib.import_module("lstm_tutorial.tasks.mackey_glass")  # the package exports its function
 
 # --- the table ---------------------------------------------------------------------------
 
@@ -134,25 +124,21 @@ def close(expected: Any, rtol: float = 1e-14) -> Callable[[Any], bool]:
 # --- book: glue for the chapters' text --------------------------------------------------------
 
 raises(
-    "book.glue",
+    "book.glue.glue",
     "name not an identifier",
     lambda: book.glue("two words", 1.0),
     ValueError,
     "name",
     "two words",
 )
-raises("book.glue", "value a list", lambda: book.glue("x", [1.0]), TypeError, "value", "list")
-raises("book.glue", "value a bool", lambda: book.glue("x", True), TypeError, "value", "bool")
+raises("book.glue.glue", "value a list", lambda: book.glue("x", [1.0]), TypeError, "value", "list")
+raises("book.glue.glue", "value a bool", lambda: book.glue("x", True), TypeError, "value", "bool")
 gives(
-    "book.glue",
+    "book.glue.glue",
     "a NumPy scalar is accepted and nothing is returned",
     lambda: book.glue("x", np.float64(0.5)),
     lambda got: got is None,
 )
-
-
-# --- diagrams: the same functions as plots re-exports -------------------------------------------
-# (rows for them are written under "plots." below; they count for "diagrams." too)
 
 
 # --- shared objects (small, fixed seeds) ----------------------------------------------------
@@ -222,25 +208,28 @@ def untouched_after(m: model.Sequential, call: Callable[[model.Sequential], Any]
 # --- activations, cell, sequence ------------------------------------------------------------------
 
 gives(
-    "activations.sigmoid", "sigmoid(0.5) by hand", lambda: activations.sigmoid(np.array([0.5])), close([SIG])
+    "nn.activations.sigmoid",
+    "sigmoid(0.5) by hand",
+    lambda: activations.sigmoid(np.array([0.5])),
+    close([SIG]),
 )
 gives(
-    "activations.sigmoid",
+    "nn.activations.sigmoid",
     "no overflow at +1000",
     lambda: activations.sigmoid(np.array([1000.0, 40.0])),
     equal([1.0, 1.0]),
 )
-gives("activations.tanh", "tanh(0.5)", lambda: activations.tanh(np.array([0.5])), close([math.tanh(0.5)]))
+gives("nn.activations.tanh", "tanh(0.5)", lambda: activations.tanh(np.array([0.5])), close([math.tanh(0.5)]))
 
 gives(
-    "cell.CellParams",
+    "nn.cell.CellParams",
     "a base of every cell",
     lambda: cell.CellParams,
     lambda c: issubclass(lstm.LSTMParams, c),
 )
-gives("cell.State", "a tuple of arrays", lambda: cell.State, lambda s: s == tuple[np.ndarray, ...])
+gives("nn.cell.State", "a tuple of arrays", lambda: cell.State, lambda s: s == tuple[np.ndarray, ...])
 raises(
-    "cell.check_cell",
+    "nn.cell.check_cell",
     "wrong kind",
     lambda: cell.check_cell("params", RNN, lstm.LSTMParams),
     TypeError,
@@ -249,7 +238,7 @@ raises(
     "RNNParams",
 )
 raises(
-    "cell.check_rng",
+    "nn.cell.check_rng",
     "a seed for a generator",
     lambda: cell.check_rng("rng", 0),
     TypeError,
@@ -258,7 +247,7 @@ raises(
     "int 0",
 )
 raises(
-    "cell.check_state_arg",
+    "nn.cell.check_state_arg",
     "None",
     lambda: cell.check_state_arg("h_prev", None, 2, P),
     TypeError,
@@ -268,19 +257,19 @@ raises(
     "zeros",
 )
 gives(
-    "cell.check_state_arg",
+    "nn.cell.check_state_arg",
     "a (B, H) array passes",
     lambda: cell.check_state_arg("h_prev", H0, 2, P),
     lambda r: r is H0,
 )
 gives(
-    "cell.glorot_uniform",
+    "nn.cell.glorot_uniform",
     "within the Glorot limit",
     lambda: cell.glorot_uniform(np.random.default_rng(0), (3, 5), np.float32),
     lambda w: w.dtype == np.float32 and w.shape == (3, 5) and np.abs(w).max() <= math.sqrt(6 / 8),
 )
 raises(
-    "cell.glorot_uniform",
+    "nn.cell.glorot_uniform",
     "seed in place of a generator",
     lambda: cell.glorot_uniform(0, (3, 5), np.float32),
     TypeError,
@@ -288,7 +277,7 @@ raises(
     "np.random.Generator",
 )
 raises(
-    "cell.glorot_uniform",
+    "nn.cell.glorot_uniform",
     "zero columns",
     lambda: cell.glorot_uniform(np.random.default_rng(0), (3, 0), np.float32),
     ValueError,
@@ -296,13 +285,13 @@ raises(
     ">= 1",
 )
 gives(
-    "cell.orthogonal",
+    "nn.cell.orthogonal",
     "orthonormal rows",
     lambda: cell.orthogonal(np.random.default_rng(0), (3, 12), np.float64),
     lambda q: np.allclose(q @ q.T, np.eye(3), atol=1e-12),
 )
 raises(
-    "cell.orthogonal",
+    "nn.cell.orthogonal",
     "dtype int",
     lambda: cell.orthogonal(np.random.default_rng(0), (3, 3), int),
     TypeError,
@@ -310,7 +299,7 @@ raises(
     "float32",
 )
 raises(
-    "cell.orthogonal",
+    "nn.cell.orthogonal",
     "shape a list",
     lambda: cell.orthogonal(np.random.default_rng(0), [3, 3], float),
     TypeError,
@@ -318,60 +307,60 @@ raises(
     "tuple",
 )
 gives(
-    "cell.CellParams.expected_shapes",
+    "nn.cell.CellParams.expected_shapes",
     "RNN (H=4, D=3)",
     lambda: RNN.expected_shapes(4),
     lambda s: [(n, shape) for n, shape, _ in s] == [("U", (4, 4)), ("W", (None, 4)), ("b", (4,))],
 )
 gives(
-    "cell.CellParams.unchecked",
+    "nn.cell.CellParams.unchecked",
     "skips the checks",
     lambda: rnn.RNNParams.unchecked(np.zeros(1), np.zeros(1), np.zeros(1)),
     lambda c: c.W.shape == (1,),
 )
 gives(
-    "cell.CellParams.weight_names",
+    "nn.cell.CellParams.weight_names",
     "Keras' order",
     lambda: variants.PeepholeParams.weight_names(),
     equal(["W", "U", "b", "P"]),
 )
 gives(
-    "cell.CellParams.config",
+    "nn.cell.CellParams.config",
     "a variant",
     lambda: PEEP.config(),
     lambda c: c == {"variant": variants.VARIANTS["vanilla"]},
 )
-gives("cell.CellParams.weights", "live arrays", lambda: P.weights(), lambda w: w[0] is P.W and len(w) == 3)
-gives("cell.CellParams.as_list", "the same as weights()", lambda: P.as_list(), lambda w: w[2] is P.b)
+gives("nn.cell.CellParams.weights", "live arrays", lambda: P.weights(), lambda w: w[0] is P.W and len(w) == 3)
+gives("nn.cell.CellParams.as_list", "the same as weights()", lambda: P.as_list(), lambda w: w[2] is P.b)
 gives(
-    "cell.CellParams.copy",
+    "nn.cell.CellParams.copy",
     "a deep copy",
     lambda: P.copy(),
     lambda c: c.W is not P.W and np.array_equal(c.W, P.W),
 )
 gives(
-    "cell.CellParams.zeros_like",
+    "nn.cell.CellParams.zeros_like",
     "zeros",
     lambda: GRU.zeros_like(),
     lambda z: z.b.shape == (2, 12) and not any(w.any() for w in z.weights()),
 )
 gives(
-    "cell.CellParams.add_",
+    "nn.cell.CellParams.add_",
     "adds in place",
     lambda: (lambda z: (z.add_(P), z)[1])(P.zeros_like()),
     lambda z: np.array_equal(z.U, P.U),
 )
-gives("cell.CellParams.input_size", "D", lambda: P.input_size, equal(3))
-gives("cell.CellParams.hidden_size", "H", lambda: GRU.hidden_size, equal(4))
-gives("cell.CellParams.dtype", "float32", lambda: REG32.lstm.dtype, lambda d: d == np.float32)
+gives("nn.cell.CellParams.input_size", "D", lambda: P.input_size, equal(3))
+gives("nn.cell.CellParams.hidden_size", "H", lambda: GRU.hidden_size, equal(4))
+gives("nn.cell.CellParams.dtype", "float32", lambda: REG32.lstm.dtype, lambda d: d == np.float32)
 gives(
-    "cell.CellParams.zero_state",
+    "nn.cell.CellParams.zero_state",
     "(h, c) zeros",
     lambda: P.zero_state(2),
     lambda s: len(s) == 2 and s[1].shape == (2, 4) and not s[0].any(),
 )
 raises(
-    "cell.CellParams.check_state",
+    "nn.cell.CellParams.check_state",
     "a list",
     lambda: P.check_state([H0, H0], 2),
     TypeError,
@@ -379,7 +368,7 @@ raises(
     "tuple of 2 arrays",
 )
 raises(
-    "cell.CellParams.check_state",
+    "nn.cell.CellParams.check_state",
     "None inside",
     lambda: P.check_state((H0, None), 2),
     TypeError,
@@ -387,7 +376,7 @@ raises(
     "got None",
 )
 raises(
-    "cell.CellParams.check_input",
+    "nn.cell.CellParams.check_input",
     "float32 into float64",
     lambda: P.check_input(X_T.astype(np.float32)),
     TypeError,
@@ -395,9 +384,9 @@ raises(
     "float32",
     "float64",
 )
-gives("cell.CellParams.check_input", "returns B", lambda: P.check_input(X_T), equal(2))
+gives("nn.cell.CellParams.check_input", "returns B", lambda: P.check_input(X_T), equal(2))
 raises(
-    "cell.CellParams.step",
+    "nn.cell.CellParams.step",
     "the base has none",
     lambda: cell.CellParams(RNN.W, RNN.U).step(X_T, (H0,)),
     NotImplementedError,
@@ -405,29 +394,29 @@ raises(
     "step",
 )
 raises(
-    "cell.CellParams.step_backward",
+    "nn.cell.CellParams.step_backward",
     "the base has none",
     lambda: cell.CellParams(RNN.W, RNN.U).step_backward((H0,), None),
     NotImplementedError,
     "step_backward",
 )
 
-gives("sequence.SequenceCache", "what forward keeps", lambda: SEQ_CACHE, lambda c: len(c.steps) == 5)
+gives("nn.sequence.SequenceCache", "what forward keeps", lambda: SEQ_CACHE, lambda c: len(c.steps) == 5)
 gives(
-    "sequence.SequenceCache.state",
+    "nn.sequence.SequenceCache.state",
     "h after every step",
     lambda: SEQ_CACHE.state("h"),
     lambda h: h.shape == (2, 5, 4) and np.array_equal(h[:, -1], SEQ_CACHE.h_last),
 )
 gives(
-    "sequence.SequenceCache.stacked",
+    "nn.sequence.SequenceCache.stacked",
     "a field over time",
     lambda: SEQ_CACHE.stacked("h_t"),
     lambda h: np.array_equal(h, SEQ_CACHE.hs),
 )
-gives("sequence.SequenceCache.hs", "(B, T, H)", lambda: SEQ_CACHE.hs.shape, equal((2, 5, 4)))
+gives("nn.sequence.SequenceCache.hs", "(B, T, H)", lambda: SEQ_CACHE.hs.shape, equal((2, 5, 4)))
 raises(
-    "sequence.SequenceCache.cs",
+    "nn.sequence.SequenceCache.cs",
     "an RNN has no c",
     lambda: SEQ_CACHE.cs,
     ValueError,
@@ -436,21 +425,21 @@ raises(
     "RNNParams",
     "'c'",
 )
-gives("sequence.SequenceCache.cs", "a peephole cell's c", lambda: PEEP_CACHE.cs.shape, equal((2, 5, 4)))
+gives("nn.sequence.SequenceCache.cs", "a peephole cell's c", lambda: PEEP_CACHE.cs.shape, equal((2, 5, 4)))
 gives(
-    "sequence.SequenceCache.last_state",
+    "nn.sequence.SequenceCache.last_state",
     "a tuple (h,)",
     lambda: SEQ_CACHE.last_state,
     lambda s: len(s) == 1 and s[0] is SEQ_CACHE.h_last,
 )
 gives(
-    "sequence.SequenceCache.h_last",
+    "nn.sequence.SequenceCache.h_last",
     "h_T",
     lambda: SEQ_CACHE.h_last,
     lambda h: np.array_equal(h, SEQ_CACHE.hs[:, -1]),
 )
 raises(
-    "sequence.forward",
+    "nn.sequence.forward",
     "not a cell",
     lambda: sequence.forward("cell", X),
     TypeError,
@@ -459,10 +448,15 @@ raises(
     "str",
 )
 raises(
-    "sequence.forward", "state not a tuple", lambda: sequence.forward(RNN, X, H0), TypeError, "state", "tuple"
+    "nn.sequence.forward",
+    "state not a tuple",
+    lambda: sequence.forward(RNN, X, H0),
+    TypeError,
+    "state",
+    "tuple",
 )
 raises(
-    "sequence.backward",
+    "nn.sequence.backward",
     "not a cache",
     lambda: sequence.backward(DHS, CACHE),
     TypeError,
@@ -470,7 +464,7 @@ raises(
     "SequenceCache",
 )
 raises(
-    "sequence.backward",
+    "nn.sequence.backward",
     "truncate True",
     lambda: sequence.backward(DHS, SEQ_CACHE, truncate=True),
     TypeError,
@@ -478,22 +472,22 @@ raises(
     "integer",
 )
 raises(
-    "sequence.check_sequence",
+    "nn.sequence.check_sequence",
     "D mismatch",
     lambda: sequence.check_sequence(X[:, :, :2], RNN),
     ValueError,
     "x",
     "input_size = 3",
 )
-gives("sequence.check_sequence", "(B, T)", lambda: sequence.check_sequence(X, RNN), equal((2, 5)))
+gives("nn.sequence.check_sequence", "(B, T)", lambda: sequence.check_sequence(X, RNN), equal((2, 5)))
 gives(
-    "sequence.mean_norm_by_lag",
+    "nn.sequence.mean_norm_by_lag",
     "norms by hand",
     lambda: sequence.mean_norm_by_lag(np.array([[[3.0, 4.0], [0.0, 1.0]]])),
     equal([1.0, 5.0]),
 )
 raises(
-    "sequence.state_gradients",
+    "nn.sequence.state_gradients",
     "dh_last float32",
     lambda: sequence.state_gradients(SEQ_CACHE, H0.astype(np.float32)),
     TypeError,
@@ -501,7 +495,7 @@ raises(
     "float32",
 )
 raises(
-    "sequence.tbptt_grads",
+    "nn.sequence.tbptt_grads",
     "truncate 0",
     lambda: sequence.tbptt_grads(RNN, X, DHS, 0),
     ValueError,
@@ -509,7 +503,7 @@ raises(
     ">= 1",
 )
 gives(
-    "sequence.tbptt_grads",
+    "nn.sequence.tbptt_grads",
     "equals backward with truncate",
     lambda: (sequence.tbptt_grads(RNN, X, DHS, 2)[1].U, sequence.backward(DHS, SEQ_CACHE, truncate=2)[1].U),
     lambda pair: np.allclose(pair[0], pair[1], rtol=1e-12, atol=1e-15),
@@ -518,10 +512,10 @@ gives(
 # --- the cells ------------------------------------------------------------------------------------
 
 for kind, init in (
-    ("lstm.LSTMParams", lstm.LSTMParams.init),
-    ("rnn.RNNParams", rnn.RNNParams.init),
-    ("gru.GRUParams", gru.GRUParams.init),
-    ("variants.PeepholeParams", variants.PeepholeParams.init),
+    ("nn.lstm.LSTMParams", lstm.LSTMParams.init),
+    ("nn.rnn.RNNParams", rnn.RNNParams.init),
+    ("nn.gru.GRUParams", gru.GRUParams.init),
+    ("nn.variants.PeepholeParams", variants.PeepholeParams.init),
 ):
     raises(f"{kind}.init", "seed -1", lambda init=init: init(1, 2, seed=-1), ValueError, "seed", ">= 0", "-1")
     raises(f"{kind}.init", "seed True", lambda init=init: init(1, 2, seed=True), TypeError, "seed", "bool")
@@ -535,7 +529,7 @@ for kind, init in (
         ),
     )
 raises(
-    "lstm.LSTMParams.init",
+    "nn.lstm.LSTMParams.init",
     "unit_forget_bias 'no'",
     lambda: lstm.LSTMParams.init(1, 2, unit_forget_bias="no"),
     TypeError,
@@ -544,7 +538,7 @@ raises(
     "'no'",
 )
 raises(
-    "lstm.LSTMParams.init",
+    "nn.lstm.LSTMParams.init",
     "unit_forget_bias 0",
     lambda: lstm.LSTMParams.init(1, 2, unit_forget_bias=0),
     TypeError,
@@ -552,21 +546,21 @@ raises(
     "int 0",
 )
 gives(
-    "lstm.LSTMParams.init",
+    "nn.lstm.LSTMParams.init",
     "forget bias 1, others 0",
     lambda: lstm.LSTMParams.init(1, 2).b,
     equal([0, 0, 1, 1, 0, 0, 0, 0]),
 )
 gives(
-    "lstm.LSTMParams.init",
+    "nn.lstm.LSTMParams.init",
     "unit_forget_bias False",
     lambda: lstm.LSTMParams.init(1, 2, unit_forget_bias=False).b,
     equal(np.zeros(8)),
 )
-raises("lstm.LSTMParams.gate", "unknown gate", lambda: P.gate("c"), ValueError, "name", "'c'")
-gives("lstm.LSTMParams.gate", "the forget block", lambda: P.gate("f")[2], equal(P.b[4:8]))
+raises("nn.lstm.LSTMParams.gate", "unknown gate", lambda: P.gate("c"), ValueError, "name", "'c'")
+gives("nn.lstm.LSTMParams.gate", "the forget block", lambda: P.gate("f")[2], equal(P.b[4:8]))
 gives(
-    "lstm.LSTMParams.step",
+    "nn.lstm.LSTMParams.step",
     "zero weights by hand",
     lambda: lstm.LSTMParams(np.zeros((1, 4)), np.zeros((1, 4)), np.array([0.5, 0, 0.5, 0.5])).step(
         np.zeros((1, 1)), (np.zeros((1, 1)), np.ones((1, 1)))
@@ -577,21 +571,21 @@ gives(
     ),
 )
 gives(
-    "lstm.LSTMParams.step_backward",
+    "nn.lstm.LSTMParams.step_backward",
     "the fast path's gradient of U",
     lambda: sequence.backward(DHS, sequence.forward(P, X)[1])[1].U,
     close(lstm.lstm_backward(DHS, CACHE)[1].U, rtol=1e-12),
 )
-gives("lstm.GATE_ORDER", "Keras' order", lambda: lstm.GATE_ORDER, equal(("i", "f", "g", "o")))
-gives("lstm.LSTMGates", "four fields", lambda: lstm.LSTMGates._fields, equal(("i", "f", "g", "o")))
+gives("nn.lstm.GATE_ORDER", "Keras' order", lambda: lstm.GATE_ORDER, equal(("i", "f", "g", "o")))
+gives("nn.lstm.LSTMGates", "four fields", lambda: lstm.LSTMGates._fields, equal(("i", "f", "g", "o")))
 gives(
-    "lstm.LSTMStepCache",
+    "nn.lstm.LSTMStepCache",
     "its fields",
     lambda: lstm.LSTMStepCache._fields[:3],
     equal(("x_t", "h_prev", "c_prev")),
 )
 raises(
-    "lstm.lstm_step",
+    "nn.lstm.lstm_step",
     "h_prev None",
     lambda: lstm.lstm_step(X_T, None, H0, P),
     TypeError,
@@ -600,10 +594,15 @@ raises(
     "zeros",
 )
 raises(
-    "lstm.lstm_step", "c_prev None", lambda: lstm.lstm_step(X_T, H0, None, P), TypeError, "c_prev", "got None"
+    "nn.lstm.lstm_step",
+    "c_prev None",
+    lambda: lstm.lstm_step(X_T, H0, None, P),
+    TypeError,
+    "c_prev",
+    "got None",
 )
 raises(
-    "lstm.lstm_step",
+    "nn.lstm.lstm_step",
     "h_prev a list",
     lambda: lstm.lstm_step(X_T, H0.tolist(), H0, P),
     TypeError,
@@ -611,7 +610,7 @@ raises(
     "list",
 )
 raises(
-    "lstm.lstm_step",
+    "nn.lstm.lstm_step",
     "x_t float32",
     lambda: lstm.lstm_step(X_T.astype(np.float32), H0, H0, P),
     TypeError,
@@ -619,7 +618,7 @@ raises(
     "float32",
 )
 raises(
-    "lstm.lstm_step_backward",
+    "nn.lstm.lstm_step_backward",
     "c_prev None",
     lambda: lstm.lstm_step_backward(H0, H0, X_T, H0, None, P),
     TypeError,
@@ -627,7 +626,7 @@ raises(
     "got None",
 )
 raises(
-    "lstm.lstm_step_backward",
+    "nn.lstm.lstm_step_backward",
     "dh_t wrong shape",
     lambda: lstm.lstm_step_backward(H0[:1], H0, X_T, H0, H0, P),
     ValueError,
@@ -635,16 +634,21 @@ raises(
     "(2, 4)",
 )
 raises(
-    "lstm.lstm_gates", "h_prev None", lambda: lstm.lstm_gates(X_T, None, P), TypeError, "h_prev", "got None"
+    "nn.lstm.lstm_gates",
+    "h_prev None",
+    lambda: lstm.lstm_gates(X_T, None, P),
+    TypeError,
+    "h_prev",
+    "got None",
 )
 gives(
-    "lstm.lstm_gates",
+    "nn.lstm.lstm_gates",
     "gates in range",
     lambda: lstm.lstm_gates(X_T, H0, P),
     lambda g: (0 < g.f).all() and (g.f < 1).all() and (np.abs(g.g) < 1).all(),
 )
 raises(
-    "lstm.lstm_forward",
+    "nn.lstm.lstm_forward",
     "h0 None is zeros, h0 int is refused",
     lambda: lstm.lstm_forward(X, P, h0=np.zeros((2, 4), int)),
     TypeError,
@@ -652,10 +656,13 @@ raises(
     "int64",
 )
 gives(
-    "lstm.lstm_forward", "h0 None equals zeros", lambda: lstm.lstm_forward(X, P, h0=H0, c0=H0)[0], equal(HS)
+    "nn.lstm.lstm_forward",
+    "h0 None equals zeros",
+    lambda: lstm.lstm_forward(X, P, h0=H0, c0=H0)[0],
+    equal(HS),
 )
 raises(
-    "lstm.lstm_backward",
+    "nn.lstm.lstm_backward",
     "dc_last NaN",
     lambda: lstm.lstm_backward(DHS, CACHE, dc_last=np.full((2, 4), np.nan)),
     ValueError,
@@ -663,20 +670,20 @@ raises(
     "finite",
 )
 raises(
-    "lstm.lstm_tbptt_grads",
+    "nn.lstm.lstm_tbptt_grads",
     "truncate 1.0",
     lambda: lstm.lstm_tbptt_grads(X, P, DHS, 1.0),
     TypeError,
     "truncate",
 )
 gives(
-    "lstm.lstm_tbptt_grads",
+    "nn.lstm.lstm_tbptt_grads",
     "equals lstm_backward(truncate=2)",
     lambda: lstm.lstm_tbptt_grads(X, P, DHS, 2)[1].W,
     close(lstm.lstm_backward(DHS, CACHE, truncate=2)[1].W, 1e-12),
 )
 raises(
-    "lstm.state_gradients",
+    "nn.lstm.state_gradients",
     "a SequenceCache",
     lambda: lstm.state_gradients(SEQ_CACHE, H0),
     TypeError,
@@ -684,15 +691,17 @@ raises(
     "LSTMCache",
 )
 gives(
-    "lstm.state_gradients",
+    "nn.lstm.state_gradients",
     "dh at T is dh_last",
     lambda: lstm.state_gradients(CACHE, np.ones((2, 4)))[0][:, -1],
     equal(np.ones((2, 4))),
 )
 
-gives("lstm_fast.LSTMCache", "from lstm_forward", lambda: CACHE, lambda c: isinstance(c, lstm_fast.LSTMCache))
-gives("lstm_fast.LSTMCache.hs", "(B, T, H)", lambda: CACHE.hs, equal(HS))
-gives("lstm_fast.LSTMCache.cs", "c_T last", lambda: CACHE.cs[:, -1], equal(CACHE.c_last))
+gives(
+    "nn.lstm_fast.LSTMCache", "from lstm_forward", lambda: CACHE, lambda c: isinstance(c, lstm_fast.LSTMCache)
+)
+gives("nn.lstm_fast.LSTMCache.hs", "(B, T, H)", lambda: CACHE.hs, equal(HS))
+gives("nn.lstm_fast.LSTMCache.cs", "c_T last", lambda: CACHE.cs[:, -1], equal(CACHE.c_last))
 for gate_property, k in (("input_gate", 0), ("forget_gate", 1), ("candidate", 2), ("output_gate", 3)):
     gives(
         f"lstm_fast.LSTMCache.{gate_property}",
@@ -700,44 +709,48 @@ for gate_property, k in (("input_gate", 0), ("forget_gate", 1), ("candidate", 2)
         lambda k=k, gate_property=gate_property: getattr(CACHE, gate_property)[:, 0],
         close(lstm.lstm_gates(X_T, H0, P)[k], rtol=1e-13),
     )
-gives("lstm_fast.LSTMCache.h_last", "h_T", lambda: CACHE.h_last, equal(HS[:, -1]))
+gives("nn.lstm_fast.LSTMCache.h_last", "h_T", lambda: CACHE.h_last, equal(HS[:, -1]))
 gives(
-    "lstm_fast.LSTMCache.c_last",
+    "nn.lstm_fast.LSTMCache.c_last",
     "what lstm_step gives",
     lambda: CACHE.c_last,
     lambda c: c.shape == (2, 4) and np.isfinite(c).all(),
 )
 gives(
-    "lstm_fast.LSTMCache.last_state",
+    "nn.lstm_fast.LSTMCache.last_state",
     "(h_T, c_T)",
     lambda: CACHE.last_state,
     lambda s: np.array_equal(s[0], HS[:, -1]) and np.array_equal(s[1], CACHE.c_last),
 )
 gives(
-    "lstm_fast.fast_forward",
+    "nn.lstm_fast.fast_forward",
     "what lstm_forward runs",
     lambda: lstm_fast.fast_forward(P, X, (H0, H0)).hs,
     equal(HS),
 )
 gives(
-    "lstm_fast.fast_backward",
+    "nn.lstm_fast.fast_backward",
     "what lstm_backward runs",
     lambda: lstm_fast.fast_backward(DHS, CACHE, None, None)[1][1],
     equal(lstm.lstm_backward(DHS, CACHE)[1].U),
 )
 
-raises("rnn.rnn_step", "h_prev None", lambda: rnn.rnn_step(X_T, None, RNN), TypeError, "h_prev", "got None")
+raises(
+    "nn.rnn.rnn_step", "h_prev None", lambda: rnn.rnn_step(X_T, None, RNN), TypeError, "h_prev", "got None"
+)
 gives(
-    "rnn.rnn_step",
+    "nn.rnn.rnn_step",
     "zero weights: tanh(b)",
     lambda: rnn.rnn_step(
         np.ones((1, 1)), np.ones((1, 1)), rnn.RNNParams(np.zeros((1, 1)), np.zeros((1, 1)), np.array([0.5]))
     ),
     close([[math.tanh(0.5)]]),
 )
-raises("rnn.rnn_forward", "params an LSTM", lambda: rnn.rnn_forward(X, P), TypeError, "params", "RNNParams")
 raises(
-    "rnn.rnn_backward",
+    "nn.rnn.rnn_forward", "params an LSTM", lambda: rnn.rnn_forward(X, P), TypeError, "params", "RNNParams"
+)
+raises(
+    "nn.rnn.rnn_backward",
     "an LSTM's cache",
     lambda: rnn.rnn_backward(DHS, CACHE),
     TypeError,
@@ -745,46 +758,50 @@ raises(
     "RNNCache",
 )
 raises(
-    "rnn.hidden_state_gradients",
+    "nn.rnn.hidden_state_gradients",
     "dh_last wrong shape",
     lambda: rnn.hidden_state_gradients(RNN_CACHE, np.ones(4)),
     ValueError,
     "dh_last",
 )
 raises(
-    "rnn.spectral_radius",
+    "nn.rnn.spectral_radius",
     "not square",
     lambda: rnn.spectral_radius(np.zeros((2, 3))),
     ValueError,
     "matrix",
     "square",
 )
-gives("rnn.spectral_radius", "diag(2, -3)", lambda: rnn.spectral_radius(np.diag([2.0, -3.0])), equal(3.0))
+gives("nn.rnn.spectral_radius", "diag(2, -3)", lambda: rnn.spectral_radius(np.diag([2.0, -3.0])), equal(3.0))
 raises(
-    "rnn.with_spectral_radius", "radius 0", lambda: rnn.with_spectral_radius(RNN, 0.0), ValueError, "radius"
+    "nn.rnn.with_spectral_radius",
+    "radius 0",
+    lambda: rnn.with_spectral_radius(RNN, 0.0),
+    ValueError,
+    "radius",
 )
 gives(
-    "rnn.with_spectral_radius",
+    "nn.rnn.with_spectral_radius",
     "radius 0.5",
     lambda: rnn.spectral_radius(rnn.with_spectral_radius(RNN, 0.5).U),
     close(0.5, rtol=1e-12),
 )
 gives(
-    "rnn.RNNParams.step",
+    "nn.rnn.RNNParams.step",
     "h_t = tanh(x W + b + h U)",
     lambda: RNN.step(X_T, (H0,))[0][0],
     close(np.tanh(X_T @ RNN.W + RNN.b)),
 )
 gives(
-    "rnn.RNNParams.step_backward",
+    "nn.rnn.RNNParams.step_backward",
     "dx by hand",
     lambda: RNN.step_backward((np.ones((2, 4)),), RNN.step(X_T, (H0,))[1])[0],
     close((1 - np.tanh(X_T @ RNN.W + RNN.b) ** 2) @ RNN.W.T),
 )
-gives("rnn.RNNStepCache", "its fields", lambda: rnn.RNNStepCache._fields, equal(("x_t", "h_prev", "h_t")))
+gives("nn.rnn.RNNStepCache", "its fields", lambda: rnn.RNNStepCache._fields, equal(("x_t", "h_prev", "h_t")))
 
 raises(
-    "gru.gru_step",
+    "nn.gru.gru_step",
     "h_prev None (no silent zeros)",
     lambda: gru.gru_step(X_T, None, GRU),
     TypeError,
@@ -792,7 +809,7 @@ raises(
     "got None",
 )
 raises(
-    "gru.gru_step",
+    "nn.gru.gru_step",
     "h_prev 1-D",
     lambda: gru.gru_step(X_T, np.zeros(4), GRU),
     ValueError,
@@ -800,23 +817,23 @@ raises(
     "2 dimensions",
 )
 raises(
-    "gru.gru_forward",
+    "nn.gru.gru_forward",
     "h0 float32",
     lambda: gru.gru_forward(X, GRU, np.zeros((2, 4), np.float32)),
     TypeError,
     "h0",
 )
 raises(
-    "gru.gru_backward",
+    "nn.gru.gru_backward",
     "an RNN's cache",
     lambda: gru.gru_backward(DHS, RNN_CACHE),
     TypeError,
     "cache",
     "GRUCache",
 )
-gives("gru.GRUParams.expected_shapes", "b (2, 3H)", lambda: GRU.expected_shapes(4)[2][1], equal((2, 12)))
+gives("nn.gru.GRUParams.expected_shapes", "b (2, 3H)", lambda: GRU.expected_shapes(4)[2][1], equal((2, 12)))
 gives(
-    "gru.GRUParams.step",
+    "nn.gru.GRUParams.step",
     "zero weights: h_t = h_{t-1} / 2",
     lambda: gru.GRUParams(np.zeros((1, 3)), np.zeros((1, 3)), np.zeros((2, 3))).step(
         np.ones((1, 1)), (np.ones((1, 1)),)
@@ -824,17 +841,17 @@ gives(
     equal([[0.5]]),
 )
 gives(
-    "gru.GRUParams.step_backward",
+    "nn.gru.GRUParams.step_backward",
     "zero weights: dh_prev = dh / 2",
     lambda: (
         lambda g: g.step_backward((np.ones((1, 1)),), g.step(np.ones((1, 1)), (np.ones((1, 1)),))[1])[1][0]
     )(gru.GRUParams(np.zeros((1, 3)), np.zeros((1, 3)), np.zeros((2, 3)))),
     equal([[0.5]]),
 )
-gives("gru.GRUStepCache", "its fields", lambda: gru.GRUStepCache._fields[-2:], equal(("n", "u_n")))
+gives("nn.gru.GRUStepCache", "its fields", lambda: gru.GRUStepCache._fields[-2:], equal(("n", "u_n")))
 
 raises(
-    "variants.Variant",
+    "nn.variants.Variant",
     "a flag 'no'",
     lambda: variants.Variant("x", forget_gate="no"),
     TypeError,
@@ -842,18 +859,25 @@ raises(
     "True or False",
 )
 raises(
-    "variants.Variant", "coupled 1", lambda: variants.Variant("x", coupled=1), TypeError, "coupled", "int 1"
+    "nn.variants.Variant",
+    "coupled 1",
+    lambda: variants.Variant("x", coupled=1),
+    TypeError,
+    "coupled",
+    "int 1",
 )
-raises("variants.Variant", "name None", lambda: variants.Variant(None), TypeError, "name", "string")
+raises("nn.variants.Variant", "name None", lambda: variants.Variant(None), TypeError, "name", "string")
 gives(
-    "variants.VARIANTS",
+    "nn.variants.VARIANTS",
     "Greff et al.'s eight",
     lambda: sorted(variants.VARIANTS),
     equal(sorted(["vanilla", "NIG", "NFG", "NOG", "NIAF", "NOAF", "NP", "CIFG"])),
 )
-gives("variants.VariantStepCache", "its fields", lambda: variants.VariantStepCache._fields[-1], equal("out"))
+gives(
+    "nn.variants.VariantStepCache", "its fields", lambda: variants.VariantStepCache._fields[-1], equal("out")
+)
 raises(
-    "variants.variant_step",
+    "nn.variants.variant_step",
     "h_prev None",
     lambda: variants.variant_step(X_T, None, H0, PEEP),
     TypeError,
@@ -861,7 +885,7 @@ raises(
     "got None",
 )
 raises(
-    "variants.variant_step",
+    "nn.variants.variant_step",
     "variant a string",
     lambda: variants.variant_step(X_T, H0, H0, PEEP, "NFG"),
     TypeError,
@@ -869,7 +893,7 @@ raises(
     "Variant",
 )
 raises(
-    "variants.variant_forward",
+    "nn.variants.variant_forward",
     "c0 wrong B",
     lambda: variants.variant_forward(X, PEEP, c0=np.zeros((3, 4))),
     ValueError,
@@ -877,7 +901,7 @@ raises(
     "(2, 4)",
 )
 raises(
-    "variants.variant_backward",
+    "nn.variants.variant_backward",
     "an LSTM cache",
     lambda: variants.variant_backward(DHS, CACHE),
     TypeError,
@@ -885,13 +909,13 @@ raises(
     "VariantCache",
 )
 gives(
-    "variants.PeepholeParams.expected_shapes",
+    "nn.variants.PeepholeParams.expected_shapes",
     "P (3, H)",
     lambda: PEEP.expected_shapes(4)[-1][1],
     equal((3, 4)),
 )
 raises(
-    "variants.PeepholeParams.from_lstm",
+    "nn.variants.PeepholeParams.from_lstm",
     "an RNN",
     lambda: variants.PeepholeParams.from_lstm(RNN, np.zeros((3, 4))),
     TypeError,
@@ -899,27 +923,27 @@ raises(
     "LSTMParams",
 )
 gives(
-    "variants.PeepholeParams.from_lstm",
+    "nn.variants.PeepholeParams.from_lstm",
     "shares W",
     lambda: variants.PeepholeParams.from_lstm(P, np.zeros((3, 4))).W,
     lambda w: w is P.W,
 )
-gives("variants.PeepholeParams.lstm", "the LSTM part", lambda: PEEP.lstm, lambda part: part.U is PEEP.U)
+gives("nn.variants.PeepholeParams.lstm", "the LSTM part", lambda: PEEP.lstm, lambda part: part.U is PEEP.U)
 raises(
-    "variants.PeepholeParams.with_variant",
+    "nn.variants.PeepholeParams.with_variant",
     "a dict",
     lambda: PEEP.with_variant({"name": "NP"}),
     TypeError,
     "variant",
 )
 gives(
-    "variants.PeepholeParams.step",
+    "nn.variants.PeepholeParams.step",
     "zero peepholes: the LSTM's step",
     lambda: PEEP.step(X_T, (H0, H0))[0][1],
     close(lstm.lstm_step(X_T, H0, H0, P)[1], rtol=1e-13),
 )
 gives(
-    "variants.PeepholeParams.step_backward",
+    "nn.variants.PeepholeParams.step_backward",
     "no peephole gradient for NP",
     lambda: (lambda c: c.step_backward((H0 + 1, H0), c.step(X_T, (H0, H0))[1])[2].P)(
         PEEP.with_variant(variants.VARIANTS["NP"])
@@ -928,7 +952,7 @@ gives(
 )
 
 raises(
-    "lstm.LSTMParams",
+    "nn.lstm.LSTMParams",
     "b (1, 4H)",
     lambda: lstm.LSTMParams(P.W, P.U, P.b[None]),
     ValueError,
@@ -937,7 +961,7 @@ raises(
     "(1, 16)",
 )
 raises(
-    "rnn.RNNParams",
+    "nn.rnn.RNNParams",
     "U not square",
     lambda: rnn.RNNParams(np.zeros((3, 4)), np.zeros((4, 5)), np.zeros(4)),
     ValueError,
@@ -945,7 +969,7 @@ raises(
     "(H, H)",
 )
 raises(
-    "gru.GRUParams",
+    "nn.gru.GRUParams",
     "one bias row",
     lambda: gru.GRUParams(GRU.W, GRU.U, GRU.b[0]),
     ValueError,
@@ -954,7 +978,7 @@ raises(
     "(12,)",
 )
 raises(
-    "variants.PeepholeParams",
+    "nn.variants.PeepholeParams",
     "P (4, H)",
     lambda: variants.PeepholeParams(P.W, P.U, P.b, np.zeros((4, 4))),
     ValueError,
@@ -967,63 +991,63 @@ raises(
 DENSE = layers.Dense(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([0.5, -0.5]))
 REC = layers.Recurrent(RNN, return_sequences=True)
 gives(
-    "layers.Layer",
+    "nn.layers.Layer",
     "both layers have its methods",
     lambda: layers.Layer,
     lambda proto: all(hasattr(layer, "with_weights") for layer in (DENSE, REC)),
 )
 raises(
-    "layers.Recurrent",
+    "nn.layers.Recurrent",
     "return_sequences 'yes'",
     lambda: layers.Recurrent(RNN, "yes"),
     TypeError,
     "return_sequences",
 )
 raises(
-    "layers.Recurrent",
+    "nn.layers.Recurrent",
     "cell an array",
     lambda: layers.Recurrent(np.zeros(3)),
     TypeError,
     "cell",
     "CellParams",
 )
-gives("layers.Recurrent.output_size", "H", lambda: REC.output_size, equal(4))
-gives("layers.Recurrent.dtype", "the cell's", lambda: REC.dtype, lambda d: d == np.float64)
-gives("layers.Recurrent.weights", "the cell's", lambda: REC.weights(), lambda w: w[0] is RNN.W)
+gives("nn.layers.Recurrent.output_size", "H", lambda: REC.output_size, equal(4))
+gives("nn.layers.Recurrent.dtype", "the cell's", lambda: REC.dtype, lambda d: d == np.float64)
+gives("nn.layers.Recurrent.weights", "the cell's", lambda: REC.weights(), lambda w: w[0] is RNN.W)
 gives(
-    "layers.Recurrent.weight_labels",
+    "nn.layers.Recurrent.weight_labels",
     "Keras' names",
     lambda: layers.Recurrent(PEEP).weight_labels(),
     equal(["kernel", "recurrent_kernel", "bias", "peephole"]),
 )
 raises(
-    "layers.Recurrent.with_weights",
+    "nn.layers.Recurrent.with_weights",
     "checked",
     lambda: REC.with_weights([np.zeros((3, 4))] * 3),
     ValueError,
     "U",
 )
 gives(
-    "layers.Recurrent.forward",
+    "nn.layers.Recurrent.forward",
     "return_sequences=False: h_T",
     lambda: layers.Recurrent(P).forward(X)[0],
     equal(HS[:, -1]),
 )
 gives(
-    "layers.Recurrent.backward",
+    "nn.layers.Recurrent.backward",
     "dx of the sequence",
     lambda: REC.backward(DHS, REC.forward(X)[1])[0],
     equal(rnn.rnn_backward(DHS, RNN_CACHE)[0]),
 )
 raises(
-    "layers.Dense",
+    "nn.layers.Dense",
     "b of another dtype",
     lambda: layers.Dense(np.zeros((2, 1)), np.zeros(1, np.float32)),
     TypeError,
     "b",
 )
 raises(
-    "layers.Dense.init",
+    "nn.layers.Dense.init",
     "rng a seed",
     lambda: layers.Dense.init(4, 1, 0, np.float64),
     TypeError,
@@ -1031,7 +1055,7 @@ raises(
     "Generator",
 )
 raises(
-    "layers.Dense.init",
+    "nn.layers.Dense.init",
     "units 0",
     lambda: layers.Dense.init(4, 0, np.random.default_rng(0), np.float64),
     ValueError,
@@ -1039,61 +1063,61 @@ raises(
     ">= 1",
 )
 raises(
-    "layers.Dense.init",
+    "nn.layers.Dense.init",
     "dtype int",
     lambda: layers.Dense.init(4, 1, np.random.default_rng(0), int),
     TypeError,
     "dtype",
 )
 gives(
-    "layers.Dense.init",
+    "nn.layers.Dense.init",
     "zero bias",
     lambda: layers.Dense.init(4, 2, np.random.default_rng(0), np.float32).b,
     lambda b: b.dtype == np.float32 and not b.any(),
 )
-gives("layers.MatrixSized.output_size", "K", lambda: DENSE.output_size, equal(2))
-gives("layers.MatrixSized.dtype", "the kernel's", lambda: DENSE.dtype, lambda d: d == np.float64)
-gives("layers.Dense.weights", "[kernel, bias]", lambda: DENSE.weights(), lambda w: w[1] is DENSE.b)
+gives("nn.layers.MatrixSized.output_size", "K", lambda: DENSE.output_size, equal(2))
+gives("nn.layers.MatrixSized.dtype", "the kernel's", lambda: DENSE.dtype, lambda d: d == np.float64)
+gives("nn.layers.Dense.weights", "[kernel, bias]", lambda: DENSE.weights(), lambda w: w[1] is DENSE.b)
 gives(
-    "layers.Dense.weight_labels",
+    "nn.layers.Dense.weight_labels",
     "names",
     lambda: DENSE.weight_labels(),
     equal(["dense kernel", "dense bias"]),
 )
 gives(
-    "layers.Dense.with_weights",
+    "nn.layers.Dense.with_weights",
     "new arrays",
     lambda: DENSE.with_weights([np.eye(2), np.zeros(2)]).W,
     equal(np.eye(2)),
 )
 gives(
-    "layers.Dense.forward",
+    "nn.layers.Dense.forward",
     "x V + a by hand",
     lambda: DENSE.forward(np.array([[1.0, 1.0]]))[0],
     equal([[4.5, 5.5]]),
 )
 gives(
-    "layers.Dense.backward",
+    "nn.layers.Dense.backward",
     "dW = x^T dy, db = sum dy",
     lambda: DENSE.backward(np.array([[1.0, 2.0]]), np.array([[3.0, 4.0]]))[1][0],
     equal([[3.0, 6.0], [4.0, 8.0]]),
 )
 
 gives(
-    "losses.mean_squared_error",
+    "nn.losses.mean_squared_error",
     "by hand",
     lambda: losses.mean_squared_error(np.array([[1.0], [3.0]]), np.zeros(2)),
     lambda r: r[0] == 5.0 and np.array_equal(r[1], [[1.0], [3.0]]),
 )
 gives(
-    "losses.LOSSES",
+    "nn.losses.LOSSES",
     "Keras' names",
     lambda: sorted(losses.LOSSES),
     equal(["mean_squared_error", "mse", "sparse_categorical_crossentropy"]),
 )
 
 raises(
-    "model.Sequential",
+    "nn.model.Sequential",
     "loss 'mae'",
     lambda: model.Sequential([layers.Recurrent(P)], "mae"),
     ValueError,
@@ -1101,27 +1125,35 @@ raises(
     "'mae'",
 )
 raises(
-    "model.Sequential", "Dense first", lambda: model.Sequential([DENSE]), TypeError, "layers[0]", "Recurrent"
+    "nn.model.Sequential",
+    "Dense first",
+    lambda: model.Sequential([DENSE]),
+    TypeError,
+    "layers[0]",
+    "Recurrent",
 )
-gives("model.Sequential.dtype", "float32", lambda: REG32.dtype, lambda d: d == np.float32)
-gives("model.Sequential.input_size", "D", lambda: REG32.input_size, equal(1))
+gives("nn.model.Sequential.dtype", "float32", lambda: REG32.dtype, lambda d: d == np.float32)
+gives("nn.model.Sequential.input_size", "D", lambda: REG32.input_size, equal(1))
 gives(
-    "model.Sequential.parameters", "live arrays", lambda: REG32.parameters()[0], lambda w: w is REG32.lstm.W
+    "nn.model.Sequential.parameters",
+    "live arrays",
+    lambda: REG32.parameters()[0],
+    lambda w: w is REG32.lstm.W,
 )
 gives(
-    "model.Sequential.get_weights",
+    "nn.model.Sequential.get_weights",
     "copies",
     lambda: REG32.get_weights()[0],
     lambda w: w is not REG32.lstm.W and np.array_equal(w, REG32.lstm.W),
 )
 gives(
-    "model.Sequential.weight_labels",
+    "nn.model.Sequential.weight_labels",
     "Keras' order",
     lambda: REG32.weight_labels(),
     equal(["kernel", "recurrent_kernel", "bias", "dense kernel", "dense bias"]),
 )
 raises(
-    "model.Sequential.set_weights",
+    "nn.model.Sequential.set_weights",
     "float64 into float32",
     lambda: REG32.copy().set_weights(REG64.get_weights()),
     TypeError,
@@ -1129,23 +1161,23 @@ raises(
     "float64",
     "float32",
 )
-gives("model.Sequential.count_params", "4*4*(1+4+1) + 4 + 1", lambda: REG32.count_params(), equal(101))
-gives("model.Sequential.copy", "a deep copy", lambda: REG32.copy(), lambda c: c.lstm.W is not REG32.lstm.W)
+gives("nn.model.Sequential.count_params", "4*4*(1+4+1) + 4 + 1", lambda: REG32.count_params(), equal(101))
+gives("nn.model.Sequential.copy", "a deep copy", lambda: REG32.copy(), lambda c: c.lstm.W is not REG32.lstm.W)
 raises(
-    "model.Sequential.from_layers",
+    "nn.model.Sequential.from_layers",
     "a Dense first",
     lambda: model.Sequential.from_layers([DENSE]),
     TypeError,
     "layers[0]",
 )
 gives(
-    "model.Sequential.output_shape",
+    "nn.model.Sequential.output_shape",
     "(N, T, K)",
     lambda: model.Sequential([REC, layers.Dense(np.ones((4, 2)), np.zeros(2))]).output_shape((7, 5, 3)),
     equal(((7, 5, 2), "(N, T, K)")),
 )
 raises(
-    "model.Sequential.check_inputs",
+    "nn.model.Sequential.check_inputs",
     "strict: float64 into float32",
     lambda: REG32.check_inputs(WX),
     TypeError,
@@ -1154,7 +1186,7 @@ raises(
     "float32",
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "int windows",
     lambda: REG32.cast_inputs(WX.astype(np.int64)),
     TypeError,
@@ -1163,10 +1195,10 @@ raises(
     "int64",
 )
 raises(
-    "model.Sequential.cast_inputs", "bool array", lambda: REG32.cast_inputs(WX > 0), TypeError, "x", "bool"
+    "nn.model.Sequential.cast_inputs", "bool array", lambda: REG32.cast_inputs(WX > 0), TypeError, "x", "bool"
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "complex",
     lambda: REG32.cast_inputs(WX.astype(complex)),
     TypeError,
@@ -1174,7 +1206,7 @@ raises(
     "complex128",
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "object array",
     lambda: REG32.cast_inputs(WX.astype(object)),
     TypeError,
@@ -1182,7 +1214,7 @@ raises(
     "object",
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "True in a list",
     lambda: REG32.cast_inputs([[[0.5]], [[True]]]),
     TypeError,
@@ -1190,7 +1222,7 @@ raises(
     "bool True",
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "an int in a list",
     lambda: REG32.cast_inputs([[[0.5]], [[2]]]),
     TypeError,
@@ -1198,7 +1230,7 @@ raises(
     "int 2",
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "ragged list",
     lambda: REG32.cast_inputs([[[0.5]], [[0.5], [1.0]]]),
     ValueError,
@@ -1206,7 +1238,7 @@ raises(
     "ragged",
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "NaN",
     lambda: REG32.cast_inputs(np.full((2, 3, 1), np.nan)),
     ValueError,
@@ -1215,7 +1247,7 @@ raises(
     "6 NaN",
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "1e300 into float32",
     lambda: REG32.cast_inputs(WX * 1e300),
     ValueError,
@@ -1224,10 +1256,10 @@ raises(
     "float32",
 )
 raises(
-    "model.Sequential.cast_inputs", "a string", lambda: REG32.cast_inputs("windows"), TypeError, "x", "str"
+    "nn.model.Sequential.cast_inputs", "a string", lambda: REG32.cast_inputs("windows"), TypeError, "x", "str"
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "y int",
     lambda: REG32.cast_inputs(WX, np.zeros(49, int)),
     TypeError,
@@ -1235,7 +1267,7 @@ raises(
     "int64",
 )
 raises(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "y (N, 2)",
     lambda: REG32.cast_inputs(WX, np.zeros((49, 2))),
     ValueError,
@@ -1243,43 +1275,43 @@ raises(
     "(49,)",
 )
 gives(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "float32 input is not copied",
     lambda: REG32.cast_inputs(WX.astype(np.float32)),
     lambda r: r[0].dtype == np.float32 and r[1] is None,
 )
 gives(
-    "model.Sequential.cast_inputs",
+    "nn.model.Sequential.cast_inputs",
     "y (N, 1) becomes (N,)",
     lambda: REG32.cast_inputs(WX, WY[:, None])[1],
     lambda y: y.shape == (49,) and y.dtype == np.float32 and np.array_equal(y, WY.astype(np.float32)),
 )
 gives(
-    "model.Sequential.predict",
+    "nn.model.Sequential.predict",
     "the seed article's port: float64 windows",
     lambda: (REG32.predict(WX), REG32.predict(WX.astype(np.float32))),
     lambda p: np.array_equal(*p) and p[0].dtype == np.float32,
 )
 gives(
-    "model.Sequential.predict",
+    "nn.model.Sequential.predict",
     "float16 windows = the same windows cast",
     lambda: (REG32.predict(WX.astype(np.float16)), REG32.predict(WX.astype(np.float16).astype(np.float32))),
     lambda p: np.array_equal(*p),
 )
 gives(
-    "model.Sequential.predict",
+    "nn.model.Sequential.predict",
     "nested lists of floats",
     lambda: (REG32.predict(WX.tolist()), REG32.predict(WX)),
     lambda p: np.array_equal(*p),
 )
 gives(
-    "model.Sequential.predict",
+    "nn.model.Sequential.predict",
     "float32 windows into float64",
     lambda: (REG64.predict(WX.astype(np.float32)), REG64.predict(WX.astype(np.float32).astype(np.float64))),
     lambda p: np.array_equal(*p) and p[0].dtype == np.float64,
 )
 raises(
-    "model.Sequential.predict",
+    "nn.model.Sequential.predict",
     "int windows",
     lambda: REG32.predict(np.ones((2, 10, 1), int)),
     TypeError,
@@ -1287,28 +1319,30 @@ raises(
     "int64",
 )
 raises(
-    "model.Sequential.predict",
+    "nn.model.Sequential.predict",
     "(N, T) windows",
     lambda: REG32.predict(WX[:, :, 0]),
     ValueError,
     "x",
     "3 dimensions",
 )
-gives("model.Sequential.evaluate", "the MSE by hand", lambda: HAND.evaluate(HAND_X, HAND_Y), close(HAND_MSE))
 gives(
-    "model.Sequential.evaluate",
+    "nn.model.Sequential.evaluate", "the MSE by hand", lambda: HAND.evaluate(HAND_X, HAND_Y), close(HAND_MSE)
+)
+gives(
+    "nn.model.Sequential.evaluate",
     "y (N, 1) and nested lists",
     lambda: HAND.evaluate(HAND_X.tolist(), HAND_Y[:, None].tolist()),
     close(HAND_MSE),
 )
 gives(
-    "model.Sequential.evaluate",
+    "nn.model.Sequential.evaluate",
     "float32 model, float64 data",
     lambda: REG32.evaluate(WX, WY),
     close(REG32.evaluate(WX.astype(np.float32), WY.astype(np.float32)), rtol=0),
 )
 raises(
-    "model.Sequential.evaluate",
+    "nn.model.Sequential.evaluate",
     "y with inf",
     lambda: HAND.evaluate(HAND_X, np.array([0.0, np.inf, 1.0])),
     ValueError,
@@ -1316,7 +1350,7 @@ raises(
     "finite",
 )
 raises(
-    "model.Sequential.evaluate",
+    "nn.model.Sequential.evaluate",
     "y of the wrong length",
     lambda: HAND.evaluate(HAND_X, HAND_Y[:2]),
     ValueError,
@@ -1325,7 +1359,7 @@ raises(
     "(2,)",
 )
 raises(
-    "model.Sequential.loss_and_grads",
+    "nn.model.Sequential.loss_and_grads",
     "strict: float64 y into float32",
     lambda: REG32.loss_and_grads(WX.astype(np.float32), WY),
     TypeError,
@@ -1334,36 +1368,46 @@ raises(
     "float32",
 )
 gives(
-    "model.Sequential.loss_and_grads",
+    "nn.model.Sequential.loss_and_grads",
     "the loss is evaluate's",
     lambda: HAND.loss_and_grads(HAND_X, HAND_Y)[0],
     close(HAND_MSE),
 )
 gives(
-    "model._Regressor.init",
+    "nn.model._Regressor.init",
     "seed 3 twice",
     lambda: (model.GRURegressor.init(seed=3), model.GRURegressor.init(seed=3)),
     lambda p: all(np.array_equal(a, b) for a, b in zip(p[0].parameters(), p[1].parameters(), strict=True)),
 )
 raises(
-    "model._Regressor.init", "seed -2", lambda: model.RNNRegressor.init(seed=-2), ValueError, "seed", ">= 0"
+    "nn.model._Regressor.init",
+    "seed -2",
+    lambda: model.RNNRegressor.init(seed=-2),
+    ValueError,
+    "seed",
+    ">= 0",
 )
 raises(
-    "model._Regressor.init", "seed '0'", lambda: model.LSTMRegressor.init(seed="0"), TypeError, "seed", "str"
+    "nn.model._Regressor.init",
+    "seed '0'",
+    lambda: model.LSTMRegressor.init(seed="0"),
+    TypeError,
+    "seed",
+    "str",
 )
 raises(
-    "model._Regressor.from_layers",
+    "nn.model._Regressor.from_layers",
     "a return_sequences layer",
     lambda: model.LSTMRegressor.from_layers([layers.Recurrent(P, True), DENSE]),
     ValueError,
     "layers",
     "LSTMRegressor",
 )
-gives("model._Regressor.cell_params", "the cell", lambda: REG32.cell_params, lambda c: c is REG32.lstm)
-gives("model._Regressor.dense_W", "(H, 1)", lambda: REG32.dense_W.shape, equal((4, 1)))
-gives("model._Regressor.dense_b", "zero at init", lambda: REG32.dense_b, equal(np.zeros(1)))
+gives("nn.model._Regressor.cell_params", "the cell", lambda: REG32.cell_params, lambda c: c is REG32.lstm)
+gives("nn.model._Regressor.dense_W", "(H, 1)", lambda: REG32.dense_W.shape, equal((4, 1)))
+gives("nn.model._Regressor.dense_b", "zero at init", lambda: REG32.dense_b, equal(np.zeros(1)))
 raises(
-    "model.LSTMRegressor",
+    "nn.model.LSTMRegressor",
     "a GRU cell",
     lambda: model.LSTMRegressor(GRU, np.zeros((4, 1)), np.zeros(1)),
     TypeError,
@@ -1372,10 +1416,13 @@ raises(
     "GRUParams",
 )
 gives(
-    "model.LSTMRegressor.lstm", "an LSTMParams", lambda: REG32.lstm, lambda c: isinstance(c, lstm.LSTMParams)
+    "nn.model.LSTMRegressor.lstm",
+    "an LSTMParams",
+    lambda: REG32.lstm,
+    lambda c: isinstance(c, lstm.LSTMParams),
 )
 raises(
-    "model.RNNRegressor",
+    "nn.model.RNNRegressor",
     "dense_W wrong shape",
     lambda: model.RNNRegressor(RNN, np.zeros((3, 1)), np.zeros(1)),
     ValueError,
@@ -1383,26 +1430,26 @@ raises(
     "(H, 1)",
 )
 gives(
-    "model.RNNRegressor.rnn",
+    "nn.model.RNNRegressor.rnn",
     "an RNNParams",
     lambda: model.RNNRegressor.init().rnn,
     lambda c: isinstance(c, rnn.RNNParams),
 )
 raises(
-    "model.GRURegressor",
+    "nn.model.GRURegressor",
     "dense_b float32",
     lambda: model.GRURegressor(GRU, np.zeros((4, 1)), np.zeros(1, np.float32)),
     TypeError,
     "dense_b",
 )
 gives(
-    "model.GRURegressor.gru",
+    "nn.model.GRURegressor.gru",
     "a GRUParams",
     lambda: model.GRURegressor.init().gru,
     lambda c: isinstance(c, gru.GRUParams),
 )
 raises(
-    "model.VariantRegressor",
+    "nn.model.VariantRegressor",
     "an LSTM cell",
     lambda: model.VariantRegressor(P, variants.VARIANTS["NP"], np.zeros((4, 1)), np.zeros(1)),
     TypeError,
@@ -1410,27 +1457,27 @@ raises(
     "PeepholeParams",
 )
 raises(
-    "model.VariantRegressor.init",
+    "nn.model.VariantRegressor.init",
     "variant a name",
     lambda: model.VariantRegressor.init("NFG"),
     TypeError,
     "variant",
 )
 raises(
-    "model.VariantRegressor.init",
+    "nn.model.VariantRegressor.init",
     "seed 2.0",
     lambda: model.VariantRegressor.init(seed=2.0),
     TypeError,
     "seed",
 )
 gives(
-    "model.VariantRegressor.cell",
+    "nn.model.VariantRegressor.cell",
     "a PeepholeParams",
     lambda: model.VariantRegressor.init().cell,
     lambda c: isinstance(c, variants.PeepholeParams),
 )
 gives(
-    "model.VariantRegressor.variant",
+    "nn.model.VariantRegressor.variant",
     "NFG",
     lambda: model.VariantRegressor.init(variants.VARIANTS["NFG"]).variant.name,
     equal("NFG"),
@@ -1455,9 +1502,9 @@ def adam_two_steps_by_hand() -> float:
     return w
 
 
-gives("optim.SGD", "default learning rate", lambda: optim.SGD().learning_rate, equal(0.01))
+gives("nn.optim.SGD", "default learning rate", lambda: optim.SGD().learning_rate, equal(0.01))
 gives(
-    "optim.SGD.step",
+    "nn.optim.SGD.step",
     "two float64 arrays, w - lr g by hand",
     lambda: (lambda w, u: (optim.SGD(0.25).step([w, u], [np.array([4.0]), np.array([[-8.0]])]), w, u)[1:])(
         np.array([1.0]), np.array([[2.0]])
@@ -1465,46 +1512,48 @@ gives(
     lambda r: np.array_equal(r[0], [0.0]) and np.array_equal(r[1], [[4.0]]),
 )
 gives(
-    "optim.Adam",
+    "nn.optim.Adam",
     "Keras' defaults",
     lambda: optim.Adam(),
     lambda a: (a.learning_rate, a.beta_1, a.beta_2, a.epsilon) == (1e-3, 0.9, 0.999, 1e-7),
 )
 gives(
-    "optim.Adam.step",
+    "nn.optim.Adam.step",
     "two steps by hand (Keras' update rule)",
     adam_two_steps,
     close([adam_two_steps_by_hand()], rtol=1e-12),
 )
-gives("optim.KerasTorchAdam", "an Adam", lambda: optim.KerasTorchAdam(), lambda a: isinstance(a, optim.Adam))
 gives(
-    "optim.clip_by_global_norm",
+    "nn.optim.KerasTorchAdam", "an Adam", lambda: optim.KerasTorchAdam(), lambda a: isinstance(a, optim.Adam)
+)
+gives(
+    "nn.optim.clip_by_global_norm",
     "one norm over two arrays: [3], [[4]] to 2.5",
     lambda: optim.clip_by_global_norm([np.array([3.0]), np.array([[4.0]])], 2.5),
     lambda r: r[1] == 5.0 and np.array_equal(r[0][0], [1.5]) and np.array_equal(r[0][1], [[2.0]]),
 )
 
-gives("train.History", "empty", lambda: train.History(), lambda h: h.loss == [] and h.seconds == [])
+gives("nn.train.History", "empty", lambda: train.History(), lambda h: h.loss == [] and h.seconds == [])
 gives(
-    "train.OPTIMIZERS",
+    "nn.train.OPTIMIZERS",
     "Keras' names",
     lambda: train.OPTIMIZERS,
     lambda o: o == {"adam": optim.Adam, "sgd": optim.SGD},
 )
 gives(
-    "train.DivergenceError",
+    "nn.train.DivergenceError",
     "a FloatingPointError",
     lambda: train.DivergenceError,
     lambda e: issubclass(e, FloatingPointError),
 )
 gives(
-    "train.batch_indices",
+    "nn.train.batch_indices",
     "in order",
     lambda: [b.tolist() for b in train.batch_indices(5, 2, None)],
     lambda r: r == [[0, 1], [2, 3], [4]],
 )
 raises(
-    "train.batch_indices",
+    "nn.train.batch_indices",
     "batch_size 0",
     lambda: train.batch_indices(5, 0, None),
     ValueError,
@@ -1512,7 +1561,12 @@ raises(
     ">= 1",
 )
 raises(
-    "train.batch_indices", "rng a seed", lambda: train.batch_indices(5, 2, 0), TypeError, "rng", "Generator"
+    "nn.train.batch_indices",
+    "rng a seed",
+    lambda: train.batch_indices(5, 2, 0),
+    TypeError,
+    "rng",
+    "Generator",
 )
 
 T_X, T_Y = WX[:8], WY[:8]  # eight float64 windows
@@ -1540,14 +1594,14 @@ FIT_BAD: list[tuple[str, dict[str, Any], type[Exception], tuple[str, ...]]] = [
 ]
 for label, kwargs, error, fragments in FIT_BAD:
     raises(
-        "train.fit",
+        "nn.train.fit",
         f"{label}, before any update",
         untouched_after(REG32, lambda m, kwargs=kwargs: train.fit(m, T_X, T_Y, **{"verbose": 0, **kwargs})),
         error,
         *fragments,
     )
 raises(
-    "train.fit",
+    "nn.train.fit",
     "int targets",
     untouched_after(REG32, lambda m: train.fit(m, T_X, np.zeros(8, int), verbose=0)),
     TypeError,
@@ -1555,7 +1609,7 @@ raises(
     "int64",
 )
 raises(
-    "train.fit",
+    "nn.train.fit",
     "SGD(1e6) diverges in float32: step, epoch, loss, hint",
     lambda: train.fit(REG32.copy(), WX, WY, epochs=20, batch_size=16, optimizer=optim.SGD(1e6), verbose=0),
     train.DivergenceError,
@@ -1568,7 +1622,7 @@ raises(
     "clip_norm",
 )
 gives(
-    "train.fit",
+    "nn.train.fit",
     "seed article's port: float64 data into a float32 model = the data cast",
     lambda: (
         fit_copy(REG32, WX, WY, epochs=2, batch_size=8),
@@ -1577,13 +1631,13 @@ gives(
     lambda pair: same_training(*pair),
 )
 gives(
-    "train.fit",
+    "nn.train.fit",
     "y (N, 1) = y (N,)",
     lambda: (fit_copy(REG64, WX, WY[:, None], batch_size=16), fit_copy(REG64, WX, WY, batch_size=16)),
     lambda pair: same_training(*pair),
 )
 gives(
-    "train.fit",
+    "nn.train.fit",
     "optimizer 'adam' = Adam()",
     lambda: (
         fit_copy(REG64, WX, WY, batch_size=16, optimizer="adam"),
@@ -1592,7 +1646,7 @@ gives(
     lambda pair: same_training(*pair),
 )
 gives(
-    "train.fit",
+    "nn.train.fit",
     "optimizer 'SGD' = SGD()",
     lambda: (
         fit_copy(REG64, WX, WY, batch_size=16, optimizer="SGD"),
@@ -1609,7 +1663,7 @@ def _adam_on_a_second_model(m: model.Sequential) -> Any:
 
 
 raises(
-    "train.fit",
+    "nn.train.fit",
     "an Adam that trained another model: refused before any update, moments not carried",
     untouched_after(REG64, _adam_on_a_second_model),
     ValueError,
@@ -1626,7 +1680,7 @@ def _one_adam_twice() -> tuple[list[float], list[np.ndarray]]:
 
 
 gives(
-    "train.fit",
+    "nn.train.fit",
     "the same Adam on the same model continues, as Keras' fit does",
     lambda: (_one_adam_twice(), fit_copy(REG64, WX, WY, epochs=2, batch_size=16, shuffle=False)),
     lambda pair: same_training(*pair),
@@ -1652,7 +1706,7 @@ def _diverged_weights() -> Any:
 
 
 gives(
-    "train.fit",
+    "nn.train.fit",
     "a diverged fit keeps the weights of the last step, and says so",
     _diverged_weights,
     lambda r: (
@@ -1666,43 +1720,43 @@ gives(
 # --- data, gradcheck, forecast (checked further in test_validation.py) -----------------------------
 
 gives(
-    "data.sine_wave",
+    "tasks.data.sine_wave",
     "a period of 4",
     lambda: data.sine_wave(4, 4.0),
     lambda s: np.allclose(s, [0, 1, 0, -1], atol=1e-15),
 )
 gives(
-    "data.make_windows",
+    "tasks.data.make_windows",
     "the seed article's windows",
     lambda: data.make_windows(np.arange(5.0), 2),
     lambda r: np.array_equal(r[0][:, :, 0], [[0, 1], [1, 2]]) and np.array_equal(r[1], [2, 3]),
 )
 gives(
-    "data.train_test_split",
+    "tasks.data.train_test_split",
     "a split in time",
     lambda: data.train_test_split(np.arange(20.0), 2, 0.5),
     lambda r: r[1][-1] < r[3][0],
 )
 gives(
-    "data.adding_problem",
+    "tasks.data.adding_problem",
     "targets are the marked sums",
     lambda: data.adding_problem(4, 5, seed=1),
     lambda r: np.allclose((r[0][:, :, 0] * r[0][:, :, 1]).sum(axis=1), r[1], rtol=1e-15),
 )
 gives(
-    "gradcheck.rel_error",
+    "nn.gradcheck.rel_error",
     "equal numbers",
     lambda: gradcheck.rel_error(np.array([1.0]), np.array([1.0])),
     equal(0.0),
 )
 gives(
-    "gradcheck.numerical_gradient",
+    "nn.gradcheck.numerical_gradient",
     "of x0 * x1 at (2, 3) is (3, 2)",
     lambda: (lambda v: gradcheck.numerical_gradient(lambda: float(v[0] * v[1]), v))(np.array([2.0, 3.0])),
     lambda g: np.allclose(g, [3.0, 2.0], rtol=1e-8),
 )
 gives(
-    "gradcheck.numerical_gradient_at",
+    "nn.gradcheck.numerical_gradient_at",
     "one entry",
     lambda: (lambda v: gradcheck.numerical_gradient_at(lambda: float(np.sum(v**3)), v, [(1,)]))(
         np.array([1.0, 2.0])
@@ -1710,44 +1764,49 @@ gives(
     lambda g: np.allclose(g, [12.0], rtol=1e-7),
 )
 gives(
-    "forecast.persistence_forecast",
+    "tasks.forecast.persistence_forecast",
     "the last value",
     lambda: forecast.persistence_forecast(WX),
     equal(WX[:, -1, 0]),
 )
 gives(
-    "forecast.LinearAR",
+    "tasks.forecast.LinearAR",
     "a frozen dataclass",
     lambda: forecast.LinearAR(np.array([0.5, 0.5]), 1.0),
     lambda ar: ar.intercept == 1.0,
 )
-gives("forecast.LinearAR.order", "p", lambda: forecast.LinearAR(np.array([0.5, 0.5]), 1.0).order, equal(2))
 gives(
-    "forecast.LinearAR.predict",
+    "tasks.forecast.LinearAR.order", "p", lambda: forecast.LinearAR(np.array([0.5, 0.5]), 1.0).order, equal(2)
+)
+gives(
+    "tasks.forecast.LinearAR.predict",
     "by hand",
     lambda: forecast.LinearAR(np.array([0.5, 0.25]), 1.0).predict(np.array([[[2.0], [4.0]]])),
     equal([3.0]),
 )
 gives(
-    "forecast.fit_autoregression",
+    "tasks.forecast.fit_autoregression",
     "recovers an exact AR(1)",
     lambda: forecast.fit_autoregression(np.array([[[1.0]], [[2.0]], [[3.0]]]), np.array([3.0, 5.0, 7.0]), 1),
     lambda ar: np.allclose(ar.coef, [2.0], rtol=1e-12) and math.isclose(ar.intercept, 1.0, rel_tol=1e-12),
 )
 gives(
-    "forecast.recursive_forecast",
+    "tasks.forecast.recursive_forecast",
     "persistence repeats the last value",
     lambda: forecast.recursive_forecast(forecast.persistence_forecast, WX[:2], 3),
     lambda f: np.array_equal(f, np.repeat(WX[:2, -1], 3, axis=1)),
 )
 gives(
-    "forecast.horizon_errors",
+    "tasks.forecast.horizon_errors",
     "persistence on a constant series",
     lambda: forecast.horizon_errors(forecast.persistence_forecast, np.ones(30), 5, 3, [5, 10]),
     equal(np.zeros((2, 3))),
 )
 gives(
-    "forecast.rmse", "of [1, -1, 1, -1]", lambda: forecast.rmse(np.array([1.0, -1.0, 1.0, -1.0])), equal(1.0)
+    "tasks.forecast.rmse",
+    "of [1, -1, 1, -1]",
+    lambda: forecast.rmse(np.array([1.0, -1.0, 1.0, -1.0])),
+    equal(1.0),
 )
 
 # --- kept: a trained model kept for a later chapter --------------------------------------------
@@ -1771,27 +1830,27 @@ def _kept(call: Callable[[], Any]) -> Callable[[], Any]:
 
 
 gives(
-    "kept.kept_dir",
+    "book.kept.kept_dir",
     "the environment variable, when set",
     _kept(lambda: kept.kept_dir() == tmp() / "kept"),
     equal(True),
 )
 gives(
-    "kept.key",
+    "book.kept.key",
     "a hex SHA-256, the same for the same recipe in any key order",
     lambda: (kept.key({"a": 1, "b": 2}), kept.key({"b": 2, "a": 1}), kept.key({"a": 1, "b": 3})),
     lambda r: len(r[0]) == 64 and int(r[0], 16) >= 0 and r[0] == r[1] != r[2],
 )
-raises("kept.key", "recipe a list", lambda: kept.key([1]), TypeError, "recipe", "list")
+raises("book.kept.key", "recipe a list", lambda: kept.key([1]), TypeError, "recipe", "list")
 gives(
-    "kept.keep",
+    "book.kept.keep",
     "writes name.npz into the folder",
     _kept(lambda: kept.keep("reg", REG32, {"seed": 0})),
     lambda path: path == tmp() / "kept" / "reg.npz" and path.exists(),
 )
-raises("kept.keep", "model an array", _kept(lambda: kept.keep("x", np.zeros(3), {})), TypeError, "model")
+raises("book.kept.keep", "model an array", _kept(lambda: kept.keep("x", np.zeros(3), {})), TypeError, "model")
 gives(
-    "kept.load",
+    "book.kept.load",
     "round trip, and None under another recipe",
     _kept(
         lambda: (
@@ -1806,7 +1865,7 @@ gives(
         and all(np.array_equal(a, b) for a, b in zip(r[1][0].get_weights(), REG32.get_weights(), strict=True))
     ),
 )
-raises("kept.load", "name with a slash", lambda: kept.load("a/b", {}), ValueError, "name", "'a/b'")
+raises("book.kept.load", "name with a slash", lambda: kept.load("a/b", {}), ValueError, "name", "'a/b'")
 
 # --- saving ---------------------------------------------------------------------------------------
 
@@ -1856,30 +1915,32 @@ def tmp() -> Path:
     return TMP[0]
 
 
-gives("saving.FORMAT_VERSION", "2", lambda: saving.FORMAT_VERSION, equal(2))
+gives("nn.saving.FORMAT_VERSION", "2", lambda: saving.FORMAT_VERSION, equal(2))
 gives(
-    "saving.save_params",
+    "nn.saving.save_params",
     "m.NPZ is written as m.NPZ",
     lambda: (_saved(tmp(), "m.NPZ"), sorted(p.name for p in tmp().iterdir())),
     lambda r: r[0].name == "m.NPZ" and "m.NPZ.npz" not in r[1],
 )
-gives("saving.save_params", ".npz appended", lambda: _saved(tmp(), "weights").name, equal("weights.npz"))
-raises("saving.save_params", "path an int", lambda: saving.save_params(3, REG32), TypeError, "path", "int 3")
+gives("nn.saving.save_params", ".npz appended", lambda: _saved(tmp(), "weights").name, equal("weights.npz"))
 raises(
-    "saving.save_params",
+    "nn.saving.save_params", "path an int", lambda: saving.save_params(3, REG32), TypeError, "path", "int 3"
+)
+raises(
+    "nn.saving.save_params",
     "obj an array",
     lambda: saving.save_params(tmp() / "x", np.zeros(3)),
     TypeError,
     "obj",
 )
 gives(
-    "saving.load_params",
+    "nn.saving.load_params",
     "round trip of m.NPZ",
     lambda: saving.load_params(_saved(tmp(), "m.NPZ")).get_weights(),
     lambda w: all(np.array_equal(a, b) for a, b in zip(w, REG32.get_weights(), strict=True)),
 )
 gives(
-    "saving.load_params",
+    "nn.saving.load_params",
     "round trip of a variant",
     lambda: (
         saving.load_params(_saved(tmp(), "v", model.VariantRegressor.init(variants.VARIANTS["CIFG"]))).variant
@@ -1971,8 +2032,10 @@ LOAD_BAD: list[tuple[str, Callable[[], Any], tuple[str, ...]]] = [
     ("extra array", lambda: _rewritten(tmp(), extra=np.zeros(2)), ("holds arrays", "extra")),
 ]
 for label, make, fragments in LOAD_BAD:
-    raises("saving.load_params", label, lambda make=make: saving.load_params(make()), ValueError, *fragments)
-raises("saving.load_params", "path None", lambda: saving.load_params(None), TypeError, "path", "NoneType")
+    raises(
+        "nn.saving.load_params", label, lambda make=make: saving.load_params(make()), ValueError, *fragments
+    )
+raises("nn.saving.load_params", "path None", lambda: saving.load_params(None), TypeError, "path", "NoneType")
 
 # --- interop, keras_model, agree (Keras and torch) -------------------------------------------------
 
@@ -1984,7 +2047,7 @@ def _keras_lstm(dtype: str = "float32") -> Any:
 
 
 gives(
-    "interop.to_keras",
+    "frameworks.interop.to_keras",
     "a float64 model into new float64 Keras layers, exactly",
     lambda: interop.to_keras(REG64).get_weights(),
     lambda w: all(
@@ -1992,7 +2055,7 @@ gives(
     ),
 )
 raises(
-    "interop.to_keras",
+    "frameworks.interop.to_keras",
     "a float64 model into float32 Keras: refused, not rounded",
     lambda: interop.to_keras(REG64, keras_model.build_sine_model()),
     TypeError,
@@ -2003,7 +2066,7 @@ raises(
     "dtype='float64'",
 )
 raises(
-    "interop.to_keras",
+    "frameworks.interop.to_keras",
     "1e300 into float32: refused",
     lambda: interop.to_keras(lstm.LSTMParams(P.W * 0 + 1e300, P.U, P.b), _keras_lstm()),
     TypeError,
@@ -2023,7 +2086,7 @@ def _refused_copy() -> list[np.ndarray]:
 
 
 gives(
-    "interop.to_keras",
+    "frameworks.interop.to_keras",
     "a refused copy changes no layer",
     _refused_copy,
     lambda w: all(
@@ -2032,16 +2095,21 @@ gives(
     ),
 )
 raises(
-    "interop.to_keras", "params a string", lambda: interop.to_keras("P"), TypeError, "params_or_model", "str"
+    "frameworks.interop.to_keras",
+    "params a string",
+    lambda: interop.to_keras("P"),
+    TypeError,
+    "params_or_model",
+    "str",
 )
 gives(
-    "interop.from_keras",
+    "frameworks.interop.from_keras",
     "float32 out of default Keras",
     lambda: interop.from_keras(_keras_lstm()).dtype,
     lambda d: d == np.float32,
 )
 gives(
-    "interop.from_keras",
+    "frameworks.interop.from_keras",
     "the seed article's port: from_keras(model).predict(float64 windows) = Keras' predict",
     lambda: (
         lambda k: (interop.from_keras(k).predict(WX), k.predict(WX.astype(np.float32), verbose=0)[:, 0])
@@ -2051,7 +2119,7 @@ gives(
     ),  # as test_agreement_keras
 )
 raises(
-    "interop.from_keras",
+    "frameworks.interop.from_keras",
     "a NumPy cell",
     lambda: interop.from_keras(P),
     TypeError,
@@ -2059,47 +2127,52 @@ raises(
     "LSTMParams",
 )
 raises(
-    "interop.to_torch",
+    "frameworks.interop.to_torch",
     "batch_first 'no'",
     lambda: interop.to_torch(P, batch_first="no"),
     TypeError,
     "batch_first",
 )
 gives(
-    "interop.to_torch",
+    "frameworks.interop.to_torch",
     "weights transposed",
     lambda: interop.to_torch(P).weight_ih_l0.detach().numpy(),
     equal(P.W.T),
 )
 raises(
-    "interop.rnn_to_torch",
+    "frameworks.interop.rnn_to_torch",
     "batch_first 1",
     lambda: interop.rnn_to_torch(RNN, batch_first=1),
     TypeError,
     "batch_first",
 )
 gives(
-    "interop.rnn_to_torch",
+    "frameworks.interop.rnn_to_torch",
     "weights transposed",
     lambda: interop.rnn_to_torch(RNN).weight_hh_l0.detach().numpy(),
     equal(RNN.U.T),
 )
 raises(
-    "interop.gru_to_torch",
+    "frameworks.interop.gru_to_torch",
     "batch_first None",
     lambda: interop.gru_to_torch(GRU, batch_first=None),
     TypeError,
     "batch_first",
 )
 gives(
-    "interop.gru_from_torch",
+    "frameworks.interop.gru_from_torch",
     "round trip",
     lambda: interop.gru_from_torch(interop.gru_to_torch(GRU)).b,
     equal(GRU.b),
 )
-gives("interop.from_torch", "round trip", lambda: interop.from_torch(interop.to_torch(P)).W, equal(P.W))
+gives(
+    "frameworks.interop.from_torch",
+    "round trip",
+    lambda: interop.from_torch(interop.to_torch(P)).W,
+    equal(P.W),
+)
 raises(
-    "interop.gru_from_torch",
+    "frameworks.interop.gru_from_torch",
     "an LSTM module",
     lambda: interop.gru_from_torch(interop.to_torch(P)),
     TypeError,
@@ -2107,16 +2180,26 @@ raises(
     "torch.nn.GRU",
 )
 
-gives("keras_model.backend", "torch (the book's backend)", lambda: keras_model.backend(), equal("torch"))
-gives("keras_model.keras", "Keras 3", lambda: keras_model.keras.__version__, lambda v: v.startswith("3."))
 gives(
-    "keras_model.build_sine_model",
+    "frameworks.keras_model.backend",
+    "torch (the book's backend)",
+    lambda: keras_model.backend(),
+    equal("torch"),
+)
+gives(
+    "frameworks.keras_model.keras",
+    "Keras 3",
+    lambda: keras_model.keras.__version__,
+    lambda v: v.startswith("3."),
+)
+gives(
+    "frameworks.keras_model.build_sine_model",
     "the classic parameter count",
     lambda: keras_model.build_sine_model().count_params(),
     equal(101),
 )
 raises(
-    "keras_model.save_keras_model",
+    "frameworks.keras_model.save_keras_model",
     "a NumPy model",
     lambda: keras_model.save_keras_model(REG32, tmp() / "m.keras"),
     TypeError,
@@ -2133,26 +2216,26 @@ def _keras_round_trip() -> tuple[list[np.ndarray], list[np.ndarray]]:
 
 
 gives(
-    "keras_model.load_keras_model",
+    "frameworks.keras_model.load_keras_model",
     "a round trip through save_keras_model (a trained model: its optimizer is built)",
     _keras_round_trip,
     lambda pair: all(np.array_equal(a, b) for a, b in zip(pair[0], pair[1], strict=True)),
 )
 
 gives(
-    "agree.TorchRun",
+    "frameworks.agree.TorchRun",
     "torch_lstm_run's result",
     lambda: agree.torch_lstm_run(P, X, H0, H0, DHS),
     lambda r: isinstance(r, agree.TorchRun) and np.allclose(r.hs, HS, rtol=1e-12, atol=1e-14),
 )
 gives(
-    "agree.torch_lstm_run",
+    "frameworks.agree.torch_lstm_run",
     "gradients as lstm_backward's",
     lambda: agree.torch_lstm_run(P, X, H0, H0, DHS).grads.U,
     close(lstm.lstm_backward(DHS, CACHE)[1].U, rtol=1e-10),
 )
 gives(
-    "agree.keras_lstm_run",
+    "frameworks.agree.keras_lstm_run",
     "float32 forward within 1e-6",
     lambda: agree.keras_lstm_run(
         REG32.lstm,
@@ -2163,25 +2246,25 @@ gives(
     lambda hs: np.abs(hs - lstm.lstm_forward(WX[:2].astype(np.float32), REG32.lstm)[0]).max() <= 1e-6,
 )
 gives(
-    "agree.AgreementRow",
+    "frameworks.agree.AgreementRow",
     "agreement_rows' rows",
     lambda: agree.agreement_rows([(1, 2, 1, 2)]),
     lambda rows: isinstance(rows[0], agree.AgreementRow) and rows[0].torch_grads_f64 < 1e-10,
 )
 gives(
-    "agree.agreement_rows",
+    "frameworks.agree.agreement_rows",
     "one row per shape",
     lambda: len(agree.agreement_rows([(1, 2, 1, 2), (2, 3, 2, 1)])),
     equal(2),
 )
 gives(
-    "agree.format_rows",
+    "frameworks.agree.format_rows",
     "a markdown table",
     lambda: agree.format_rows([agree.AgreementRow((1, 2, 3, 4), 0.0, 0.0, 0.0)]),
     lambda t: t.splitlines()[2] == "| (1, 2, 3, 4) | 0.00e+00 | 0.00e+00 | 0.00e+00 |",
 )
 raises(
-    "agree.lockstep_training",
+    "frameworks.agree.lockstep_training",
     "numpy_model a GRU regressor",
     lambda: agree.lockstep_training(
         keras_model.build_sine_model(), model.GRURegressor.init(dtype=np.float32), WX, WY, 1, 8
@@ -2191,7 +2274,7 @@ raises(
     "LSTMRegressor",
 )
 gives(
-    "agree.LockstepRun",
+    "frameworks.agree.LockstepRun",
     "a dataclass of three curves",
     lambda: agree.LockstepRun,
     lambda c: [f for f in c.__dataclass_fields__] == ["keras_losses", "numpy_losses", "max_weight_diff"],
@@ -2200,39 +2283,39 @@ gives(
 # --- benchmark, plots, cli -------------------------------------------------------------------------
 
 gives(
-    "benchmark.lstm_flops",
+    "book.benchmark.lstm_flops",
     "(1, 1, 1, 1) by hand: 6 products of 8",
     lambda: benchmark.lstm_flops(1, 1, 1, 1),
     equal(48),
 )
 gives(
-    "benchmark.lstm_flops",
+    "book.benchmark.lstm_flops",
     "(2, 3, 4, 5) by hand",
     lambda: benchmark.lstm_flops(2, 3, 4, 5),
     equal(3 * 2 * 2 * 3 * 4 * 20 + 3 * 2 * 2 * 3 * 5 * 20),
 )
 gives(
-    "benchmark.median_time",
+    "book.benchmark.median_time",
     "non-negative seconds",
     lambda: benchmark.median_time(lambda: None, 3),
     lambda t: 0 <= t < 1,
 )
 raises(
-    "benchmark.median_time",
+    "book.benchmark.median_time",
     "repeats 0",
     lambda: benchmark.median_time(lambda: None, 0),
     ValueError,
     "repeats",
 )
-raises("benchmark.median_time", "fn not callable", lambda: benchmark.median_time(3, 1), TypeError, "fn")
+raises("book.benchmark.median_time", "fn not callable", lambda: benchmark.median_time(3, 1), TypeError, "fn")
 gives(
-    "benchmark.table",
+    "book.benchmark.table",
     "markdown",
     lambda: benchmark.table([{"a": 1.5}], [("a", "A", ".1f"), ("b", "B", "d")]),
     equal("| A | B |\n|---|---|\n| 1.5 | n/a |"),
 )
 gives(
-    "benchmark.textbook_lstm",
+    "book.benchmark.textbook_lstm",
     "the fast path's gradients",
     lambda: benchmark.textbook_lstm(X, P, DHS),
     lambda r: (
@@ -2241,30 +2324,44 @@ gives(
     ),
 )
 raises(
-    "benchmark.bench_lstm",
+    "book.benchmark.bench_lstm",
     "repeats 0",
     lambda: benchmark.bench_lstm([(1, 2, 1, 2)], 0),
     ValueError,
     "repeats",
 )
 raises(
-    "benchmark.bench_efficiency",
+    "book.benchmark.bench_efficiency",
     "a 3-tuple",
     lambda: benchmark.bench_efficiency((1, 2, 3), 1),
     TypeError,
     "shape",
 )
-raises("benchmark.bench_training", "epochs 0", lambda: benchmark.bench_training(0, 1), ValueError, "epochs")
-raises("benchmark.bench_memory", "truncate 0", lambda: benchmark.bench_memory([4], 0), ValueError, "truncate")
-raises("benchmark.bench_memory", "lengths an int", lambda: benchmark.bench_memory(4, 2), TypeError, "lengths")
+raises(
+    "book.benchmark.bench_training", "epochs 0", lambda: benchmark.bench_training(0, 1), ValueError, "epochs"
+)
+raises(
+    "book.benchmark.bench_memory",
+    "truncate 0",
+    lambda: benchmark.bench_memory([4], 0),
+    ValueError,
+    "truncate",
+)
+raises(
+    "book.benchmark.bench_memory",
+    "lengths an int",
+    lambda: benchmark.bench_memory(4, 2),
+    TypeError,
+    "lengths",
+)
 gives(
-    "benchmark.language_model_flops",
+    "book.benchmark.language_model_flops",
     "1 layer by hand: the LSTM's 6 products and the head's 3",
     lambda: benchmark.language_model_flops(2, 3, 7, 4, 5, 1),
     equal(3 * 2 * 2 * 3 * 4 * 20 + 3 * 2 * 2 * 3 * 5 * 20 + 3 * 2 * 2 * 3 * 5 * 7),
 )
 gives(
-    "benchmark.language_model_flops",
+    "book.benchmark.language_model_flops",
     "2 layers: the second LSTM reads the first one's 5 units",
     lambda: (
         benchmark.language_model_flops(2, 3, 7, 4, 5, 2) - benchmark.language_model_flops(2, 3, 7, 4, 5, 1)
@@ -2272,14 +2369,14 @@ gives(
     equal(6 * 2 * 2 * 3 * 5 * 20),
 )
 raises(
-    "benchmark.bench_language_model",
+    "book.benchmark.bench_language_model",
     "repeats 0",
     lambda: benchmark.bench_language_model([1], 0),
     ValueError,
     "repeats",
 )
 raises(
-    "benchmark.bench_language_model",
+    "book.benchmark.bench_language_model",
     "layer_counts an int",
     lambda: benchmark.bench_language_model(1, 1),  # type: ignore[arg-type]
     TypeError,
@@ -2287,14 +2384,14 @@ raises(
 )
 
 raises(
-    "benchmark.elementwise_costs",
+    "book.benchmark.elementwise_costs",
     "repeats 0",
     lambda: benchmark.elementwise_costs(repeats=0),
     ValueError,
     "repeats",
 )
 raises(
-    "benchmark.elementwise_costs",
+    "book.benchmark.elementwise_costs",
     "hidden a float",
     lambda: benchmark.elementwise_costs(hidden=1.5),  # type: ignore[arg-type]
     TypeError,
@@ -2313,7 +2410,7 @@ def _costs_look_real(costs: dict[str, Any]) -> bool:
 
 
 gives(
-    "benchmark.elementwise_costs",
+    "book.benchmark.elementwise_costs",
     "(32, 512): tanh dearer than a multiply; a kernel NumPy has",
     lambda: benchmark.elementwise_costs(repeats=50),
     _costs_look_real,
@@ -2325,76 +2422,80 @@ def _axes() -> Any:
     return ax
 
 
-gives("plots.COLORS", "an LSTM colour", lambda: plots.COLORS, lambda c: "lstm" in c)
+gives("book.plots.COLORS", "an LSTM colour", lambda: plots.COLORS, lambda c: "lstm" in c)
 gives(
-    "plots.LSTM_STAGES",
+    "book.diagrams.LSTM_STAGES",
     "a tuple of names",
-    lambda: plots.LSTM_STAGES,
+    lambda: diagrams.LSTM_STAGES,
     lambda s: isinstance(s, tuple) and len(s) >= 4,
 )
 gives(
-    "plots.use_book_style",
+    "book.plots.use_book_style",
     "opaque figures",
     lambda: (plots.use_book_style(), matplotlib.rcParams["figure.facecolor"])[1],
     lambda c: matplotlib.colors.to_rgba(c)[3] == 1.0,
 )
 raises(
-    "plots.draw_lstm_chain",
+    "book.diagrams.draw_lstm_chain",
     "seven steps",
-    lambda: plots.draw_lstm_chain(_axes(), 7),
+    lambda: diagrams.draw_lstm_chain(_axes(), 7),
     ValueError,
     "steps",
     "7",
 )
 raises(
-    "plots.draw_lstm_chain", "steps a float", lambda: plots.draw_lstm_chain(_axes(), 2.0), TypeError, "steps"
+    "book.diagrams.draw_lstm_chain",
+    "steps a float",
+    lambda: diagrams.draw_lstm_chain(_axes(), 2.0),
+    TypeError,
+    "steps",
 )
 gives(
-    "plots.draw_lstm_chain",
+    "book.diagrams.draw_lstm_chain",
     "three cells: a label per state between and after them",
-    lambda: (lambda ax: (plots.draw_lstm_chain(ax, 3), [t.get_text() for t in ax.texts])[1])(_axes()),
+    lambda: (lambda ax: (diagrams.draw_lstm_chain(ax, 3), [t.get_text() for t in ax.texts])[1])(_axes()),
     lambda texts: all(any(f"{name}_{k}" in t for t in texts) for name in "ch" for k in (1, 2, 3)),
 )
 gives(
-    "plots.LSTM_FIGSIZE",
+    "book.diagrams.LSTM_FIGSIZE",
     "two positive inches",
-    lambda: plots.LSTM_FIGSIZE,
+    lambda: diagrams.LSTM_FIGSIZE,
     lambda s: len(s) == 2 and min(s) > 0,
 )
 gives(
-    "plots.LSTM_CHAIN_FIGSIZE",
+    "book.diagrams.LSTM_CHAIN_FIGSIZE",
     "wider than the cell's",
-    lambda: plots.LSTM_CHAIN_FIGSIZE,
-    lambda s: len(s) == 2 and s[0] > plots.LSTM_FIGSIZE[0],
+    lambda: diagrams.LSTM_CHAIN_FIGSIZE,
+    lambda s: len(s) == 2 and s[0] > diagrams.LSTM_FIGSIZE[0],
 )
 raises(
-    "plots.draw_lstm_stage",
+    "book.diagrams.draw_lstm_stage",
     "an unknown stage",
-    lambda: plots.draw_lstm_stage(_axes(), "nope"),
+    lambda: diagrams.draw_lstm_stage(_axes(), "nope"),
     ValueError,
     "stage",
 )
 gives(
-    "plots.draw_unrolled_rnn",
+    "book.diagrams.draw_unrolled_rnn",
     "draws",
-    lambda: (lambda ax: (plots.draw_unrolled_rnn(ax, 3), len(ax.patches))[1])(_axes()),
+    lambda: (lambda ax: (diagrams.draw_unrolled_rnn(ax, 3), len(ax.patches))[1])(_axes()),
     lambda n: n > 0,
 )
 raises(
-    "plots.draw_weight_layout",
+    "book.diagrams.draw_weight_layout",
     "an unknown block",
-    lambda: plots.draw_weight_layout(_axes(), selected="z"),
+    lambda: diagrams.draw_weight_layout(_axes(), selected="z"),
     ValueError,
     "selected",
 )
 gives(
-    "plots.heatmap",
+    "book.plots.heatmap",
     "an image",
     lambda: plots.heatmap(_axes(), np.eye(2), xlabel="x", ylabel="y", title="t"),
     lambda im: im.get_array().shape == (2, 2),
 )
 gives(
-    "plots.text_heatmap",
+    "book.plots.text_heatmap",
     "a cell per character and its newline; blank beyond the line",
     lambda: plots.text_heatmap(_axes(), "ab\nc", np.array([1.0, 2.0, 3.0, 4.0]), columns=3).get_array(),
     lambda grid: (
@@ -2403,7 +2504,7 @@ gives(
     ),
 )
 raises(
-    "plots.text_heatmap",
+    "book.plots.text_heatmap",
     "one value short",
     lambda: plots.text_heatmap(_axes(), "abc", np.zeros(2), columns=3),
     ValueError,
@@ -2411,7 +2512,7 @@ raises(
     "(3,)",
 )
 
-raises("cli.main", "an unknown command", lambda: cli.main(["nope"]), SystemExit, "2")
+raises("cli.main.main", "an unknown command", lambda: cli.main(["nope"]), SystemExit, "2")
 gives(
     "lstm_tutorial.__version__",
     "pyproject's version",
@@ -2438,23 +2539,28 @@ def _modules(tmp_dir: Path) -> Path:
     return tmp_dir
 
 
-gives("text.Vocabulary", "sorted characters", lambda: VOCAB.chars, equal("abc"))
+gives("tasks.text.Vocabulary", "sorted characters", lambda: VOCAB.chars, equal("abc"))
 gives(
-    "text.Vocabulary.from_text",
+    "tasks.text.Vocabulary.from_text",
     "each character once",
     lambda: text.Vocabulary.from_text("cbcb").chars,
     equal("bc"),
 )
 raises(
-    "text.Vocabulary.from_text", "empty", lambda: text.Vocabulary.from_text(""), ValueError, "chars", "empty"
+    "tasks.text.Vocabulary.from_text",
+    "empty",
+    lambda: text.Vocabulary.from_text(""),
+    ValueError,
+    "chars",
+    "empty",
 )
-gives("text.Vocabulary.size", "3 characters + unknown", lambda: VOCAB.size, equal(4))
-gives("text.Vocabulary.unknown_id", "the last id", lambda: VOCAB.unknown_id, equal(3))
-gives("text.Vocabulary.encode", "'abz'", lambda: VOCAB.encode("abz"), equal([0, 1, 3]))
-raises("text.Vocabulary.encode", "an int", lambda: VOCAB.encode(3), TypeError, "text", "str")
-gives("text.Vocabulary.decode", "round trip", lambda: VOCAB.decode(VOCAB.encode("cab")), equal("cab"))
+gives("tasks.text.Vocabulary.size", "3 characters + unknown", lambda: VOCAB.size, equal(4))
+gives("tasks.text.Vocabulary.unknown_id", "the last id", lambda: VOCAB.unknown_id, equal(3))
+gives("tasks.text.Vocabulary.encode", "'abz'", lambda: VOCAB.encode("abz"), equal([0, 1, 3]))
+raises("tasks.text.Vocabulary.encode", "an int", lambda: VOCAB.encode(3), TypeError, "text", "str")
+gives("tasks.text.Vocabulary.decode", "round trip", lambda: VOCAB.decode(VOCAB.encode("cab")), equal("cab"))
 raises(
-    "text.Vocabulary.decode",
+    "tasks.text.Vocabulary.decode",
     "an id out of range",
     lambda: VOCAB.decode(np.array([9])),
     ValueError,
@@ -2462,7 +2568,7 @@ raises(
     "[0, 3]",
 )
 gives(
-    "text.python_labels",
+    "tasks.text.python_labels",
     "x = 'a'  # c, by hand",
     lambda: text.python_labels('x = "a"  # c\n'),
     lambda lab: (
@@ -2472,20 +2578,20 @@ gives(
     ),
 )
 gives(
-    "text.SourceLabels",
+    "tasks.text.SourceLabels",
     "bracket depth of f((x)), as documented: brackets count as inside",
     lambda: text.python_labels("f((x))\n").bracket_depth,
     equal([0, 1, 2, 2, 2, 1, 0]),  # a closing bracket is inside the pair it closes,
 )
-raises("text.python_labels", "an int", lambda: text.python_labels(3), TypeError, "source", "str")
+raises("tasks.text.python_labels", "an int", lambda: text.python_labels(3), TypeError, "source", "str")
 gives(
-    "text.stream_batches",
+    "tasks.text.stream_batches",
     "two streams of 11 ids, by hand",
     lambda: text.stream_batches(np.arange(11), 2, 2),
     lambda r: np.array_equal(r[0], [[[0, 1], [4, 5]], [[2, 3], [6, 7]]]) and np.array_equal(r[1], r[0] + 1),
 )
 raises(
-    "text.stream_batches",
+    "tasks.text.stream_batches",
     "too short",
     lambda: text.stream_batches(np.arange(3), 2, 2),
     ValueError,
@@ -2493,7 +2599,7 @@ raises(
     "5 ids",
 )
 gives(
-    "text.load_stdlib_corpus",
+    "tasks.text.load_stdlib_corpus",
     "split by module",
     lambda: text.load_stdlib_corpus(60, 30, directory=_modules(tmp())),
     lambda c: (
@@ -2501,7 +2607,7 @@ gives(
     ),
 )
 raises(
-    "text.load_stdlib_corpus",
+    "tasks.text.load_stdlib_corpus",
     "train_chars 0",
     lambda: text.load_stdlib_corpus(0),
     ValueError,
@@ -2509,7 +2615,7 @@ raises(
     ">= 1",
 )
 raises(
-    "text.load_stdlib_corpus",
+    "tasks.text.load_stdlib_corpus",
     "no such directory",
     lambda: text.load_stdlib_corpus(10, 10, directory="/nonexistent"),
     ValueError,
@@ -2517,27 +2623,34 @@ raises(
     "/nonexistent",
 )
 gives(
-    "text.Corpus",
+    "tasks.text.Corpus",
     "its checksum is the text's",
     lambda: text.load_stdlib_corpus(60, 30, directory=_modules(tmp())),
     lambda c: len(c.sha256) == 64,
 )
 gives(
-    "text.Corpus.file_offsets",
+    "tasks.text.Corpus.file_offsets",
     "one module",
     lambda: text.load_stdlib_corpus(60, 30, directory=_modules(tmp())).file_offsets("train"),
     equal([0, 110]),
 )
 gives(
-    "text.Corpus.summary",
+    "tasks.text.Corpus.summary",
     "names the files",
     lambda: text.load_stdlib_corpus(60, 30, directory=_modules(tmp())).summary(),
     lambda t: "training: 110 characters, 1 files, a.py to a.py" in t,
 )
-gives("ngram.NGramModel", "fit_ngram's model", lambda: BIGRAM, lambda m: (m.order, m.vocab_size) == (1, 4))
-gives("ngram.Smoothing", "two methods", lambda: ngram.Smoothing.__args__, equal(("kneser_ney", "absolute")))
+gives(
+    "tasks.ngram.NGramModel", "fit_ngram's model", lambda: BIGRAM, lambda m: (m.order, m.vocab_size) == (1, 4)
+)
+gives(
+    "tasks.ngram.Smoothing",
+    "two methods",
+    lambda: ngram.Smoothing.__args__,
+    equal(("kneser_ney", "absolute")),
+)
 raises(
-    "ngram.fit_ngram",
+    "tasks.ngram.fit_ngram",
     "smoothing 'laplace'",
     lambda: ngram.fit_ngram(IDS, 4, 1, smoothing="laplace"),
     ValueError,
@@ -2545,7 +2658,7 @@ raises(
     "'laplace'",
 )
 gives(
-    "ngram.fit_ngram",
+    "tasks.ngram.fit_ngram",
     "a distribution after every context",
     lambda: ngram.fit_ngram(IDS, 4, 2, smoothing="absolute"),
     lambda m: all(
@@ -2553,15 +2666,15 @@ gives(
         for c in ([], [0], [2, 0])
     ),
 )
-gives("ngram.NGramModel.discounts", "one per level", lambda: BIGRAM.discounts, lambda d: len(d) == 2)
+gives("tasks.ngram.NGramModel.discounts", "one per level", lambda: BIGRAM.discounts, lambda d: len(d) == 2)
 gives(
-    "ngram.NGramModel.probs",
+    "tasks.ngram.NGramModel.probs",
     "after 'a', 'b' is the likeliest",
     lambda: BIGRAM.probs(np.array([0])),
     lambda p: int(np.argmax(p)) == 1 and math.isclose(float(p.sum()), 1.0, rel_tol=1e-12),
 )
 raises(
-    "ngram.NGramModel.probs",
+    "tasks.ngram.NGramModel.probs",
     "an id out of range",
     lambda: BIGRAM.probs(np.array([7])),
     ValueError,
@@ -2569,37 +2682,41 @@ raises(
     "[0, 3]",
 )
 gives(
-    "ngram.NGramModel.log_probs",
+    "tasks.ngram.NGramModel.log_probs",
     "one per target, the probs' logs",
     lambda: BIGRAM.log_probs(IDS[:3]),
     close(np.log([BIGRAM.probs(IDS[:1])[IDS[1]], BIGRAM.probs(IDS[:2])[IDS[2]]]), 1e-12),
 )
 gives(
-    "ngram.NGramModel.cross_entropy",
+    "tasks.ngram.NGramModel.cross_entropy",
     "minus the mean log-probability",
     lambda: BIGRAM.cross_entropy(IDS),
     close(-float(np.mean(BIGRAM.log_probs(IDS))), 1e-12),
 )
 raises(
-    "ngram.NGramModel.cross_entropy",
+    "tasks.ngram.NGramModel.cross_entropy",
     "one id",
     lambda: BIGRAM.cross_entropy(IDS[:1]),
     ValueError,
     "ids",
     "at least 2",
 )
-gives("metrics.bits_per_char", "ln 2 nats = 1 bit", lambda: metrics.bits_per_char(math.log(2)), close(1.0))
-raises("metrics.bits_per_char", "negative", lambda: metrics.bits_per_char(-1.0), ValueError, "nats", ">= 0")
-gives("metrics.perplexity", "2 ** 3", lambda: metrics.perplexity(3.0), equal(8.0))
-raises("metrics.perplexity", "NaN", lambda: metrics.perplexity(math.nan), ValueError, "bpc", "nan")
 gives(
-    "mackey_glass.mackey_glass",
+    "tasks.metrics.bits_per_char", "ln 2 nats = 1 bit", lambda: metrics.bits_per_char(math.log(2)), close(1.0)
+)
+raises(
+    "tasks.metrics.bits_per_char", "negative", lambda: metrics.bits_per_char(-1.0), ValueError, "nats", ">= 0"
+)
+gives("tasks.metrics.perplexity", "2 ** 3", lambda: metrics.perplexity(3.0), equal(8.0))
+raises("tasks.metrics.perplexity", "NaN", lambda: metrics.perplexity(math.nan), ValueError, "bpc", "nan")
+gives(
+    "tasks.mackey_glass.mackey_glass",
     "same seed, same series",
     lambda: (MACKEY_GLASS.mackey_glass(50), MACKEY_GLASS.mackey_glass(50)),
     lambda pair: pair[0].shape == (50,) and np.array_equal(*pair),
 )
 raises(
-    "mackey_glass.mackey_glass",
+    "tasks.mackey_glass.mackey_glass",
     "tau not a whole number of steps",
     lambda: MACKEY_GLASS.mackey_glass(5, tau=0.05),
     ValueError,
@@ -2608,7 +2725,7 @@ raises(
     "0.05",
 )
 gives(
-    "layers.Dense.unchecked",
+    "nn.layers.Dense.unchecked",
     "skips the checks",
     lambda: layers.Dense.unchecked(np.zeros(1), np.zeros(1)).W.shape,
     equal((1,)),
@@ -2624,13 +2741,13 @@ STATEFUL = layers.Recurrent(RNN, return_sequences=True, stateful=True)
 
 # The language model and Keras: from_keras keeps its loss, to_keras its statefulness.
 gives(
-    "interop.from_keras",
+    "frameworks.interop.from_keras",
     "an Embedding model, never compiled: cross-entropy, not mse",
     lambda: interop.from_keras(interop.to_keras(CHAR)).loss,
     equal("sparse_categorical_crossentropy"),
 )
 raises(
-    "interop.from_keras",
+    "frameworks.interop.from_keras",
     "loss 'mae'",
     lambda: interop.from_keras(interop.to_keras(CHAR), loss="mae"),
     ValueError,
@@ -2639,7 +2756,7 @@ raises(
 )
 STATEFUL_CHAR = language.char_model(5, embed=3, hidden=4, layers=1, stateful=True, seed=0)
 raises(
-    "interop.to_keras",
+    "frameworks.interop.to_keras",
     "a stateful model without batch_size",
     lambda: interop.to_keras(STATEFUL_CHAR),
     ValueError,
@@ -2647,7 +2764,7 @@ raises(
     "stateful",
 )
 gives(
-    "interop.to_keras",
+    "frameworks.interop.to_keras",
     "a stateful model with batch_size=2: stateful Keras layers for batches of 2",
     lambda: (lambda k: (k.input_shape, [getattr(layer, "stateful", None) for layer in k.layers]))(
         interop.to_keras(STATEFUL_CHAR, batch_size=2)
@@ -2667,7 +2784,7 @@ def _zero_head_keras_loss() -> tuple[float, list[np.ndarray]]:
 
 
 gives(
-    "agree.keras_loss_and_grads",
+    "frameworks.agree.keras_loss_and_grads",
     "uniform logits: loss ln 5, dense-bias gradient 1/5 - target frequencies (float32)",
     _zero_head_keras_loss,
     lambda got: (
@@ -2676,7 +2793,7 @@ gives(
     ),
 )
 raises(
-    "agree.keras_loss_and_grads",
+    "frameworks.agree.keras_loss_and_grads",
     "not compiled",
     lambda: agree.keras_loss_and_grads(interop.to_keras(CHAR), np.zeros((1, 2), int), np.zeros((1, 2), int)),
     ValueError,
@@ -2684,7 +2801,7 @@ raises(
     "compiled",
 )
 raises(
-    "agree.keras_loss_and_grads",
+    "frameworks.agree.keras_loss_and_grads",
     "a NumPy model",
     lambda: agree.keras_loss_and_grads(CHAR, np.zeros((1, 2), int), np.zeros((1, 2), int)),
     TypeError,
@@ -2692,31 +2809,31 @@ raises(
     "Sequential",
 )
 
-gives("embedding.Embedding", "a (V, E) table", lambda: EMB.W.shape, equal((3, 2)))
+gives("nn.embedding.Embedding", "a (V, E) table", lambda: EMB.W.shape, equal((3, 2)))
 raises(
-    "embedding.Embedding.init",
+    "nn.embedding.Embedding.init",
     "vocab_size 0",
     lambda: embedding.Embedding.init(0, 2, np.random.default_rng(0), np.float64),
     ValueError,
     "vocab_size",
     ">= 1",
 )
-gives("embedding.Embedding.vocab_size", "V", lambda: EMB.vocab_size, equal(3))
-gives("embedding.Embedding.weights", "[W]", lambda: EMB.weights(), lambda w: w[0] is EMB.W)
+gives("nn.embedding.Embedding.vocab_size", "V", lambda: EMB.vocab_size, equal(3))
+gives("nn.embedding.Embedding.weights", "[W]", lambda: EMB.weights(), lambda w: w[0] is EMB.W)
 gives(
-    "embedding.Embedding.weight_labels",
+    "nn.embedding.Embedding.weight_labels",
     "one label",
     lambda: EMB.weight_labels(),
     lambda labels: len(labels) == 1,
 )
 gives(
-    "embedding.Embedding.with_weights",
+    "nn.embedding.Embedding.with_weights",
     "new table",
     lambda: EMB.with_weights([np.ones((3, 2))]).W,
     equal(np.ones((3, 2))),
 )
 raises(
-    "embedding.Embedding.check_input",
+    "nn.embedding.Embedding.check_input",
     "an id out of range",
     lambda: EMB.check_input(np.array([[0, 3]])),
     ValueError,
@@ -2724,32 +2841,32 @@ raises(
     "[0, 3)",
 )
 raises(
-    "embedding.Embedding.check_input",
+    "nn.embedding.Embedding.check_input",
     "float ids",
     lambda: EMB.check_input(np.array([[0.0, 1.0]])),
     TypeError,
     "x",
 )
 gives(
-    "embedding.Embedding.forward",
+    "nn.embedding.Embedding.forward",
     "rows looked up, by hand",
     lambda: EMB.forward(np.array([[2, 0]]))[0],
     equal([[[4.0, 5.0], [0.0, 1.0]]]),
 )
 gives(
-    "embedding.Embedding.backward",
+    "nn.embedding.Embedding.backward",
     "gradients added per id, by hand",
     lambda: EMB.backward(np.ones((1, 3, 2)), np.array([[1, 1, 0]]))[1][0],
     equal([[1.0, 1.0], [2.0, 2.0], [0.0, 0.0]]),
 )
 gives(
-    "bidirectional.MERGE_MODES",
+    "nn.bidirectional.MERGE_MODES",
     "Keras' four",
     lambda: bidirectional.MERGE_MODES,
     equal(("concat", "sum", "mul", "ave")),
 )
 raises(
-    "bidirectional.Bidirectional.init",
+    "nn.bidirectional.Bidirectional.init",
     "merge_mode 'max'",
     lambda: bidirectional.Bidirectional.init(rnn.RNNParams, 3, 4, merge_mode="max"),
     ValueError,
@@ -2757,123 +2874,128 @@ raises(
     "'max'",
 )
 raises(
-    "bidirectional.Bidirectional.init",
+    "nn.bidirectional.Bidirectional.init",
     "seed -1",
     lambda: bidirectional.Bidirectional.init(rnn.RNNParams, 3, 4, seed=-1),
     ValueError,
     "seed",
 )
 raises(
-    "bidirectional.Bidirectional",
+    "nn.bidirectional.Bidirectional",
     "two cells of other sizes",
     lambda: bidirectional.Bidirectional(layers.Recurrent(RNN), layers.Recurrent(rnn.RNNParams.init(3, 5))),
     ValueError,
     "backward_layer",
 )
-gives("bidirectional.Bidirectional.return_sequences", "True", lambda: BI.return_sequences, equal(True))
-gives("bidirectional.Bidirectional.input_size", "D", lambda: BI.input_size, equal(3))
-gives("bidirectional.Bidirectional.output_size", "concat: 2H", lambda: BI.output_size, equal(8))
-gives("bidirectional.Bidirectional.dtype", "float64", lambda: BI.dtype, lambda d: d == np.float64)
-gives("bidirectional.Bidirectional.weights", "both sides", lambda: len(BI.weights()), equal(6))
+gives("nn.bidirectional.Bidirectional.return_sequences", "True", lambda: BI.return_sequences, equal(True))
+gives("nn.bidirectional.Bidirectional.input_size", "D", lambda: BI.input_size, equal(3))
+gives("nn.bidirectional.Bidirectional.output_size", "concat: 2H", lambda: BI.output_size, equal(8))
+gives("nn.bidirectional.Bidirectional.dtype", "float64", lambda: BI.dtype, lambda d: d == np.float64)
+gives("nn.bidirectional.Bidirectional.weights", "both sides", lambda: len(BI.weights()), equal(6))
 gives(
-    "bidirectional.Bidirectional.weight_labels", "one per weight", lambda: len(BI.weight_labels()), equal(6)
+    "nn.bidirectional.Bidirectional.weight_labels",
+    "one per weight",
+    lambda: len(BI.weight_labels()),
+    equal(6),
 )
 gives(
-    "bidirectional.Bidirectional.with_weights",
+    "nn.bidirectional.Bidirectional.with_weights",
     "the same arrays back",
     lambda: BI.with_weights([w.copy() for w in BI.weights()]).forward(X)[0],
     equal(BI.forward(X)[0]),
 )
 raises(
-    "bidirectional.Bidirectional.check_input",
+    "nn.bidirectional.Bidirectional.check_input",
     "D mismatch",
     lambda: BI.check_input(X[:, :, :2]),
     ValueError,
     "x",
 )
 gives(
-    "bidirectional.Bidirectional.forward",
+    "nn.bidirectional.Bidirectional.forward",
     "forward half = the forward RNN",
     lambda: BI.forward(X)[0][..., :4],
     equal(rnn.rnn_forward(X, BI.forward_layer.cell)[0]),
 )
 gives(
-    "bidirectional.Bidirectional.backward",
+    "nn.bidirectional.Bidirectional.backward",
     "dx of the shape of x",
     lambda: BI.backward(np.ones((2, 5, 8)), BI.forward(X)[1])[0].shape,
     equal((2, 5, 3)),
 )
 gives(
-    "layers.MatrixSized",
+    "nn.layers.MatrixSized",
     "the base of Dense",
     lambda: layers.MatrixSized,
     lambda c: issubclass(layers.Dense, c),
 )
-gives("layers.MatrixSized.input_size", "Dense's H", lambda: DENSE.input_size, equal(2))
-gives("layers.MatrixSized.output_size", "Dense's K", lambda: DENSE.output_size, equal(2))
-gives("layers.MatrixSized.dtype", "Dense's", lambda: DENSE.dtype, lambda d: d == np.float64)
+gives("nn.layers.MatrixSized.input_size", "Dense's H", lambda: DENSE.input_size, equal(2))
+gives("nn.layers.MatrixSized.output_size", "Dense's K", lambda: DENSE.output_size, equal(2))
+gives("nn.layers.MatrixSized.dtype", "Dense's", lambda: DENSE.dtype, lambda d: d == np.float64)
 raises(
-    "layers.Recurrent.check_input",
+    "nn.layers.Recurrent.check_input",
     "float32 x",
     lambda: REC.check_input(X.astype(np.float32)),
     TypeError,
     "x",
     "float32",
 )
-gives("layers.Recurrent.input_size", "D", lambda: REC.input_size, equal(3))
+gives("nn.layers.Recurrent.input_size", "D", lambda: REC.input_size, equal(3))
 gives(
-    "layers.Recurrent.initial_state",
+    "nn.layers.Recurrent.initial_state",
     "zeros",
     lambda: REC.initial_state(2),
     lambda s: s[0].shape == (2, 4) and not s[0].any(),
 )
 gives(
-    "layers.Recurrent.reset_state",
+    "nn.layers.Recurrent.reset_state",
     "the next batch starts from zeros",
     lambda: (STATEFUL.forward(X), STATEFUL.reset_state(), STATEFUL.initial_state(2))[2],
     lambda s: not s[0].any(),
 )
-gives("model.Sequential.per_step", "a char model predicts at every step", lambda: CHAR.per_step, equal(True))
 gives(
-    "model.Sequential.reset_states",
+    "nn.model.Sequential.per_step", "a char model predicts at every step", lambda: CHAR.per_step, equal(True)
+)
+gives(
+    "nn.model.Sequential.reset_states",
     "runs on a model without state",
     lambda: REG32.reset_states(),
     lambda r: r is None,
 )
 gives(
-    "losses.log_softmax",
+    "nn.losses.log_softmax",
     "of [0, ln 3]: log 1/4, log 3/4",
     lambda: losses.log_softmax(np.array([0.0, math.log(3.0)])),
     close([math.log(0.25), math.log(0.75)]),
 )
 gives(
-    "losses.sparse_categorical_crossentropy",
+    "nn.losses.sparse_categorical_crossentropy",
     "uniform logits: ln K",
     lambda: losses.sparse_categorical_crossentropy(np.zeros((1, 2, 4)), np.array([[0, 3]]))[0],
     close(math.log(4.0)),
 )
 gives(
-    "language.char_model",
+    "tasks.language.char_model",
     "Embedding, LSTM, Dense(V)",
     lambda: [type(layer).__name__ for layer in CHAR.layers],
     equal(["Embedding", "Recurrent", "Dense"]),
 )
-raises("language.char_model", "vocab_size 0", lambda: language.char_model(0), ValueError, "vocab_size")
+raises("tasks.language.char_model", "vocab_size 0", lambda: language.char_model(0), ValueError, "vocab_size")
 gives(
-    "language.next_probabilities",
+    "tasks.language.next_probabilities",
     "temperature 1: the softmax",
     lambda: language.next_probabilities(np.array([0.0, math.log(3.0)]), 1.0),
     close([0.25, 0.75]),
 )
 raises(
-    "language.next_probabilities",
+    "tasks.language.next_probabilities",
     "temperature 0",
     lambda: language.next_probabilities(np.zeros(2), 0.0),
     ValueError,
     "temperature",
 )
 gives(
-    "language.sample",
+    "tasks.language.sample",
     "seeded: the same ids",
     lambda: (
         language.sample(CHAR, np.array([1, 2]), 5, seed=3),
@@ -2882,26 +3004,26 @@ gives(
     lambda pair: pair[0].shape == (5,) and np.array_equal(*pair),
 )
 gives(
-    "language.inverse_cdf",
+    "tasks.language.inverse_cdf",
     "u below, at and past each cumulative step",
     lambda: language.inverse_cdf(np.array([[0.25, 0.5, 0.25]] * 4), np.array([0.0, 0.2, 0.25, 0.99])),
     equal([0, 0, 1, 2]),
 )
 raises(
-    "language.inverse_cdf",
+    "tasks.language.inverse_cdf",
     "one uniform too few",
     lambda: language.inverse_cdf(np.full((2, 3), 1 / 3), np.zeros(1)),
     ValueError,
     "uniforms",
 )
 gives(
-    "language.sample_streams",
+    "tasks.language.sample_streams",
     "one row per stream",
     lambda: language.sample_streams(CHAR, np.array([1]), 4, streams=3).shape,
     equal((3, 4)),
 )
 gives(
-    "language.heldout_bits_per_char",
+    "tasks.language.heldout_bits_per_char",
     "uniform logits: log2 V bits",
     lambda: language.heldout_bits_per_char(
         language.Sequential(
@@ -2915,14 +3037,14 @@ gives(
     close(math.log2(5.0)),
 )
 raises(
-    "language.heldout_bits_per_char",
+    "tasks.language.heldout_bits_per_char",
     "too few ids",
     lambda: language.heldout_bits_per_char(CHAR, np.arange(3) % 5, batch_size=2, seq_len=4),
     ValueError,
     "ids",
 )
 gives(
-    "language.log_probs",
+    "tasks.language.log_probs",
     "uniform logits: ln(1/V) for every character after the first",
     lambda: language.log_probs(
         language.Sequential(
@@ -2934,9 +3056,11 @@ gives(
     ),
     close([math.log(0.2)] * 6),
 )
-raises("language.log_probs", "one id", lambda: language.log_probs(CHAR, np.array([1])), ValueError, "ids")
+raises(
+    "tasks.language.log_probs", "one id", lambda: language.log_probs(CHAR, np.array([1])), ValueError, "ids"
+)
 gives(
-    "language.train_char_model",
+    "tasks.language.train_char_model",
     "a curve entry per evaluation",
     lambda: list(
         language.train_char_model(
@@ -2946,26 +3070,26 @@ gives(
     equal([2, 3]),
 )
 raises(
-    "language.train_char_model",
+    "tasks.language.train_char_model",
     "steps 0",
     lambda: language.train_char_model(CHAR.copy(), np.arange(17) % 5, 0, batch_size=2, seq_len=4),
     ValueError,
     "steps",
 )
 gives(
-    "language.LearningCurve",
+    "tasks.language.LearningCurve",
     "the characters read: steps x B x T",
     lambda: language.train_char_model(CHAR.copy(), np.arange(17) % 5, 2, batch_size=2, seq_len=4).characters,
     equal([16]),
 )
 gives(
-    "language.cell_internals",
+    "tasks.language.cell_internals",
     "one row per character; h = o tanh(c)",
     lambda: language.cell_internals(CHAR, np.array([0, 3, 1, 4]), chunk=3),
     lambda got: got.c.shape == (4, 4) and bool(np.allclose(got.h, got.o * np.tanh(got.c), atol=1e-15)),
 )
 raises(
-    "language.cell_internals",
+    "tasks.language.cell_internals",
     "layer 1 of a one-layer model",
     lambda: language.cell_internals(CHAR, np.array([0, 1]), layer=1),
     ValueError,
@@ -2973,19 +3097,19 @@ raises(
     "[0, 0]",
 )
 gives(
-    "language.CellInternals",
+    "tasks.language.CellInternals",
     "the first step from zero states: c_1 = i g",
     lambda: language.cell_internals(CHAR, np.array([2, 0])),
     lambda got: bool(np.allclose(got.c[0], got.i[0] * got.g[0], atol=1e-15)),
 )
 gives(
-    "probe.unit_correlations",
+    "tasks.probe.unit_correlations",
     "r = 1, -1, and NaN for a constant unit",
     lambda: probe.unit_correlations(np.array([[0.0, 2.0, 5.0], [1.0, 0.0, 5.0]]), np.array([3, 4])),
     lambda r: bool(np.allclose(r[:2], [1.0, -1.0], rtol=1e-15) and np.isnan(r[2])),
 )
 raises(
-    "probe.unit_correlations",
+    "tasks.probe.unit_correlations",
     "constant labels",
     lambda: probe.unit_correlations(np.eye(3), np.zeros(3)),
     ValueError,
@@ -2993,7 +3117,7 @@ raises(
     "equal",
 )
 gives(
-    "probe.best_unit",
+    "tasks.probe.best_unit",
     "the largest |r|, with its sign",
     lambda: probe.best_unit(np.array([[0.0, 1.0], [1.0, 0.0], [0.5, 1.0]]), np.array([0, 1, 0])),
     # unit 0: r = (-1/2, 1/2, 0) . (-1/3, 2/3, -1/3) / (sqrt(1/2) sqrt(2/3)) = sqrt(3)/2;
@@ -3001,41 +3125,41 @@ gives(
     lambda got: got[0] == 1 and bool(np.isclose(got[1], -1.0, rtol=1e-14)),
 )
 raises(
-    "probe.best_unit",
+    "tasks.probe.best_unit",
     "absolute not a bool",
     lambda: probe.best_unit(np.eye(3), np.arange(3), absolute=1),
     TypeError,
     "absolute",
 )
 gives(
-    "probe.character_ratio",
+    "tasks.probe.character_ratio",
     "ids 0 0 1 1, labels 0 2 3 3: eta^2 = between-id / total sum of squares",
     lambda: probe.character_ratio(np.array([0, 0, 1, 1]), np.array([0.0, 2.0, 3.0, 3.0])),
     # mean 2; total 4 + 0 + 1 + 1 = 6; id means 1 and 3: between 2 * 1 + 2 * 1 = 4
     close(math.sqrt(4.0 / 6.0), rtol=1e-14),
 )
 raises(
-    "probe.character_ratio",
+    "tasks.probe.character_ratio",
     "float ids",
     lambda: probe.character_ratio(np.zeros(3), np.arange(3)),
     TypeError,
     "ids",
 )
 gives(
-    "probe.gate_saturation",
+    "tasks.probe.gate_saturation",
     "fractions below 0.1 and above 0.9",
     lambda: probe.gate_saturation(np.array([[0.05], [0.5], [0.95], [0.99]])),
     lambda lr: bool(np.array_equal(lr[0], [0.25]) and np.array_equal(lr[1], [0.5])),
 )
 raises(
-    "probe.gate_saturation",
+    "tasks.probe.gate_saturation",
     "low above high",
     lambda: probe.gate_saturation(np.eye(2), low=0.9, high=0.1),
     ValueError,
     "low",
 )
 gives(
-    "optim.Adam.moments",
+    "nn.optim.Adam.moments",
     "after one step: (1 - beta) g and (1 - beta_2) g^2",
     lambda: (lambda a: (a.step([np.zeros(2)], [np.array([1.0, -2.0])]), a.moments())[1])(optim.Adam()),
     lambda mv: (
@@ -3043,7 +3167,7 @@ gives(
     ),
 )
 gives(
-    "optim.Adam.resume",
+    "nn.optim.Adam.resume",
     "resumed = never stopped",
     lambda: _resumed_adam(),
     lambda pair: np.array_equal(*pair),
@@ -3164,13 +3288,6 @@ def public_names() -> set[str]:
     return names
 
 
-# The diagrams are defined in diagrams and re-exported by plots: their rows count under diagrams.
-ROWS = [
-    Row("diagrams." + row.name.removeprefix("plots."), row.label, row.call, row.expect)
-    if row.name.startswith("plots.") and row.name.removeprefix("plots.") in lstm_tutorial.diagrams.__all__
-    else row
-    for row in ROWS
-]
 NAMES = public_names()
 
 

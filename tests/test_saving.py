@@ -7,11 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_tutorial.data import make_windows, sine_wave
-from lstm_tutorial.lstm import LSTMParams
-from lstm_tutorial.model import LSTMRegressor
-from lstm_tutorial.rnn import RNNParams
-from lstm_tutorial.saving import load_params, save_params
+from lstm_tutorial.nn.lstm import LSTMParams
+from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.rnn import RNNParams
+from lstm_tutorial.nn.saving import load_params, save_params
+from lstm_tutorial.tasks.data import make_windows, sine_wave
 
 
 @pytest.mark.parametrize(
@@ -100,7 +100,12 @@ def test_not_an_npz_file(tmp_path: Path) -> None:
 
 
 def test_keras_model_round_trip_and_safe_mode(tmp_path: Path) -> None:
-    from lstm_tutorial.keras_model import build_sine_model, keras, load_keras_model, save_keras_model
+    from lstm_tutorial.frameworks.keras_model import (
+        build_sine_model,
+        keras,
+        load_keras_model,
+        save_keras_model,
+    )
 
     x, y = make_windows(sine_wave(100, dtype=np.float32), 10)
     model = build_sine_model(seed=0)

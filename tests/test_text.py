@@ -1,4 +1,4 @@
-"""lstm_tutorial.text: the corpus, the vocabulary, stateful batches and tokenize labels.
+"""lstm_tutorial.tasks.text: the corpus, the vocabulary, stateful batches and tokenize labels.
 
 Independent witnesses: the files read again here with plain ``open`` and ``hashlib``; a
 directory of hand-made modules whose split is worked out by hand; ids equal to their own
@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_tutorial.text import Vocabulary, load_stdlib_corpus, python_labels, stream_batches
+from lstm_tutorial.tasks.text import Vocabulary, load_stdlib_corpus, python_labels, stream_batches
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 

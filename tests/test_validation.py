@@ -14,16 +14,16 @@ from typing import Any
 import numpy as np
 import pytest
 
-from lstm_tutorial import _checks
-from lstm_tutorial.activations import sigmoid, tanh
-from lstm_tutorial.data import adding_problem, make_windows, sine_wave, train_test_split
-from lstm_tutorial.forecast import LinearAR, recursive_forecast, rmse
-from lstm_tutorial.gradcheck import numerical_gradient, numerical_gradient_at, rel_error
-from lstm_tutorial.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step
-from lstm_tutorial.model import LSTMRegressor
-from lstm_tutorial.optim import SGD, Adam, KerasTorchAdam, clip_by_global_norm
-from lstm_tutorial.rnn import RNNParams, rnn_forward, rnn_step
-from lstm_tutorial.train import fit
+from lstm_tutorial.nn import _checks
+from lstm_tutorial.nn.activations import sigmoid, tanh
+from lstm_tutorial.nn.gradcheck import numerical_gradient, numerical_gradient_at, rel_error
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step
+from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.optim import SGD, Adam, KerasTorchAdam, clip_by_global_norm
+from lstm_tutorial.nn.rnn import RNNParams, rnn_forward, rnn_step
+from lstm_tutorial.nn.train import fit
+from lstm_tutorial.tasks.data import adding_problem, make_windows, sine_wave, train_test_split
+from lstm_tutorial.tasks.forecast import LinearAR, recursive_forecast, rmse
 
 P = LSTMParams.init(3, 4, seed=0)
 X = np.zeros((2, 5, 3))
@@ -42,13 +42,13 @@ READ_ONLY.flags.writeable = False
 
 def build(**kwargs: Any) -> Any:
     """build_sine_model, imported only when a row calls it (it imports Keras)."""
-    from lstm_tutorial.keras_model import build_sine_model
+    from lstm_tutorial.frameworks.keras_model import build_sine_model
 
     return build_sine_model(**kwargs)
 
 
 def keras_call(name: str, *args: Any) -> Any:
-    from lstm_tutorial import keras_model
+    from lstm_tutorial.frameworks import keras_model
 
     return getattr(keras_model, name)(*args)
 
@@ -749,8 +749,8 @@ def test_bad_input_raises_a_clear_error(
 def test_keras_and_torch_objects_of_the_wrong_kind_are_refused() -> None:
     import torch
 
-    from lstm_tutorial.interop import from_keras, from_torch, to_keras
-    from lstm_tutorial.keras_model import keras
+    from lstm_tutorial.frameworks.interop import from_keras, from_torch, to_keras
+    from lstm_tutorial.frameworks.keras_model import keras
 
     conv = keras.layers.Conv1D(4, 3)
     conv.build((None, 5, 3))

@@ -1,4 +1,4 @@
-"""lstm_tutorial.variants: the peephole LSTM and Greff et al.'s variants.
+"""lstm_tutorial.nn.variants: the peephole LSTM and Greff et al.'s variants.
 
 Witnesses: the package's LSTM and torch.nn.LSTM (with peepholes removed the cell is the LSTM),
 torch autograd on the same equations written in torch operations (torch computes the gradients),
@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.gradcheck import numerical_gradient, rel_error
-from lstm_tutorial.interop import to_torch
-from lstm_tutorial.lstm import LSTMParams, lstm_forward
-from lstm_tutorial.model import VariantRegressor
-from lstm_tutorial.variants import (
+from lstm_tutorial.frameworks.interop import to_torch
+from lstm_tutorial.nn.gradcheck import numerical_gradient, rel_error
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward
+from lstm_tutorial.nn.model import VariantRegressor
+from lstm_tutorial.nn.variants import (
     VARIANTS,
     PeepholeParams,
     Variant,

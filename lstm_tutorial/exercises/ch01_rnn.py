@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
-from ..data import make_windows as package_make_windows
-from ..rnn import RNNParams
-from ..rnn import rnn_step as package_rnn_step
+from ..nn.rnn import RNNParams
+from ..nn.rnn import rnn_step as package_rnn_step
+from ..tasks.data import make_windows as package_make_windows
 from .checking import Case, CheckResult, Exercise, Mistake, normal_arrays, rng, run_cases
 
 __all__ = ["EXERCISES", "check_make_windows", "check_rnn_step", "make_windows", "rnn_step"]

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from ..optim import clip_by_global_norm as package_clip
-from ..rnn import RNNParams, hidden_state_gradients, rnn_forward
+from ..nn.optim import clip_by_global_norm as package_clip
+from ..nn.rnn import RNNParams, hidden_state_gradients, rnn_forward
 from .checking import Case, CheckResult, Exercise, Mistake, normal_arrays, rng, run_cases
 
 __all__ = [

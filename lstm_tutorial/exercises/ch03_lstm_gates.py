@@ -13,12 +13,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import _frameworks
-from ..activations import sigmoid as package_sigmoid
-from ..interop import from_torch
-from ..lstm import GATE_ORDER, LSTMParams
-from ..lstm import lstm_step as package_lstm_step
-from ..variants import VARIANTS, PeepholeParams, variant_step
+from ..frameworks import _imports
+from ..frameworks.interop import from_torch
+from ..nn.activations import sigmoid as package_sigmoid
+from ..nn.lstm import GATE_ORDER, LSTMParams
+from ..nn.lstm import lstm_step as package_lstm_step
+from ..nn.variants import VARIANTS, PeepholeParams, variant_step
 from .checking import Case, CheckResult, Exercise, Mistake, normal_arrays, rng, run_cases
 
 __all__ = [
@@ -231,7 +231,7 @@ def torch_to_keras(
     weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray, bias_hh: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The reference: ``interop.from_torch`` on a ``torch.nn.LSTM`` holding these four arrays."""
-    torch = _frameworks.torch("exercises.torch_to_keras")
+    torch = _imports.torch("exercises.torch_to_keras")
 
     hidden, inputs = weight_ih.shape[0] // 4, weight_ih.shape[1]
     with torch.random.fork_rng(devices=[]):  # the module's own random weights leave torch's seed alone

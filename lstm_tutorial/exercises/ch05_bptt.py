@@ -13,11 +13,11 @@ from typing import Any
 
 import numpy as np
 
-from .. import sequence
-from ..cell import State
-from ..lstm import LSTMParams, LSTMStepCache, lstm_backward, lstm_forward, lstm_gates
-from ..lstm import lstm_step_backward as package_step_backward
-from ..optim import Adam
+from ..nn import sequence
+from ..nn.cell import State
+from ..nn.lstm import LSTMParams, LSTMStepCache, lstm_backward, lstm_forward, lstm_gates
+from ..nn.lstm import lstm_step_backward as package_step_backward
+from ..nn.optim import Adam
 from .ch03_lstm_gates import lstm_cases, lstm_step
 from .checking import Case, CheckResult, Exercise, Mistake, normal_arrays, rng, run_cases
 

@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ..layers import Dense, Recurrent
-from ..lstm import LSTMParams, lstm_forward
-from ..model import LSTMRegressor, Sequential
+from ..nn.layers import Dense, Recurrent
+from ..nn.lstm import LSTMParams, lstm_forward
+from ..nn.model import LSTMRegressor, Sequential
 from .checking import Case, CheckResult, Exercise, Mistake, normal_arrays, run_cases
 
 __all__ = ["EXERCISES", "check_sine_model_predict", "sine_model_predict"]

@@ -12,10 +12,10 @@ from typing import Any
 
 import numpy as np
 
-from ..data import train_test_split
-from ..forecast import fit_autoregression
-from ..forecast import persistence_forecast as package_persistence
-from ..forecast import recursive_forecast as package_recursive
+from ..tasks.data import train_test_split
+from ..tasks.forecast import fit_autoregression
+from ..tasks.forecast import persistence_forecast as package_persistence
+from ..tasks.forecast import recursive_forecast as package_recursive
 from .checking import Case, CheckResult, Exercise, Mistake, rng, run_cases
 
 __all__ = [

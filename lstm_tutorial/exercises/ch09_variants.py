@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from ..gru import GRUParams
-from ..gru import gru_step as package_gru_step
-from ..variants import VARIANTS, PeepholeParams, Variant, variant_step
+from ..nn.gru import GRUParams
+from ..nn.gru import gru_step as package_gru_step
+from ..nn.variants import VARIANTS, PeepholeParams, Variant, variant_step
 from .ch03_lstm_gates import lstm_cases, take_blocks
 from .checking import Case, CheckResult, Exercise, Mistake, normal_arrays, run_cases
 

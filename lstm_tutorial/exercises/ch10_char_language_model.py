@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ..language import inverse_cdf, next_probabilities
-from ..metrics import bits_per_char, perplexity
-from ..ngram import fit_ngram
+from ..tasks.language import inverse_cdf, next_probabilities
+from ..tasks.metrics import bits_per_char, perplexity
+from ..tasks.ngram import fit_ngram
 from .checking import Case, CheckResult, Exercise, Mistake, rng, run_cases
 
 __all__ = [

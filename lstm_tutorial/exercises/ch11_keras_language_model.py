@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..losses import sparse_categorical_crossentropy
+from ..nn.losses import sparse_categorical_crossentropy
 from .checking import Case, CheckResult, Exercise, Mistake, rng, run_cases
 
 __all__ = ["EXERCISES", "check_softmax_cross_entropy_grad", "softmax_cross_entropy_grad"]

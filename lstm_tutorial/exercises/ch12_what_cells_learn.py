@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..probe import best_unit as package_best_unit
+from ..tasks.probe import best_unit as package_best_unit
 from .checking import Case, CheckResult, Exercise, Mistake, rng, run_cases
 
 __all__ = ["EXERCISES", "best_unit", "check_best_unit"]

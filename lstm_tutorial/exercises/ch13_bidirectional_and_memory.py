@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from ..bidirectional import Bidirectional
-from ..layers import Recurrent
-from ..lstm import LSTMParams
+from ..nn.bidirectional import Bidirectional
+from ..nn.layers import Recurrent
+from ..nn.lstm import LSTMParams
 from .checking import Case, CheckResult, Exercise, Mistake, normal_arrays, run_cases
 
 __all__ = ["EXERCISES", "bidirectional_lstm", "check_bidirectional_lstm"]

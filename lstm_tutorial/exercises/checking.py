@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from ..gradcheck import rel_error
+from ..nn.gradcheck import rel_error
 
 __all__ = ["TOLERANCE", "Case", "CheckResult", "Exercise", "Mistake", "normal_arrays", "rng", "run_cases"]
 

@@ -37,13 +37,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import _checks
-from .model import Sequential
-from .saving import load_params, save_params
+from ..nn import _checks
+from ..nn.model import Sequential
+from ..nn.saving import load_params, save_params
 
 __all__ = ["keep", "kept_dir", "key", "load"]
 
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parents[1]
 
 
 def _versions() -> dict[str, str]:
@@ -125,7 +125,7 @@ def keep(name: str, model: Any, recipe: Mapping[str, Any], extras: Mapping[str, 
     with tempfile.TemporaryDirectory(dir=record.parent) as scratch:
         written = Path(scratch) / weights.name
         if is_keras:
-            from .keras_model import save_keras_model
+            from ..frameworks.keras_model import save_keras_model
 
             save_keras_model(model, written)
         else:
@@ -155,7 +155,7 @@ def load(name: str, recipe: Mapping[str, Any]) -> tuple[Any, dict[str, Any]] | N
     if entry.get("key") != key(recipe) or entry.get("weights_sha256") != hashlib.sha256(content).hexdigest():
         return None
     if weights.suffix == ".keras":
-        from .keras_model import load_keras_model
+        from ..frameworks.keras_model import load_keras_model
 
         return load_keras_model(weights), entry["extras"]
     return load_params(weights), entry["extras"]

@@ -12,10 +12,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from . import _checks, _frameworks
+from ..nn import _checks
+from . import _imports
 
 # Without the ``frameworks`` extra, importing this module raises an ImportError that says how to install it.
-keras = _frameworks.keras("lstm_tutorial.keras_model")
+keras = _imports.keras("lstm_tutorial.frameworks.keras_model")
 
 __all__ = ["backend", "build_sine_model", "keras", "load_keras_model", "save_keras_model"]
 

@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
+from ..nn import _checks
 
 __all__ = ["best_unit", "character_ratio", "gate_saturation", "unit_correlations"]
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
+from ..nn import _checks
 
 __all__ = [
     "LinearAR",

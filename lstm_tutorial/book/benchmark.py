@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks, _frameworks, sequence
-from .lstm import LSTMParams, lstm_backward, lstm_forward
+from ..frameworks import _imports
+from ..nn import _checks, sequence
+from ..nn.lstm import LSTMParams, lstm_backward, lstm_forward
 
 __all__ = [
     "bench_efficiency",
@@ -78,8 +79,8 @@ def bench_lstm(
     their ratio, torch / NumPy (above 1: NumPy is faster).
     """
     repeats = _checks.positive_int("repeats", repeats)
-    torch = _frameworks.torch("bench_lstm")
-    from .interop import to_torch
+    torch = _imports.torch("bench_lstm")
+    from ..frameworks.interop import to_torch
 
     rows = []
     for shape in shapes:
@@ -191,11 +192,11 @@ def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str
 def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
     epochs = _checks.positive_int("epochs", epochs)
     keras_epochs = _checks.positive_int("keras_epochs", keras_epochs)
-    _frameworks.keras("bench_training")
-    from .data import make_windows, sine_wave
-    from .keras_model import build_sine_model
-    from .model import LSTMRegressor
-    from .train import fit
+    _imports.keras("bench_training")
+    from ..frameworks.keras_model import build_sine_model
+    from ..nn.model import LSTMRegressor
+    from ..nn.train import fit
+    from ..tasks.data import make_windows, sine_wave
 
     x, y = make_windows(sine_wave(dtype=np.float32), 10)
     model = LSTMRegressor.init(1, 4, seed=0, dtype=np.float32)
@@ -231,7 +232,7 @@ def bench_memory(lengths: list[int], truncate: int) -> list[dict[str, object]]:
     if not isinstance(lengths, list) or not lengths:
         raise TypeError(f"lengths must be a non-empty list of integers >= 1, got {_checks.describe(lengths)}")
     lengths = [_checks.positive_int(f"lengths[{k}]", steps) for k, steps in enumerate(lengths)]
-    from . import lstm
+    from ..nn import lstm
 
     params = lstm.LSTMParams.init(32, 128, seed=0, dtype=np.float32)
     rows: list[dict[str, object]] = []
@@ -329,12 +330,12 @@ def bench_language_model(
             f"layer_counts must be a non-empty list of integers >= 1, got {_checks.describe(layer_counts)}"
         )
     layer_counts = [_checks.positive_int(f"layer_counts[{k}]", n) for k, n in enumerate(layer_counts)]
-    torch = _frameworks.torch("bench_language_model")
-    keras = _frameworks.keras("bench_language_model")
-    from .interop import to_keras
-    from .language import char_model
-    from .optim import Adam
-    from .train import fit
+    torch = _imports.torch("bench_language_model")
+    keras = _imports.keras("bench_language_model")
+    from ..frameworks.interop import to_keras
+    from ..nn.optim import Adam
+    from ..nn.train import fit
+    from ..tasks.language import char_model
 
     count = repeats + 2  # a batch per call: warm-up and timed calls each read the next one
     inputs, targets = _char_batches(vocab, batch, steps, count)

@@ -1,7 +1,6 @@
 """Figure helpers shared by the chapters, so every figure looks the same.
 
-The diagrams themselves live in ``diagrams``; their names are re-exported here,
-where the chapters import them from.
+The diagrams of the cell and the unrolled network live in ``diagrams``.
 
 Figures get an opaque white background (a transparent figure is unreadable in
 a dark theme) and are rendered as SVG in notebooks, so they stay crisp at any
@@ -16,17 +15,10 @@ from typing import Any
 import matplotlib as mpl
 import numpy as np
 
-from . import _checks
+from ..nn import _checks
 
 __all__ = [
     "COLORS",
-    "LSTM_CHAIN_FIGSIZE",
-    "LSTM_FIGSIZE",
-    "LSTM_STAGES",
-    "draw_lstm_chain",
-    "draw_lstm_stage",
-    "draw_unrolled_rnn",
-    "draw_weight_layout",
     "heatmap",
     "text_heatmap",
     "use_book_style",
@@ -183,14 +175,3 @@ def text_heatmap(
     ax.set_axis_off()
     ax.figure.colorbar(image, ax=ax, label=colorbar_label, fraction=0.03, pad=0.01)
     return image
-
-
-from .diagrams import (  # noqa: E402  (re-exported: the chapters import the diagrams from here)
-    LSTM_CHAIN_FIGSIZE,
-    LSTM_FIGSIZE,
-    LSTM_STAGES,
-    draw_lstm_chain,
-    draw_lstm_stage,
-    draw_unrolled_rnn,
-    draw_weight_layout,
-)

@@ -32,16 +32,17 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks, _frameworks
-from .bidirectional import MERGE_MODES, Bidirectional
-from .cell import CellParams
-from .embedding import Embedding
-from .gru import GRUParams
-from .layers import Dense, Recurrent
-from .losses import LOSSES
-from .lstm import LSTMParams
-from .model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential
-from .rnn import RNNParams
+from ..nn import _checks
+from ..nn.bidirectional import MERGE_MODES, Bidirectional
+from ..nn.cell import CellParams
+from ..nn.embedding import Embedding
+from ..nn.gru import GRUParams
+from ..nn.layers import Dense, Recurrent
+from ..nn.losses import LOSSES
+from ..nn.lstm import LSTMParams
+from ..nn.model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential
+from ..nn.rnn import RNNParams
+from . import _imports
 
 __all__ = [
     "from_keras",
@@ -423,7 +424,7 @@ def _check_keras_dtype(
 
 
 def _torch_dtype(params: CellParams) -> Any:
-    torch = _frameworks.torch("interop.to_torch")
+    torch = _imports.torch("interop.to_torch")
 
     return torch.float64 if params.dtype == np.float64 else torch.float32
 
@@ -434,7 +435,7 @@ def from_torch(module: Any) -> LSTMParams:
     Returns:
         ``LSTMParams`` in the module's dtype (float32 or float64).
     """
-    torch = _frameworks.torch("interop.from_torch")
+    torch = _imports.torch("interop.from_torch")
 
     if not isinstance(module, torch.nn.LSTM):
         raise TypeError(f"module must be a torch.nn.LSTM, got {type(module).__name__}")
@@ -455,7 +456,7 @@ def from_torch(module: Any) -> LSTMParams:
 
 def _single_bias_module(kind: Any, params: CellParams, batch_first: bool) -> Any:
     """A new ``torch.nn.LSTM`` or ``nn.RNN``: W^T, U^T, all of b in ``bias_ih``, zeros in ``bias_hh``."""
-    torch = _frameworks.torch("interop._single_bias_module")
+    torch = _imports.torch("interop._single_bias_module")
 
     module = kind(params.input_size, params.hidden_size, batch_first=batch_first, dtype=_torch_dtype(params))
     with torch.no_grad():
@@ -473,7 +474,7 @@ def to_torch(params: LSTMParams, batch_first: bool = True) -> Any:
         params: the weights.
         batch_first: if True the module takes (B, T, D) like Keras and this package.
     """
-    torch = _frameworks.torch("interop.to_torch")
+    torch = _imports.torch("interop.to_torch")
 
     if not isinstance(params, LSTMParams):
         raise TypeError(f"params must be an LSTMParams, got {_checks.describe(params)}")
@@ -482,7 +483,7 @@ def to_torch(params: LSTMParams, batch_first: bool = True) -> Any:
 
 def rnn_to_torch(params: RNNParams, batch_first: bool = True) -> Any:
     """A new ``torch.nn.RNN`` (tanh, CPU) carrying vanilla-RNN ``params``, in their dtype."""
-    torch = _frameworks.torch("interop.rnn_to_torch")
+    torch = _imports.torch("interop.rnn_to_torch")
 
     if not isinstance(params, RNNParams):
         raise TypeError(f"params must be an RNNParams, got {_checks.describe(params)}")
@@ -504,7 +505,7 @@ def gru_to_torch(params: GRUParams, batch_first: bool = True) -> Any:
         params: the weights to copy.
         batch_first: the torch module's ``batch_first``.
     """
-    torch = _frameworks.torch("interop.gru_to_torch")
+    torch = _imports.torch("interop.gru_to_torch")
 
     if not isinstance(params, GRUParams):
         raise TypeError(f"params must be a GRUParams, got {_checks.describe(params)}")
@@ -522,7 +523,7 @@ def gru_to_torch(params: GRUParams, batch_first: bool = True) -> Any:
 
 def gru_from_torch(module: Any) -> GRUParams:
     """The weights of a one-layer, unidirectional ``torch.nn.GRU`` with biases, in Keras' layout."""
-    torch = _frameworks.torch("interop.gru_from_torch")
+    torch = _imports.torch("interop.gru_from_torch")
 
     if not isinstance(module, torch.nn.GRU):
         raise TypeError(f"module must be a torch.nn.GRU, got {type(module).__name__}")

@@ -18,8 +18,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import _frameworks, _text_command
-from .data import make_windows, sine_wave
+from ..frameworks import _imports
+from ..tasks.data import make_windows, sine_wave
+from . import text_command
 
 __all__ = ["main"]
 
@@ -69,16 +70,16 @@ def _sine(args: argparse.Namespace) -> int:
     print(f"{len(y)} windows of shape {x.shape[1:]}; implementation: {args.impl}, dtype {dtype}")
     start = time.perf_counter()
     if args.impl == "numpy":
-        from .model import LSTMRegressor
-        from .train import fit
+        from ..nn.model import LSTMRegressor
+        from ..nn.train import fit
 
         model = LSTMRegressor.init(1, args.units, seed=args.seed, dtype=dtype)
         history = fit(model, x, y, epochs=args.epochs, batch_size=args.batch_size, seed=args.seed, verbose=2)
         final_loss = history.loss[-1]
         predicted = float(model.predict(last_window)[0])
     else:
-        _frameworks.keras("lstm-tutorial sine --impl keras")
-        from .keras_model import backend, build_sine_model
+        _imports.keras("lstm-tutorial sine --impl keras")
+        from ..frameworks.keras_model import backend, build_sine_model
 
         if dtype != np.float32:
             print("note: Keras trains in float32; --dtype applies to the data only")
@@ -95,8 +96,8 @@ def _sine(args: argparse.Namespace) -> int:
 
 
 def _agree(args: argparse.Namespace) -> int:
-    _frameworks.keras("lstm-tutorial agree")
-    from .agree import agreement_rows, format_rows
+    _imports.keras("lstm-tutorial agree")
+    from ..frameworks.agree import agreement_rows, format_rows
 
     rows = agreement_rows(seed=args.seed)
     print(format_rows(rows))
@@ -128,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = sub.add_parser(
         "text",
         help="train the character language model on Python's standard library, or sample from it",
-        description=_text_command.DESCRIPTION,
+        description=text_command.DESCRIPTION,
     )
     text.add_argument("--steps", type=_positive_int, default=1000, help="training steps (batches of 32 x 64)")
     text.add_argument("--layers", type=_positive_int, default=1, help="stacked LSTM layers")
@@ -146,10 +147,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     text.add_argument("--temperature", type=_positive_float, default=1.0)
     text.add_argument("--prime", default="def ", help="the text to start from (with --sample)")
     text.add_argument("--length", type=_positive_int, default=300, help="characters to print (with --sample)")
-    text.set_defaults(run=_text_command.run, error=text.error)
+    text.set_defaults(run=text_command.run, error=text.error)
     args = parser.parse_args(argv)
     if args.command == "text":
-        problem = _text_command.check_arguments(args)
+        problem = text_command.check_arguments(args)
         if problem:
             text.error(problem)
     # The classic windows (one dropped at the end) need look_back <= SERIES_LENGTH - 2.
@@ -161,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result: int = args.run(args)
     except ImportError as error:  # the bare install: say how to get Keras and PyTorch, no traceback
-        if _frameworks.INSTALL_HINT not in str(error):
+        if _imports.INSTALL_HINT not in str(error):
             raise
         parser.exit(2, f"lstm-tutorial: {error}\n")
     return result

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
+from ..nn import _checks
 
 __all__ = ["bits_per_char", "perplexity"]
 

@@ -13,12 +13,13 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks, _frameworks
-from .gradcheck import rel_error
+from ..nn import _checks
+from ..nn.gradcheck import rel_error
+from ..nn.lstm import LSTMParams, lstm_backward, lstm_forward
+from ..nn.model import LSTMRegressor
+from ..nn.optim import Adam, KerasTorchAdam
+from . import _imports
 from .interop import to_torch
-from .lstm import LSTMParams, lstm_backward, lstm_forward
-from .model import LSTMRegressor
-from .optim import Adam, KerasTorchAdam
 
 __all__ = [
     "AgreementRow",
@@ -56,7 +57,7 @@ def torch_lstm_run(
     That loss makes dL/dh_t = dhs[:, t], so the gradients are directly
     comparable with ``lstm_backward(dhs, cache)``.
     """
-    torch = _frameworks.torch("torch_lstm_run")
+    torch = _imports.torch("torch_lstm_run")
     module = to_torch(params)
     x_t = torch.tensor(x, requires_grad=True)
     h0_t = torch.tensor(h0[None], requires_grad=True)
@@ -86,7 +87,7 @@ def keras_lstm_run(
     Returns:
         ``(hs, h_last, c_last)`` as NumPy arrays: (B, T, H), (B, H), (B, H).
     """
-    keras = _frameworks.keras("keras_lstm_run")
+    keras = _imports.keras("keras_lstm_run")
     layer = keras.layers.LSTM(
         params.hidden_size, return_sequences=True, return_state=True, dtype=str(params.dtype)
     )
@@ -117,7 +118,7 @@ def keras_loss_and_grads(keras_model: Any, x: np.ndarray, y: np.ndarray) -> tupl
         the order of ``keras_model.trainable_variables`` (``get_weights()``'s order for
         a model whose weights are all trainable).
     """
-    keras = _frameworks.keras("keras_loss_and_grads")
+    keras = _imports.keras("keras_loss_and_grads")
     from .keras_model import backend
 
     if not isinstance(keras_model, keras.Model):
@@ -269,10 +270,10 @@ def lockstep_training(
     Returns:
         A ``LockstepRun`` with (steps,) arrays.
     """
-    keras = _frameworks.keras("lockstep_training")
+    keras = _imports.keras("lockstep_training")
+    from ..nn.train import batch_indices
     from .interop import from_keras
     from .keras_model import backend
-    from .train import batch_indices
 
     if not isinstance(numpy_model, LSTMRegressor):
         raise TypeError(f"numpy_model must be an LSTMRegressor, got {_checks.describe(numpy_model)}")

@@ -57,7 +57,7 @@ from typing import Literal
 
 import numpy as np
 
-from . import _checks
+from ..nn import _checks
 from .text import check_ids
 
 __all__ = ["NGramModel", "Smoothing", "fit_ngram"]

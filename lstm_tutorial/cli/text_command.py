@@ -21,13 +21,13 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from . import _frameworks
-from .language import char_model, heldout_bits_per_char, sample, train_char_model
-from .model import Sequential
-from .ngram import fit_ngram
-from .optim import Adam
-from .saving import load_params, save_params
-from .text import Vocabulary, load_stdlib_corpus, stream_batches
+from ..frameworks import _imports
+from ..nn.model import Sequential
+from ..nn.optim import Adam
+from ..nn.saving import load_params, save_params
+from ..tasks.language import char_model, heldout_bits_per_char, sample, train_char_model
+from ..tasks.ngram import fit_ngram
+from ..tasks.text import Vocabulary, load_stdlib_corpus, stream_batches
 
 DESCRIPTION = (
     "Train the character language model (Embedding 32, LSTM, Dense) on Python's standard library "
@@ -164,7 +164,7 @@ def _train_keras(model: Sequential, train_ids: np.ndarray, steps: int, seed: int
     The batches and their order are ``train_char_model``'s: pass after pass over the
     streams, each pass from zero states.
     """
-    keras = _frameworks.keras("lstm-tutorial text --impl keras")
+    keras = _imports.keras("lstm-tutorial text --impl keras")
     keras.utils.set_random_seed(seed)
     layers: list[Any] = [
         keras.Input(batch_shape=(BATCH_SIZE, SEQ_LEN), dtype="int32"),

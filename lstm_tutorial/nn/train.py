@@ -96,7 +96,7 @@ def _optimizer(value: Any) -> Adam | SGD:
         raise TypeError(f"optimizer must be an instance, {value.__name__}(), not the class {value.__name__}")
     if not isinstance(value, (Adam, SGD)):
         raise TypeError(
-            f"optimizer must be an Adam or SGD instance (lstm_tutorial.optim), one of the names "
+            f"optimizer must be an Adam or SGD instance (lstm_tutorial.nn.optim), one of the names "
             f"{sorted(OPTIMIZERS)}, or None, got {_checks.describe(value)}"
         )
     return value

@@ -40,19 +40,19 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
-from ._progress import progress_bar
-from .bidirectional import Bidirectional
-from .cell import glorot_uniform
-from .embedding import Embedding
-from .layers import Dense, Layer, Recurrent
-from .losses import log_softmax
-from .lstm import LSTMParams
-from .lstm_fast import fast_forward
-from .model import Sequential
-from .optim import SGD, Adam
+from ..nn import _checks
+from ..nn._progress import progress_bar
+from ..nn.bidirectional import Bidirectional
+from ..nn.cell import glorot_uniform
+from ..nn.embedding import Embedding
+from ..nn.layers import Dense, Layer, Recurrent
+from ..nn.losses import log_softmax
+from ..nn.lstm import LSTMParams
+from ..nn.lstm_fast import fast_forward
+from ..nn.model import Sequential
+from ..nn.optim import SGD, Adam
+from ..nn.train import fit
 from .text import check_ids, stream_batches
-from .train import fit
 
 __all__ = [
     "CellInternals",

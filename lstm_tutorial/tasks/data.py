@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks
+from ..nn import _checks
 
 __all__ = ["adding_problem", "make_windows", "sine_wave", "train_test_split"]
 

@@ -76,7 +76,7 @@ def draw_unrolled_rnn(ax: Any, steps: int = 4) -> None:
         ax: a matplotlib Axes (its frame is switched off).
         steps: how many steps to unroll, 1 to 8.
     """
-    from . import _checks
+    from ..nn import _checks
 
     steps = _checks.positive_int("steps", steps)
     if steps > 8:
@@ -316,7 +316,7 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
     """
     from matplotlib.patches import Circle, Ellipse, FancyBboxPatch
 
-    from . import _checks
+    from ..nn import _checks
 
     steps = _checks.positive_int("steps", steps)
     if steps > 6:
@@ -442,8 +442,8 @@ def draw_weight_layout(
     """
     from matplotlib.patches import Rectangle
 
-    from . import _checks
-    from .lstm import GATE_ORDER as order
+    from ..nn import _checks
+    from ..nn.lstm import GATE_ORDER as order
 
     input_size = _checks.positive_int("input_size", input_size)
     hidden_size = _checks.positive_int("hidden_size", hidden_size)
