@@ -27,7 +27,8 @@ import numpy as np
 
 from . import _checks
 from .cell import CellParams
-from .layers import Recurrent
+from .layer import SEQUENCE, Layer, check_config
+from .layers import Recurrent, cell_kinds
 
 __all__ = ["MERGE_MODES", "Bidirectional"]
 
@@ -36,8 +37,11 @@ MERGE_MODES = ("concat", "sum", "mul", "ave")
 
 
 @dataclass
-class Bidirectional:
+class Bidirectional(Layer):
     """Keras' ``Bidirectional(layer, merge_mode)``: two recurrent layers, one per direction.
+
+    The two layers may hold different cells (Keras' ``backward_layer`` argument); they
+    share the input size, the units and ``return_sequences``.
 
     Attributes:
         forward_layer: reads x_1 .. x_T.
@@ -49,6 +53,8 @@ class Bidirectional:
     forward_layer: Recurrent
     backward_layer: Recurrent
     merge_mode: str = "concat"
+
+    takes = SEQUENCE
 
     def __post_init__(self) -> None:
         for name in ("forward_layer", "backward_layer"):
@@ -132,6 +138,35 @@ class Bidirectional:
         return [f"forward {label}" for label in self.forward_layer.weight_labels()] + [
             f"backward {label}" for label in self.backward_layer.weight_labels()
         ]
+
+    def gives(self, taken: str) -> str:
+        """A sequence (B, T, ·) with ``return_sequences``, else a vector (B, ·), as each direction gives."""
+        return self.forward_layer.gives(taken)
+
+    def get_config(self) -> dict[str, Any]:
+        """Both layers' whole configs (their cells may differ) and ``merge_mode``."""
+        return {
+            "forward_layer": self.forward_layer.get_config(),
+            "backward_layer": self.backward_layer.get_config(),
+            "merge_mode": self.merge_mode,
+        }
+
+    @classmethod
+    def from_config(cls, config: Any, weights: list[np.ndarray]) -> Bidirectional:
+        """The layer ``get_config`` described: the forward layer's weights first, then the backward one's."""
+        keys = {"forward_layer": dict, "backward_layer": dict, "merge_mode": str}
+        config = check_config(cls.__name__, config, keys)
+        if not isinstance(weights, (list, tuple)):
+            raise ValueError(f"weights must be a list of arrays, got {_checks.describe(weights)}")
+        forward_cell = cell_kinds().get(config["forward_layer"].get("cell"))
+        count = len(forward_cell.weight_names()) if forward_cell is not None else 0
+        sides = []
+        for name, arrays in (("forward_layer", weights[:count]), ("backward_layer", weights[count:])):
+            try:
+                sides.append(Recurrent.from_config(config[name], arrays))
+            except ValueError as error:
+                raise ValueError(f"{name}: {error}") from None
+        return cls(sides[0], sides[1], config["merge_mode"])
 
     def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Bidirectional:
         """The same layer holding ``arrays`` (forward layer's first)."""

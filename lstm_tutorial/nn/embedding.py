@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from . import _checks
+from .layer import IDS, SEQUENCE, Layer, check_config, check_weight_count
 from .layers import MatrixSized
 
 __all__ = ["Embedding"]
@@ -32,7 +33,7 @@ ONE_HOT_LIMIT = 2**24
 
 
 @dataclass
-class Embedding(MatrixSized):
+class Embedding(MatrixSized, Layer):
     """``y = W[ids]``: Keras' ``Embedding(V, E)``; the first layer of a ``model.Sequential``.
 
     ``input_size`` is V (the ids it takes are 0 .. V-1), ``output_size`` E.
@@ -43,8 +44,24 @@ class Embedding(MatrixSized):
 
     W: np.ndarray
 
+    takes = IDS
+
     def __post_init__(self) -> None:
         _checks.float_array("W", self.W, ndim=2)
+
+    def gives(self, taken: str) -> str:
+        """(B, T, E): a sequence of vectors, one per id."""
+        return SEQUENCE
+
+    def get_config(self) -> dict[str, Any]:
+        """Nothing but the table: ``{}``."""
+        return {}
+
+    @classmethod
+    def from_config(cls, config: Any, weights: list[np.ndarray]) -> Embedding:
+        """``Embedding(embeddings)`` from ``weights``; ``config`` must be ``{}``."""
+        check_config(cls.__name__, config, {})
+        return cls(*check_weight_count(cls.__name__, weights, ("embeddings",)))
 
     @classmethod
     def init(cls, vocab_size: int, output_dim: int, rng: np.random.Generator, dtype: Any) -> Embedding:

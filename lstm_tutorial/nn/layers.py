@@ -1,53 +1,112 @@
 """Layers that stack: a recurrent layer around any cell, and a dense layer.
 
-Each layer is a small dataclass of weights with the same four methods:
+Each layer is a small dataclass of weights deriving from ``layer.Layer``, with the same methods:
 
     weights()                  the live arrays, in Keras' order
     forward(x)        -> (y, cache)
     backward(dy, cache) -> (dx, grads)      grads: one array per weight, same order
     with_weights(arrays, check)              the same layer holding other arrays
+    get_config()                             everything but the weights, as JSON (Keras' get_config)
+    from_config(config, weights)             the layer rebuilt from the two (Keras' from_config)
 
-``model.Sequential`` chains them, as Keras' ``Sequential`` does.
+``model.Sequential`` chains them, as Keras' ``Sequential`` does. A recurrent layer's
+config names its cell's class; ``cell_config`` and ``cell_from_config`` describe and
+rebuild the cell (any subclass of ``CellParams``, found by its name).
 
     B  batch size    T  time steps    D  input features    H  units    K  outputs
 """
 
 from __future__ import annotations
 
+import dataclasses
+import typing
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
 from . import _checks, sequence
 from .cell import CellParams, State, check_cell, check_rng
+from .layer import FEATURES, SEQUENCE, VECTOR, check_config, check_weight_count
+from .layer import Layer as Layer  # re-exported: where tasks.language imports it from
 from .lstm import LSTMParams
 from .lstm_fast import fast_backward, fast_forward
 
-__all__ = ["Dense", "Layer", "MatrixSized", "Recurrent"]
+__all__ = ["Dense", "MatrixSized", "Recurrent", "cell_config", "cell_from_config", "cell_kinds"]
 
 KERAS_NAMES = {"W": "kernel", "U": "recurrent_kernel", "b": "bias", "P": "peephole"}
 """Keras' names of the package's weights, for messages."""
 
+# --- cells, described and rebuilt -------------------------------------------------------------
 
-class Layer(Protocol):
-    """What ``model.Sequential`` needs of a layer."""
 
-    def weights(self) -> list[np.ndarray]: ...
-    def weight_labels(self) -> list[str]: ...
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]: ...
-    def backward(self, dy: np.ndarray, cache: Any) -> tuple[np.ndarray, list[np.ndarray]]: ...
-    def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Layer: ...
-    @property
-    def input_size(self) -> int: ...
-    @property
-    def output_size(self) -> int: ...
-    @property
-    def dtype(self) -> np.dtype[Any]: ...
+def cell_kinds() -> dict[str, type[CellParams]]:
+    """Every cell class defined so far, by name: ``CellParams``' subclasses (private ones left out)."""
+    found: dict[str, type[CellParams]] = {}
+    todo = list(CellParams.__subclasses__())
+    while todo:
+        kind = todo.pop(0)
+        if not kind.__name__.startswith("_"):
+            found[kind.__name__] = kind
+        todo += kind.__subclasses__()
+    return found
+
+
+def _cell_kind(name: Any) -> type[CellParams]:
+    kinds = cell_kinds()
+    if not isinstance(name, str) or name not in kinds:
+        raise ValueError(f"cell {name!r}, expected one of {sorted(kinds)}")
+    return kinds[name]
+
+
+def cell_config(cell: CellParams) -> dict[str, Any]:
+    """A cell's non-array fields (``cell.config()``) as JSON; a dataclass (a ``Variant``) as an object."""
+    return {
+        name: dataclasses.asdict(value)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type)
+        else value
+        for name, value in cell.config().items()
+    }
+
+
+def cell_from_config(name: Any, config: Any, weights: Any) -> CellParams:
+    """The cell ``name`` (a key of ``cell_kinds()``) with ``cell_config``'s fields and ``weights``.
+
+    Args:
+        name: the cell's class name, e.g. ``"LSTMParams"``.
+        config: what ``cell_config`` gave: a JSON object, its keys among the cell's non-array fields.
+        weights: its arrays in Keras' order, checked by the cell's constructor.
+
+    Raises:
+        ValueError: an unknown cell, config keys it does not have, or the wrong number of arrays.
+    """
+    kind = _cell_kind(name)
+    hints = typing.get_type_hints(kind)
+    fields = {f.name: hints[f.name] for f in dataclasses.fields(kind) if f.name not in kind.weight_names()}
+    if not isinstance(config, dict) or not set(config) <= set(fields):
+        raise ValueError(
+            f"a {name}'s config must be a JSON object with keys among {sorted(fields)}, got {config!r}"
+        )
+    values: dict[str, Any] = {}
+    for key, value in config.items():
+        kind_of_value = fields[key]
+        if dataclasses.is_dataclass(kind_of_value):  # a Variant: rebuilt by its own checked constructor
+            allowed = {f.name for f in dataclasses.fields(kind_of_value)}
+            if not isinstance(value, dict) or not set(value) <= allowed:
+                raise ValueError(
+                    f"config {key!r} must be a JSON object with keys among {sorted(allowed)}, got {value!r}"
+                )
+            try:
+                value = typing.cast(Any, kind_of_value)(**value)
+            except TypeError as error:
+                raise ValueError(f"config {key!r}: {error}") from None
+        values[key] = value
+    arrays = check_weight_count(name, weights, kind.weight_names())
+    return kind(*arrays, **values)
 
 
 @dataclass
-class Recurrent:
+class Recurrent(Layer):
     """Any cell run over time: Keras' ``RNN(cell)`` (and ``LSTM``, ``GRU``, ``SimpleRNN``).
 
     An ``LSTMParams`` cell runs on the fast path (``lstm_fast``); every other cell
@@ -72,6 +131,8 @@ class Recurrent:
     return_sequences: bool = False
     stateful: bool = False
     state: State | None = field(default=None, init=False, repr=False, compare=False)
+
+    takes = SEQUENCE
 
     def __post_init__(self) -> None:
         check_cell("cell", self.cell)
@@ -108,6 +169,27 @@ class Recurrent:
     def weight_labels(self) -> list[str]:
         """Keras' names of the weights: kernel, recurrent_kernel, bias (and peephole)."""
         return [KERAS_NAMES.get(name, name) for name in self.cell.weight_names()]
+
+    def gives(self, taken: str) -> str:
+        """(B, T, H), a sequence, with ``return_sequences``; else (B, H), a vector."""
+        return SEQUENCE if self.return_sequences else VECTOR
+
+    def get_config(self) -> dict[str, Any]:
+        """The cell's class name and its own config (a variant, say), ``return_sequences``, ``stateful``."""
+        return {
+            "cell": type(self.cell).__name__,
+            "cell_config": cell_config(self.cell),
+            "return_sequences": bool(self.return_sequences),
+            "stateful": bool(self.stateful),
+        }
+
+    @classmethod
+    def from_config(cls, config: Any, weights: list[np.ndarray]) -> Recurrent:
+        """The layer ``get_config`` described, its cell holding ``weights`` (checked as a new cell)."""
+        keys = {"cell": str, "cell_config": dict, "return_sequences": bool, "stateful": bool}
+        config = check_config(cls.__name__, config, keys)
+        cell = cell_from_config(config["cell"], config["cell_config"], weights)
+        return cls(cell, config["return_sequences"], config["stateful"])
 
     def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Recurrent:
         """The same layer holding ``arrays`` (checked as a new cell unless ``check`` is False)."""
@@ -183,7 +265,7 @@ class MatrixSized:
 
 
 @dataclass
-class Dense(MatrixSized):
+class Dense(MatrixSized, Layer):
     """``y = x V + a`` on the last axis: Keras' ``Dense(K)`` without an activation.
 
     Attributes:
@@ -193,6 +275,8 @@ class Dense(MatrixSized):
 
     W: np.ndarray
     b: np.ndarray
+
+    takes = FEATURES
 
     def __post_init__(self) -> None:
         _checks.float_array("W", self.W, ndim=2)
@@ -231,6 +315,16 @@ class Dense(MatrixSized):
         layer = object.__new__(cls)
         layer.__dict__.update(W=W, b=b)
         return layer
+
+    def get_config(self) -> dict[str, Any]:
+        """Nothing but the weights: ``{}`` (no activation, always a bias)."""
+        return {}
+
+    @classmethod
+    def from_config(cls, config: Any, weights: list[np.ndarray]) -> Dense:
+        """``Dense(kernel, bias)`` from ``weights``; ``config`` must be ``{}``."""
+        check_config(cls.__name__, config, {})
+        return cls(*check_weight_count(cls.__name__, weights, ("kernel", "bias")))
 
     def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Dense:
         """The same layer holding ``arrays`` (checked unless ``check`` is False)."""
