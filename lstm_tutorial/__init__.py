@@ -49,8 +49,9 @@ from .nn.gradcheck import numerical_gradient, rel_error
 from .nn.gru import GRUParams, gru_backward, gru_forward, gru_step
 from .nn.layers import Dense, Recurrent
 from .nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_step_backward
-from .nn.model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential, VariantRegressor
+from .nn.model import Sequential
 from .nn.optim import SGD, Adam
+from .nn.regressors import GRURegressor, LSTMRegressor, RNNRegressor, VariantRegressor
 from .nn.rnn import RNNParams, rnn_backward, rnn_forward, rnn_step
 from .nn.train import DivergenceError, fit
 from .nn.variants import VARIANTS, PeepholeParams, Variant, variant_backward, variant_forward, variant_step

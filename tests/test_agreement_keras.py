@@ -8,8 +8,8 @@ import pytest
 from lstm_tutorial.frameworks.interop import from_keras, to_keras
 from lstm_tutorial.frameworks.keras_model import build_sine_model, keras
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward
-from lstm_tutorial.nn.model import LSTMRegressor
 from lstm_tutorial.nn.optim import Adam
+from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.tasks.data import make_windows, sine_wave
 
 KERAS_FORWARD_TOL = 1e-5  # max abs difference, float32

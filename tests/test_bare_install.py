@@ -85,7 +85,7 @@ def test_chapter_1_runs_in_the_bare_install(bare_python: tuple[Path, dict[str, s
     # Chapter 1 in order, exercises and their checks included, then an epoch of the NumPy LSTM.
     script = "\n\n".join(cells) + (
         "\n\nimport sys\n"
-        "from lstm_tutorial.nn.model import LSTMRegressor\n"
+        "from lstm_tutorial.nn.regressors import LSTMRegressor\n"
         "from lstm_tutorial.nn.train import fit\n"
         "x, y = make_windows(sine_wave(dtype=np.float32), 10)\n"
         "model = LSTMRegressor.init(1, 4, seed=0, dtype=np.float32)\n"

@@ -7,7 +7,7 @@ import pytest
 
 from lstm_tutorial.nn.gradcheck import numerical_gradient, numerical_gradient_at, rel_error
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward
-from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.rnn import RNNParams, rnn_backward, rnn_forward
 
 FD_TOL = 1e-6

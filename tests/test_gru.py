@@ -10,7 +10,7 @@ import torch
 from lstm_tutorial.frameworks.interop import gru_from_torch, gru_to_torch
 from lstm_tutorial.nn.gradcheck import numerical_gradient, rel_error
 from lstm_tutorial.nn.gru import GRUParams, gru_backward, gru_forward, gru_step
-from lstm_tutorial.nn.model import GRURegressor
+from lstm_tutorial.nn.regressors import GRURegressor
 
 SHAPES = [(1, 1, 1, 1), (3, 7, 2, 5), (4, 12, 3, 8), (2, 1, 4, 3)]  # (B, T, D, H)
 

@@ -16,8 +16,9 @@ from lstm_tutorial.nn.embedding import Embedding
 from lstm_tutorial.nn.gradcheck import rel_error
 from lstm_tutorial.nn.layers import Recurrent
 from lstm_tutorial.nn.losses import log_softmax
-from lstm_tutorial.nn.model import LSTMRegressor, Sequential
+from lstm_tutorial.nn.model import Sequential
 from lstm_tutorial.nn.optim import KerasTorchAdam, clip_by_global_norm
+from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.train import fit
 from lstm_tutorial.tasks.language import char_model
 from lstm_tutorial.tasks.text import stream_batches

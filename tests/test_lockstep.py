@@ -16,8 +16,8 @@ import pytest
 from lstm_tutorial.frameworks.agree import LockstepRun, lockstep_training
 from lstm_tutorial.frameworks.interop import from_keras
 from lstm_tutorial.frameworks.keras_model import backend, build_sine_model, keras
-from lstm_tutorial.nn.model import LSTMRegressor
 from lstm_tutorial.nn.optim import Adam, KerasTorchAdam
+from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.train import fit
 from lstm_tutorial.tasks.data import make_windows, sine_wave
 

@@ -8,7 +8,7 @@ import torch
 
 from lstm_tutorial.nn.activations import sigmoid, tanh
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward
-from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.rnn import RNNParams, rnn_backward, rnn_forward
 from lstm_tutorial.nn.train import fit
 from lstm_tutorial.tasks.data import make_windows, sine_wave

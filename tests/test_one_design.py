@@ -18,7 +18,8 @@ from lstm_tutorial.nn.gradcheck import rel_error
 from lstm_tutorial.nn.gru import GRUParams
 from lstm_tutorial.nn.layers import Dense, Recurrent
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_tbptt_grads
-from lstm_tutorial.nn.model import Sequential, VariantRegressor
+from lstm_tutorial.nn.model import Sequential
+from lstm_tutorial.nn.regressors import VariantRegressor
 from lstm_tutorial.nn.rnn import RNNParams
 from lstm_tutorial.nn.saving import load_params, save_params
 from lstm_tutorial.nn.variants import VARIANTS
@@ -199,7 +200,7 @@ def test_any_model_moves_to_keras_and_back() -> None:
 
 
 def test_set_weights_then_get_weights_round_trips_for_every_regressor() -> None:
-    from lstm_tutorial.nn.model import GRURegressor, LSTMRegressor, RNNRegressor
+    from lstm_tutorial.nn.regressors import GRURegressor, LSTMRegressor, RNNRegressor
 
     for kind in (LSTMRegressor, RNNRegressor, GRURegressor):
         model = kind.init(2, 3, seed=0)

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from lstm_tutorial.nn import _progress
-from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.train import fit
 from lstm_tutorial.tasks.data import make_windows, sine_wave
 from lstm_tutorial.tasks.language import char_model, train_char_model

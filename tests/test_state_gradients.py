@@ -9,8 +9,8 @@ import torch
 from lstm_tutorial.frameworks.interop import rnn_to_torch, to_torch
 from lstm_tutorial.nn.gradcheck import rel_error
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward, state_gradients
-from lstm_tutorial.nn.model import RNNRegressor
 from lstm_tutorial.nn.optim import clip_by_global_norm
+from lstm_tutorial.nn.regressors import RNNRegressor
 from lstm_tutorial.nn.rnn import RNNParams, hidden_state_gradients, rnn_forward
 
 TOL = 1e-9

@@ -18,8 +18,8 @@ from lstm_tutorial.nn import _checks
 from lstm_tutorial.nn.activations import sigmoid, tanh
 from lstm_tutorial.nn.gradcheck import numerical_gradient, numerical_gradient_at, rel_error
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step
-from lstm_tutorial.nn.model import LSTMRegressor
 from lstm_tutorial.nn.optim import SGD, Adam, KerasTorchAdam, clip_by_global_norm
+from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.rnn import RNNParams, rnn_forward, rnn_step
 from lstm_tutorial.nn.train import fit
 from lstm_tutorial.tasks.data import adding_problem, make_windows, sine_wave, train_test_split

@@ -14,7 +14,7 @@ import torch
 from lstm_tutorial.frameworks.interop import to_torch
 from lstm_tutorial.nn.gradcheck import numerical_gradient, rel_error
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward
-from lstm_tutorial.nn.model import VariantRegressor
+from lstm_tutorial.nn.regressors import VariantRegressor
 from lstm_tutorial.nn.variants import (
     VARIANTS,
     PeepholeParams,

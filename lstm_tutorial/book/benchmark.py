@@ -194,7 +194,7 @@ def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
     keras_epochs = _checks.positive_int("keras_epochs", keras_epochs)
     _imports.keras("bench_training")
     from ..frameworks.keras_model import build_sine_model
-    from ..nn.model import LSTMRegressor
+    from ..nn.regressors import LSTMRegressor
     from ..nn.train import fit
     from ..tasks.data import make_windows, sine_wave
 

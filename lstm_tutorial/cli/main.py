@@ -70,7 +70,7 @@ def _sine(args: argparse.Namespace) -> int:
     print(f"{len(y)} windows of shape {x.shape[1:]}; implementation: {args.impl}, dtype {dtype}")
     start = time.perf_counter()
     if args.impl == "numpy":
-        from ..nn.model import LSTMRegressor
+        from ..nn.regressors import LSTMRegressor
         from ..nn.train import fit
 
         model = LSTMRegressor.init(1, args.units, seed=args.seed, dtype=dtype)

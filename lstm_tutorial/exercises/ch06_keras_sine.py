@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..nn.model import LSTMRegressor, RNNRegressor
+from ..nn.regressors import LSTMRegressor, RNNRegressor
 from .checking import Case, CheckResult, Exercise, Mistake, run_cases
 
 __all__ = ["EXERCISES", "check_sine_model_param_count", "sine_model_param_count"]

@@ -15,7 +15,8 @@ import numpy as np
 
 from ..nn.layers import Dense, Recurrent
 from ..nn.lstm import LSTMParams, lstm_forward
-from ..nn.model import LSTMRegressor, Sequential
+from ..nn.model import Sequential
+from ..nn.regressors import LSTMRegressor
 from .checking import Case, CheckResult, Exercise, Mistake, normal_arrays, run_cases
 
 __all__ = ["EXERCISES", "check_sine_model_predict", "sine_model_predict"]

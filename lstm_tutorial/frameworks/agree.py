@@ -16,8 +16,8 @@ import numpy as np
 from ..nn import _checks
 from ..nn.gradcheck import rel_error
 from ..nn.lstm import LSTMParams, lstm_backward, lstm_forward
-from ..nn.model import LSTMRegressor
 from ..nn.optim import Adam, KerasTorchAdam
+from ..nn.regressors import LSTMRegressor
 from . import _imports
 from .interop import to_torch
 

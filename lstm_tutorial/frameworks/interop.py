@@ -40,7 +40,8 @@ from ..nn.gru import GRUParams
 from ..nn.layers import Dense, Recurrent
 from ..nn.losses import LOSSES
 from ..nn.lstm import LSTMParams
-from ..nn.model import GRURegressor, LSTMRegressor, RNNRegressor, Sequential
+from ..nn.model import Sequential
+from ..nn.regressors import GRURegressor, LSTMRegressor, RNNRegressor
 from ..nn.rnn import RNNParams
 from . import _imports
 

@@ -11,11 +11,13 @@ an optimizer and ``fit`` train it; ``saving`` writes it to disk.
     lstm_fast    the LSTM rearranged for speed, held equal to the textbook path by a test
     gru          the GRU cell (Keras' layout)
     variants     the peephole LSTM and Greff et al.'s variants
+    layer        Layer, the base every layer derives from: what it takes and gives, its config; LAYERS
     layers       Recurrent (any cell over time, optionally stateful) and Dense
     embedding    Embedding: integer ids in, one learned vector per id out
     bidirectional  Bidirectional: one recurrent layer forward, one backward, merged
     losses       mean squared error, softmax cross-entropy at every step
     model        Sequential: layers in a row and a loss, Keras' model API
+    regressors   LSTMRegressor, the classic sine model, and its RNN, GRU and variant twins
     optim        SGD and Keras 3's Adam, gradient clipping
     train        fit(): mini-batch training with a loss history
     saving       .npz files for any cell or model, loaded without pickle

@@ -245,3 +245,57 @@ def index_array(name: str, value: Any, ndim: int, high: int, meaning: str) -> np
     if low < 0 or top >= high:
         raise ValueError(f"{name} must hold ids in [0, {high}), got ids from {low} to {top}")
     return value
+
+
+def cast_floating(name: str, value: Any, dtype: np.dtype[Any]) -> np.ndarray:
+    """``value`` as a finite array of ``dtype``, as Keras' model API casts its inputs.
+
+    Floating input of any precision is taken: float16, float32 or float64 arrays, or
+    nested lists/tuples of Python or NumPy floats. Integers, bools (in an array or a
+    list: NumPy would turn True into 1.0 silently), complex numbers, objects, NaN,
+    inf and values that overflow ``dtype`` (1e300 in float32) are refused.
+
+    Args:
+        name: the argument's name, for messages.
+        value: what the caller passed.
+        dtype: the model's dtype, float32 or float64.
+
+    Returns:
+        The array in ``dtype`` (``value`` itself when it already has it).
+    """
+    expected = "floating-point numbers (a float16, float32 or float64 array, or nested lists of floats)"
+    if isinstance(value, (list, tuple)):
+        try:
+            array = np.asarray(value)
+        except ValueError:
+            raise ValueError(f"{name} must be a nested list of equal lengths, got a ragged one") from None
+        if array.dtype.kind == "f":  # NumPy turns True and 1 into 1.0 without a word: look at each number
+            bad = next(
+                (v for v in np.asarray(value, dtype=object).flat if not isinstance(v, (float, np.floating))),
+                None,
+            )
+            if bad is not None:
+                raise TypeError(
+                    f"{name} must hold {expected}, got {describe(bad)} in a list; "
+                    f"convert it explicitly, e.g. np.asarray({name}, dtype=np.{dtype})"
+                )
+    elif isinstance(value, np.ndarray):
+        array = value
+    else:
+        raise TypeError(f"{name} must hold {expected}, got {describe(value)}")
+    if array.dtype.kind != "f" or array.dtype.itemsize > 8:
+        raise TypeError(
+            f"{name} must hold {expected}, got dtype {array.dtype}; "
+            f"convert it explicitly, e.g. np.asarray({name}, dtype=np.{dtype})"
+        )
+    if array.size and not np.isfinite(array).all():
+        float_array(name, array.astype(np.float64))  # the package's message for NaN and inf
+    with np.errstate(over="ignore"):  # an overflow is reported just below
+        cast = array.astype(dtype, copy=False)
+    if cast is not array and array.size and not np.isfinite(cast).all():
+        largest = float(np.max(np.abs(array)))
+        raise ValueError(
+            f"{name} has values too large for the model's dtype {dtype}: the largest is {largest:.3g}, "
+            f"and {dtype} holds at most {float(np.finfo(dtype).max):.3g}"
+        )
+    return cast

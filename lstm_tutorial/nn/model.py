@@ -6,23 +6,23 @@
     loss = model.evaluate(x, y)               the loss, Keras' ``model.evaluate``
     loss, grads = model.loss_and_grads(x, y)  grads: a model of the same shape holding gradients
 
+Any stack of layers (``layer.Layer``) that can work is a model: the first layer
+takes the model's input, a sequence (N, T, D) or ids (N, T), and each later one
+takes what the one before gives (``Layer.takes``, ``Layer.gives``) with matching
+widths. A stack that cannot work is refused when the model is built, naming both
+layers. The model asks its layers, never a list of layer types.
+
 Like Keras' model API, ``predict``, ``evaluate`` and ``train.fit`` take floating
 input of any precision (float16, float32 or float64 arrays, or nested lists of
-floats) and cast it to the model's dtype; integers, bools, complex numbers,
-objects and NaN or inf are refused. Everything below them (``loss_and_grads``,
-the layers, ``lstm_forward`` and the steps) is strict: the model's dtype only.
+floats) and cast it to the model's dtype (``_checks.cast_floating``); integers,
+bools, complex numbers, objects and NaN or inf are refused. Everything below them
+(``loss_and_grads``, the layers, ``lstm_forward`` and the steps) is strict: the
+model's dtype only.
 
 ``get_weights``/``set_weights``/``count_params`` follow Keras: one flat list of
 arrays, layer by layer, each layer's in Keras' order. ``train.fit``, ``saving``
-and ``interop`` take any ``Sequential``.
-
-The classic sine model, LSTM(4) followed by Dense(1) on the last hidden state, is
-``LSTMRegressor``; its simpler and fancier twins are ``RNNRegressor``,
-``GRURegressor`` and ``VariantRegressor``:
-
-    h_1..h_T = LSTM(x)                (B, T, H), only h_T is used
-    y_hat    = h_T V + a              (B,)  with V (H, 1), a (1,)
-    loss     = mean((y_hat - y)**2)   Keras' "mean_squared_error"
+and the framework bridges take any ``Sequential``; ``regressors`` holds the
+classic [recurrent, Dense(1)] models built on it.
 """
 
 from __future__ import annotations
@@ -30,29 +30,31 @@ from __future__ import annotations
 import copy as _copy
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 
 from . import _checks
-from .bidirectional import Bidirectional
-from .cell import CellParams, check_cell
-from .embedding import Embedding
-from .gru import GRUParams
-from .layers import Dense, Layer, Recurrent
+from .layer import IDS, LAYERS, MODEL_INPUTS, SEQUENCE, Layer, describe_kind, reads, takers
 from .losses import LOSSES
-from .lstm import LSTMParams
-from .rnn import RNNParams
-from .variants import VARIANTS, PeepholeParams, Variant
 
-__all__ = ["GRURegressor", "LSTMRegressor", "RNNRegressor", "Sequential", "VariantRegressor"]
+__all__ = ["Sequential"]
 
 M = TypeVar("M", bound="Sequential")
 
-FIRST_LAYERS = (Recurrent, Bidirectional, Embedding)
-"""The layers a model can start with."""
-LATER_LAYERS = (Recurrent, Bidirectional, Dense)
-"""The layers that can follow."""
+
+def _one_of(names: list[str]) -> str:
+    """``"a Recurrent, Bidirectional or Dense"``: the names as one choice, with its article."""
+    if not names:
+        return "no"
+    spelled = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return ("an " if spelled[0] in "AEIOU" else "a ") + spelled
+
+
+def _described(layer: Layer) -> str:
+    """``"Recurrent(cell='LSTMParams', return_sequences=False, stateful=False)"``: class and plain config."""
+    plain = {key: value for key, value in layer.get_config().items() if not isinstance(value, (dict, list))}
+    return f"{type(layer).__name__}({', '.join(f'{key}={value!r}' for key, value in plain.items())})"
 
 
 @dataclass
@@ -60,8 +62,9 @@ class Sequential:
     """Layers applied in order, and the loss on the last one's output.
 
     Attributes:
-        layers: the layers; the first is recurrent and takes (N, T, D) input, or an
-            ``Embedding`` and takes (N, T) integer ids.
+        layers: the layers; the first takes the model's input, a sequence (N, T, D)
+            (a ``Recurrent`` or ``Bidirectional`` layer) or (N, T) integer ids (an
+            ``Embedding``), and each takes what the one before gives.
         loss: the loss's name (``losses.LOSSES``): ``"mse"``, or
             ``"sparse_categorical_crossentropy"`` on logits with integer targets.
     """
@@ -72,28 +75,40 @@ class Sequential:
     def __post_init__(self) -> None:
         if not isinstance(self.layers, list) or not self.layers:
             raise TypeError(f"layers must be a non-empty list of layers, got {_checks.describe(self.layers)}")
-        if not isinstance(self.layers[0], FIRST_LAYERS):
+        for k, layer in enumerate(self.layers):
+            if not isinstance(layer, Layer):
+                raise TypeError(
+                    f"layers[{k}] must be a layer, one of {list(LAYERS)}, got {_checks.describe(layer)}"
+                )
+        first = self.layers[0]
+        if first.takes not in MODEL_INPUTS:
+            starters = [name for kind in MODEL_INPUTS for name in takers(kind) if LAYERS[name].takes == kind]
             raise TypeError(
-                f"layers[0] must be a Recurrent, Bidirectional or Embedding layer, "
-                f"got {_checks.describe(self.layers[0])}"
+                f"layers[0] must be {_one_of(starters)} layer, one that takes the model's input "
+                f"({describe_kind(SEQUENCE, 'D')} or ids (N, T)), got {_described(first)}, which takes "
+                f"{describe_kind(first.takes, first.input_size)}"
             )
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {self.loss!r}")
-        width = self.layers[0].output_size
+        given, width = first.gives(first.takes), first.output_size
         for k, layer in enumerate(self.layers[1:], start=1):
-            if not isinstance(layer, LATER_LAYERS):
+            before = f"layers[{k - 1}], {_described(self.layers[k - 1])},"
+            if not reads(layer.takes, given):
                 raise TypeError(
-                    f"layers[{k}] must be a Recurrent, Bidirectional or Dense layer, "
-                    f"got {_checks.describe(layer)}"
+                    f"layers[{k}] must be {_one_of(takers(given))} layer: {before} gives "
+                    f"{describe_kind(given, width)}, and layers[{k}], {_described(layer)}, takes "
+                    f"{describe_kind(layer.takes, layer.input_size)}"
                 )
             inputs = layer.input_size
             if inputs != width:
                 raise ValueError(
                     f"layers[{k}] takes {inputs} features but layers[{k - 1}] gives {width}: "
-                    f"its weights must have shape ({width}, ...)"
+                    f"its weights must have shape ({width}, ...) ({before} gives "
+                    f"{describe_kind(given, width)}; layers[{k}], {_described(layer)}, takes "
+                    f"{describe_kind(layer.takes, inputs)})"
                 )
             _checks.same_dtype(f"layers[{k}]", layer.weights()[0], self.dtype, "layers[0]")
-            width = layer.output_size
+            given, width = layer.gives(given), layer.output_size
 
     # --- weights, as Keras' models have them ------------------------------------------
 
@@ -112,7 +127,7 @@ class Sequential:
         return [w for layer in self.layers for w in layer.weights()]
 
     def get_weights(self) -> list[np.ndarray]:
-        """Copies of the weights in Keras' order (``keras_model.get_weights()``)."""
+        """Copies of the weights in Keras' order (a Keras model's ``get_weights()``)."""
         return [w.copy() for w in self.parameters()]
 
     def weight_labels(self) -> list[str]:
@@ -167,9 +182,11 @@ class Sequential:
 
     @property
     def per_step(self) -> bool:
-        """Whether the model gives an output at every step (its last recurrent layer returns sequences)."""
-        recurrent = [layer for layer in self.layers if isinstance(layer, (Recurrent, Bidirectional))]
-        return not recurrent or recurrent[-1].return_sequences
+        """Whether the model gives an output at every step: what its last layer gives is a sequence."""
+        kind = self.layers[0].takes
+        for layer in self.layers:
+            kind = layer.gives(kind)
+        return kind == SEQUENCE
 
     def output_shape(self, x_shape: tuple[int, ...]) -> tuple[tuple[int, ...], str]:
         """The shape ``predict`` returns for inputs of shape (N, T, D), and its letters.
@@ -188,9 +205,7 @@ class Sequential:
     def check_inputs(self, x: Any, y: Any = None) -> None:
         """Check (N, T, D) inputs ((N, T) ids after an ``Embedding``) and, if given, targets
         of the shape ``predict`` returns ((N, T) ids for ``"sparse_categorical_crossentropy"``)."""
-        first = self.layers[0]
-        assert isinstance(first, FIRST_LAYERS)
-        first.check_input(x)
+        self.layers[0].check_input(x)
         if y is None:
             return
         if self.loss == "sparse_categorical_crossentropy":
@@ -223,10 +238,10 @@ class Sequential:
         Returns:
             ``(x, y)`` in the model's dtype, checked by ``check_inputs``.
         """
-        if not isinstance(self.layers[0], Embedding):
-            x = _floating("x", x, self.dtype)
+        if self.layers[0].takes != IDS:
+            x = _checks.cast_floating("x", x, self.dtype)
         if y is not None and self.loss != "sparse_categorical_crossentropy":
-            y = _floating("y", y, self.dtype)
+            y = _checks.cast_floating("y", y, self.dtype)
             if x.ndim == 3 and self.layers[-1].output_size == 1:
                 expected, _ = self.output_shape(x.shape)
                 if y.shape == (*expected, 1):  # Keras' own (N, 1) targets for (N, 1) outputs
@@ -246,8 +261,7 @@ class Sequential:
     def reset_states(self) -> None:
         """Reset the carried state of every stateful layer to zeros (Keras' ``reset_states``)."""
         for layer in self.layers:
-            if isinstance(layer, Recurrent):
-                layer.reset_state()
+            layer.reset_state()
 
     def _forward(self, x: np.ndarray) -> tuple[np.ndarray, list[Any]]:
         caches = []
@@ -315,227 +329,3 @@ class Sequential:
             d_output, layer_grads = layer.backward(d_output, cache)
             grads = layer_grads + grads
         return loss, self._rebuilt(grads, check=False)
-
-
-def _floating(name: str, value: Any, dtype: np.dtype[Any]) -> np.ndarray:
-    """``value`` as a finite array of ``dtype``: floating arrays, or nested lists/tuples of floats."""
-    expected = "floating-point numbers (a float16, float32 or float64 array, or nested lists of floats)"
-    if isinstance(value, (list, tuple)):
-        try:
-            array = np.asarray(value)
-        except ValueError:
-            raise ValueError(f"{name} must be a nested list of equal lengths, got a ragged one") from None
-        if array.dtype.kind == "f":  # NumPy turns True and 1 into 1.0 without a word: look at each number
-            bad = next(
-                (v for v in np.asarray(value, dtype=object).flat if not isinstance(v, (float, np.floating))),
-                None,
-            )
-            if bad is not None:
-                raise TypeError(
-                    f"{name} must hold {expected}, got {_checks.describe(bad)} in a list; "
-                    f"convert it explicitly, e.g. np.asarray({name}, dtype=np.{dtype})"
-                )
-    elif isinstance(value, np.ndarray):
-        array = value
-    else:
-        raise TypeError(f"{name} must hold {expected}, got {_checks.describe(value)}")
-    if array.dtype.kind != "f" or array.dtype.itemsize > 8:
-        raise TypeError(
-            f"{name} must hold {expected}, got dtype {array.dtype}; "
-            f"convert it explicitly, e.g. np.asarray({name}, dtype=np.{dtype})"
-        )
-    if array.size and not np.isfinite(array).all():
-        _checks.float_array(name, array.astype(np.float64))  # the package's message for NaN and inf
-    with np.errstate(over="ignore"):  # an overflow is reported just below
-        cast = array.astype(dtype, copy=False)
-    if cast is not array and array.size and not np.isfinite(cast).all():
-        largest = float(np.max(np.abs(array)))
-        raise ValueError(
-            f"{name} has values too large for the model's dtype {dtype}: the largest is {largest:.3g}, "
-            f"and {dtype} holds at most {float(np.finfo(dtype).max):.3g}"
-        )
-    return cast
-
-
-def _dense_head(dense_W: np.ndarray, dense_b: np.ndarray, cell: CellParams) -> Dense:
-    _checks.matching("dense_W", dense_W, (cell.hidden_size, 1), "(H, 1)", cell.dtype, "the cell")
-    _checks.matching("dense_b", dense_b, (1,), "(1,)", cell.dtype, "the cell")
-    return Dense(dense_W, dense_b)
-
-
-def _fresh_dense(cell: CellParams, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """Keras' Dense(1) defaults on the cell's H units: a Glorot-uniform kernel, a zero bias."""
-    dense = Dense.init(cell.hidden_size, 1, np.random.default_rng([seed, 1]), cell.dtype)
-    return dense.W, dense.b
-
-
-class _Regressor(Sequential):
-    """A recurrent cell, then Dense(1) on its last hidden state: one number per sequence.
-
-    Args:
-        cell: the recurrent layer's weights, a ``cell_kind``.
-        dense_W: (H, 1) the Dense layer's kernel.
-        dense_b: (1,) the Dense layer's bias.
-    """
-
-    cell_kind: ClassVar[type[CellParams]] = CellParams
-    cell_name: ClassVar[str] = "cell"
-
-    def __init__(self, cell: CellParams, dense_W: np.ndarray, dense_b: np.ndarray) -> None:
-        check_cell(self.cell_name, cell, self.cell_kind)
-        super().__init__([Recurrent(cell), _dense_head(dense_W, dense_b, cell)])
-
-    @classmethod
-    def init(
-        cls: type[R], input_size: int = 1, hidden_size: int = 4, seed: int = 0, dtype: Any = np.float64
-    ) -> R:
-        """Fresh weights with Keras' defaults: the cell's own ``init``, then Dense(1) with a
-        Glorot-uniform kernel and a zero bias.
-
-        Args:
-            input_size: D, features per step (1 for the sine wave, 2 for the adding problem).
-            hidden_size: H, the cell's units (4 in the classic model).
-            seed: seed for NumPy's random generator.
-            dtype: np.float32 (as Keras) or np.float64.
-        """
-        cell = cls.cell_kind.init(input_size, hidden_size, seed=seed, dtype=dtype)  # type: ignore[attr-defined]
-        return cls(cell, *_fresh_dense(cell, seed))
-
-    @classmethod
-    def from_layers(cls, layers: list[Layer], loss: str = "mse") -> Sequential:
-        """The regressor holding ``layers`` = [Recurrent(cell), Dense(1)], checked as ``__init__`` checks."""
-        if len(layers) != 2 or not isinstance(layers[0], Recurrent) or layers[0].return_sequences:
-            raise ValueError(f"layers must be [Recurrent(cell), Dense(1)] for a {cls.__name__}")
-        model = cls.__new__(cls)
-        _Regressor.__init__(model, layers[0].cell, *layers[1].weights())
-        model.loss = loss
-        model.__post_init__()
-        return model
-
-    @property
-    def cell_params(self) -> CellParams:
-        """The recurrent layer's cell."""
-        first = self.layers[0]
-        assert isinstance(first, Recurrent)
-        return first.cell
-
-    def _replace_cell(self, cell: CellParams) -> None:
-        """Swap in another cell of the same kind and shape (``model.lstm = ...``)."""
-        check_cell(self.cell_name, cell, self.cell_kind)
-        old = self.cell_params
-        if (cell.input_size, cell.hidden_size, cell.dtype) != (old.input_size, old.hidden_size, old.dtype):
-            raise ValueError(
-                f"{self.cell_name} must have input_size {old.input_size}, hidden_size {old.hidden_size} "
-                f"and dtype {old.dtype}, got {cell.input_size}, {cell.hidden_size} and {cell.dtype}"
-            )
-        self.layers[0] = Recurrent(cell)
-
-    @property
-    def dense_W(self) -> np.ndarray:
-        """(H, 1) the Dense layer's kernel."""
-        return self.layers[1].weights()[0]
-
-    @property
-    def dense_b(self) -> np.ndarray:
-        """(1,) the Dense layer's bias."""
-        return self.layers[1].weights()[1]
-
-
-R = TypeVar("R", bound=_Regressor)
-
-
-class LSTMRegressor(_Regressor):
-    """LSTM(H) followed by Dense(1): the classic sine model, the NumPy twin of
-    ``keras_model.build_sine_model``; ``LSTMRegressor(lstm, dense_W, dense_b)``.
-
-    ``get_weights``/``set_weights`` use Keras' order, ``[kernel, recurrent_kernel,
-    bias, dense kernel, dense bias]``, so ``model.set_weights(keras_model.get_weights())``
-    moves a trained Keras model into NumPy.
-    """
-
-    cell_kind = LSTMParams
-    cell_name = "lstm"
-
-    @property
-    def lstm(self) -> LSTMParams:
-        """The LSTM layer's weights."""
-        return self.cell_params  # type: ignore[return-value]
-
-    @lstm.setter
-    def lstm(self, cell: LSTMParams) -> None:
-        self._replace_cell(cell)
-
-
-class RNNRegressor(_Regressor):
-    """A vanilla RNN followed by Dense(1) on its last hidden state: ``LSTMRegressor``'s simpler twin."""
-
-    cell_kind = RNNParams
-    cell_name = "rnn"
-
-    @property
-    def rnn(self) -> RNNParams:
-        """The recurrent layer's weights."""
-        return self.cell_params  # type: ignore[return-value]
-
-    @rnn.setter
-    def rnn(self, cell: RNNParams) -> None:
-        self._replace_cell(cell)
-
-
-class GRURegressor(_Regressor):
-    """GRU(H) followed by Dense(1) on the last state: the GRU twin of ``LSTMRegressor``."""
-
-    cell_kind = GRUParams
-    cell_name = "gru"
-
-    @property
-    def gru(self) -> GRUParams:
-        """The GRU layer's weights."""
-        return self.cell_params  # type: ignore[return-value]
-
-    @gru.setter
-    def gru(self, cell: GRUParams) -> None:
-        self._replace_cell(cell)
-
-
-class VariantRegressor(_Regressor):
-    """A variant cell followed by Dense(1) on its last hidden state.
-
-    Args:
-        cell: the cell's weights.
-        variant: which parts of the cell are present (replaces ``cell.variant``).
-        dense_W: (H, 1) the Dense layer's kernel.
-        dense_b: (1,) the Dense layer's bias.
-    """
-
-    cell_kind = PeepholeParams
-
-    def __init__(
-        self, cell: PeepholeParams, variant: Variant, dense_W: np.ndarray, dense_b: np.ndarray
-    ) -> None:
-        if not isinstance(cell, PeepholeParams):
-            raise TypeError(f"cell must be a PeepholeParams, got {_checks.describe(cell)}")
-        super().__init__(cell.with_variant(variant), dense_W, dense_b)
-
-    @classmethod
-    def init(  # type: ignore[override]
-        cls,
-        variant: Variant = VARIANTS["vanilla"],
-        input_size: int = 1,
-        hidden_size: int = 4,
-        seed: int = 0,
-        dtype: Any = np.float64,
-    ) -> VariantRegressor:
-        """Fresh weights: ``PeepholeParams.init`` and a Glorot-uniform Dense kernel, as ``LSTMRegressor``."""
-        cell = PeepholeParams.init(input_size, hidden_size, seed=seed, dtype=dtype)
-        return cls(cell, variant, *_fresh_dense(cell, seed))
-
-    @property
-    def cell(self) -> PeepholeParams:
-        """The cell's weights (with its variant)."""
-        return self.cell_params  # type: ignore[return-value]
-
-    @property
-    def variant(self) -> Variant:
-        """Which parts of the cell are present."""
-        return self.cell.variant
