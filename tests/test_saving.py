@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from lstm_tutorial.nn.lstm import LSTMParams
-from lstm_tutorial.nn.model import LSTMRegressor
+from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.rnn import RNNParams
-from lstm_tutorial.nn.saving import load_params, save_params
+from lstm_tutorial.nn.saving import FORMAT_VERSION, load_params, save_params
 from lstm_tutorial.tasks.data import make_windows, sine_wave
 
 
@@ -49,25 +49,35 @@ GOOD = {"W": np.zeros((3, 16)), "U": np.zeros((4, 16)), "b": np.zeros(16)}
     [
         ({"kind": np.array("LSTMParams"), **GOOD}, "format_version None"),
         (
-            {"format_version": np.array(3), "kind": np.array("LSTMParams"), **GOOD},
-            "format_version 3, expected 2",
+            {"format_version": np.array(FORMAT_VERSION + 1), "kind": np.array("LSTMParams"), **GOOD},
+            f"format_version {FORMAT_VERSION + 1}, expected {FORMAT_VERSION}",
         ),
-        ({"format_version": np.array(2), "kind": np.array("GRU"), **GOOD}, "kind 'GRU'"),
+        ({"format_version": np.array(FORMAT_VERSION), "kind": np.array("GRU"), **GOOD}, "kind 'GRU'"),
         (
-            {"format_version": np.array(2), "kind": np.array("LSTMParams"), "W": GOOD["W"]},
+            {"format_version": np.array(FORMAT_VERSION), "kind": np.array("LSTMParams"), "W": GOOD["W"]},
             "holds arrays ['W']",
         ),
         (
-            {"format_version": np.array(2), "kind": np.array("LSTMParams"), **GOOD, "U": np.zeros((4, 4))},
+            {
+                "format_version": np.array(FORMAT_VERSION),
+                "kind": np.array("LSTMParams"),
+                **GOOD,
+                "U": np.zeros((4, 4)),
+            },
             "U must have shape (H, 4H)",
         ),
         (
-            {"format_version": np.array(2), "kind": np.array("LSTMParams"), **GOOD, "b": np.full(16, np.nan)},
+            {
+                "format_version": np.array(FORMAT_VERSION),
+                "kind": np.array("LSTMParams"),
+                **GOOD,
+                "b": np.full(16, np.nan),
+            },
             "b must be finite",
         ),
         (
             {
-                "format_version": np.array(2),
+                "format_version": np.array(FORMAT_VERSION),
                 "kind": np.array("LSTMParams"),
                 **GOOD,
                 "W": np.zeros((3, 16), int),
@@ -87,7 +97,9 @@ def test_bad_files_are_refused(tmp_path: Path, contents: dict[str, np.ndarray], 
 
 def test_pickled_object_arrays_are_never_loaded(tmp_path: Path) -> None:
     path = tmp_path / "pickle.npz"
-    np.savez(path, format_version=np.array(2), kind=np.array("LSTMParams"), W=np.array([object()]))
+    np.savez(
+        path, format_version=np.array(FORMAT_VERSION), kind=np.array("LSTMParams"), W=np.array([object()])
+    )
     with pytest.raises(ValueError, match=r"not a readable \.npz weights file"):
         load_params(path)
 

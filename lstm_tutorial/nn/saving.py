@@ -2,50 +2,61 @@
 
 A file holds plain arrays only and is read with ``allow_pickle=False``, so
 loading a file can never run code. Besides the weights it records a format
-version, what kind of object it holds and, as a JSON string, its configuration
-(a variant, a model's layers and loss); ``load_params`` checks all of it (keys,
-shapes, dtypes, finiteness) by building the object through its own checked
-constructors, and refuses a file that fails, saying why.
+version, what kind of object it holds and, as a JSON string, its configuration;
+``load_params`` checks all of it (keys, shapes, dtypes, finiteness) by building
+the object through its own checked constructors, and refuses a file that fails,
+saying why.
 
-Any cell (``cell.CellParams``) and any model (``model.Sequential``) can be
-saved: the kinds are found among their subclasses, not listed here.
+Any cell (``cell.CellParams``) and any model (``model.Sequential``) can be saved,
+and saving asks them what they are rather than knowing them. A cell's file holds
+its arrays by name (``W``, ``U``, ``b``...) and its own config (a variant, say). A
+model's config is its loss and, for each layer, the layer's class name, its
+``get_config()`` and the names of its weights; layer k's arrays are stored as
+``layer{k}.{name}``:
+
+    {"loss": "mse",
+     "layers": [{"type": "Recurrent", "config": {"cell": "LSTMParams", ...},
+                 "weights": ["kernel", "recurrent_kernel", "bias"]},
+                {"type": "Dense", "config": {}, "weights": ["dense kernel", "dense bias"]}]}
+
+Loading rebuilds each layer with ``from_config`` of the class ``layer.LAYERS`` holds
+under that name, so a new layer class needs nothing here. The kinds of cells and
+models a file can hold are the subclasses defined (importing ``lstm_tutorial``
+defines them all).
 
 Keras models are saved in Keras' own ``.keras`` format instead; see
-``keras_model.save_keras_model`` and ``keras_model.load_keras_model``.
+``frameworks.keras.save_keras_model`` and ``frameworks.keras.load_keras_model``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import zipfile
 import zlib
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import numpy as np
 
 from . import _checks
-from .bidirectional import Bidirectional
 from .cell import CellParams
-from .embedding import Embedding
-from .layers import Dense, Layer, Recurrent
+from .layer import LAYERS, Layer
+from .layers import cell_config, cell_from_config, cell_kinds
 from .model import Sequential
-from .variants import Variant
 
 __all__ = ["FORMAT_VERSION", "load_params", "save_params"]
 
-FORMAT_VERSION = 2
-"""Bumped whenever the layout of a saved file changes (2: any cell or model, with a config)."""
+FORMAT_VERSION = 3
+"""Bumped whenever the layout of a saved file changes (2: any cell or model, with a config;
+3: each layer saved as its own ``get_config()`` and named weights)."""
 
 Saveable = CellParams | Sequential
-K = TypeVar("K")
 
 
-def _kinds(base: type[K]) -> dict[str, type[K]]:
-    """``base`` and all its subclasses, by name: every kind of object a file can hold."""
-    found, todo = {}, [base]
+def _models() -> dict[str, type[Sequential]]:
+    """``Sequential`` and its public subclasses, by name: every kind of model a file can hold."""
+    found, todo = {}, [Sequential]
     while todo:
         kind = todo.pop()
         if not kind.__name__.startswith("_"):
@@ -54,65 +65,15 @@ def _kinds(base: type[K]) -> dict[str, type[K]]:
     return found
 
 
-def _cell_config(cell: CellParams) -> dict[str, Any]:
-    return {name: dataclasses.asdict(value) for name, value in cell.config().items()}
-
-
-def _cell_from(kind: str, arrays: list[np.ndarray], config: Any) -> CellParams:
-    cells = _kinds(CellParams)
-    if kind not in cells or kind == "CellParams":
-        raise ValueError(f"kind {kind!r}, expected one of {sorted(set(cells) - {'CellParams'})}")
-    wanted = {f.name for f in dataclasses.fields(cells[kind])} - set(cells[kind].weight_names())
-    if not isinstance(config, dict) or not set(config) <= wanted:
-        raise ValueError(
-            f"a {kind}'s config must be a JSON object with keys among {sorted(wanted)}, got {config!r}"
-        )
-    extra: dict[str, Any] = {}
-    for name, fields in config.items():
-        variant_fields = {f.name for f in dataclasses.fields(Variant)}
-        if not isinstance(fields, dict) or set(fields) - variant_fields or "name" not in fields:
-            raise ValueError(
-                f"config {name!r} must be a JSON object with a name and keys among {sorted(variant_fields)}, "
-                f"got {fields!r}"
-            )
-        extra[name] = Variant(**fields)
-    return cells[kind](*arrays, **extra)
-
-
 def _contents(obj: Saveable) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """(config, named arrays) of a cell or a model."""
     if isinstance(obj, CellParams):
-        return _cell_config(obj), dict(zip(obj.weight_names(), obj.weights(), strict=True))
+        return cell_config(obj), dict(zip(obj.weight_names(), obj.weights(), strict=True))
     layers, arrays = [], {}
     for k, layer in enumerate(obj.layers):
-        if isinstance(layer, Recurrent):
-            names = layer.cell.weight_names()
-            spec = {
-                "type": "Recurrent",
-                "cell": type(layer.cell).__name__,
-                "return_sequences": layer.return_sequences,
-                "config": _cell_config(layer.cell),
-            }
-            if layer.stateful:
-                spec["stateful"] = True
-        elif isinstance(layer, Embedding):
-            names, spec = ("W",), {"type": "Embedding"}
-        elif isinstance(layer, Bidirectional):
-            cell = layer.forward_layer.cell
-            spec = {
-                "type": "Bidirectional",
-                "cell": type(cell).__name__,
-                "return_sequences": layer.return_sequences,
-                "merge_mode": layer.merge_mode,
-                "config": _cell_config(cell),
-            }
-            names = tuple(
-                f"{side}.{name}" for side in ("forward", "backward") for name in cell.weight_names()
-            )
-        else:
-            names, spec = ("W", "b"), {"type": "Dense"}
-        layers.append(spec)
-        arrays.update({f"layer{k}.{name}": w for name, w in zip(names, layer.weights(), strict=True)})
+        labels = layer.weight_labels()
+        layers.append({"type": type(layer).__name__, "config": layer.get_config(), "weights": labels})
+        arrays.update({f"layer{k}.{label}": w for label, w in zip(labels, layer.weights(), strict=True)})
     return {"loss": obj.loss, "layers": layers}, arrays
 
 
@@ -153,10 +114,11 @@ def _path(path: Any) -> Path:
     return Path(path)
 
 
-def _model_from(kind: str, config: dict[str, Any], arrays: dict[str, np.ndarray]) -> Sequential:
-    models = _kinds(Sequential)
+def _model_from(kind: str, config: Any, arrays: dict[str, np.ndarray]) -> Sequential:
+    """The model of class ``kind`` that ``config`` describes, holding ``arrays``."""
+    models = _models()
     if kind not in models:
-        raise ValueError(f"kind {kind!r}, expected one of {sorted(set(models) | set(_kinds(CellParams)))}")
+        raise ValueError(f"kind {kind!r}, expected one of {sorted(set(models) | set(cell_kinds()))}")
     if not isinstance(config, dict) or set(config) != {"layers", "loss"}:
         raise ValueError(
             f"a model's config must be a JSON object with keys 'layers' and 'loss', got {config!r}"
@@ -166,75 +128,57 @@ def _model_from(kind: str, config: dict[str, Any], arrays: dict[str, np.ndarray]
     if not isinstance(config["loss"], str):
         raise ValueError(f"config 'loss' must be a string, got {config['loss']!r}")
     layers: list[Layer] = []
-    expected = set()
+    expected: set[str] = set()
     for k, spec in enumerate(config["layers"]):
         _check_spec(k, spec)
-        if spec["type"] == "Recurrent":
-            names = (
-                _kinds(CellParams)[spec["cell"]].weight_names() if spec["cell"] in _kinds(CellParams) else []
+        keys = [f"layer{k}.{label}" for label in spec["weights"]]
+        expected.update(keys)
+        _require(arrays, expected, kind)
+        try:
+            layer = LAYERS[spec["type"]].from_config(spec["config"], [arrays[key] for key in keys])
+        except (ValueError, TypeError) as error:
+            raise type(error)(f"config layers[{k}] ({spec['type']}): {error}") from None
+        if layer.weight_labels() != spec["weights"]:
+            raise ValueError(
+                f"config layers[{k}] ({spec['type']}) names its weights {spec['weights']}, "
+                f"but the layer it describes has {layer.weight_labels()}"
             )
-            expected |= {f"layer{k}.{name}" for name in names}
-            _require(arrays, expected, kind)
-            cell = _cell_from(spec["cell"], [arrays[f"layer{k}.{n}"] for n in names], spec["config"])
-            layers.append(Recurrent(cell, spec["return_sequences"], spec.get("stateful", False)))
-        elif spec["type"] in ("Embedding", "Bidirectional"):
-            layers.append(_extra_layer(k, spec, arrays, expected, kind))
-        else:
-            expected |= {f"layer{k}.W", f"layer{k}.b"}
-            _require(arrays, expected, kind)
-            layers.append(Dense(arrays[f"layer{k}.W"], arrays[f"layer{k}.b"]))
+        layers.append(layer)
     _require(arrays, expected, kind, exact=True)
     return models[kind].from_layers(layers, config["loss"])
 
 
-LAYER_KEYS: dict[str, tuple[set[str], set[str]]] = {
-    "Recurrent": ({"type", "cell", "return_sequences", "config"}, {"stateful"}),
-    "Embedding": ({"type"}, set()),
-    "Bidirectional": ({"type", "cell", "return_sequences", "merge_mode", "config"}, set()),
-    "Dense": ({"type"}, set()),
-}
-"""The keys of each layer's entry in a model's config: (required, optional)."""
-
-
 def _check_spec(k: int, spec: Any) -> None:
-    """One layer's entry in a model's config: a known type with its keys, flags that are bools."""
+    """One layer's entry in a model's config: a known layer type, its config, the names of its weights."""
     kind = spec.get("type") if isinstance(spec, dict) else None
-    if kind not in LAYER_KEYS:
-        raise ValueError(f"config layers[{k}] must have a type among {sorted(LAYER_KEYS)}, got {spec!r}")
-    required, optional = LAYER_KEYS[kind]
-    if not required <= set(spec) <= required | optional:
-        raise ValueError(
-            f"config layers[{k}] ({kind}) must have the keys {sorted(required)}"
-            f"{f' (and optionally {sorted(optional)})' if optional else ''}, got {spec!r}"
-        )
-    for flag in ("return_sequences", "stateful"):
-        if flag in spec and not isinstance(spec[flag], bool):
-            raise ValueError(f"config layers[{k}] {flag} must be true or false, got {spec!r}")
-
-
-def _extra_layer(
-    k: int, spec: dict[str, Any], arrays: dict[str, np.ndarray], expected: set[str], kind: str
-) -> Embedding | Bidirectional:
-    """Layer k of a saved model, an ``Embedding`` or a ``Bidirectional``; adds its keys to ``expected``."""
-    if spec["type"] == "Embedding":
-        expected.add(f"layer{k}.W")
-        _require(arrays, expected, kind)
-        return Embedding(arrays[f"layer{k}.W"])
-    cells = _kinds(CellParams)
-    names = cells[spec["cell"]].weight_names() if spec["cell"] in cells else ()
-    sides = []
-    for side in ("forward", "backward"):
-        keys = [f"layer{k}.{side}.{name}" for name in names]
-        expected.update(keys)
-        _require(arrays, expected, kind)
-        cell = _cell_from(spec["cell"], [arrays[key] for key in keys], spec["config"])
-        sides.append(Recurrent(cell, spec["return_sequences"]))
-    return Bidirectional(sides[0], sides[1], str(spec["merge_mode"]))
+    if not isinstance(kind, str) or kind not in LAYERS:
+        raise ValueError(f"config layers[{k}] must have a type among {sorted(LAYERS)}, got {spec!r}")
+    required = {"type", "config", "weights"}
+    if set(spec) != required:
+        raise ValueError(f"config layers[{k}] ({kind}) must have the keys {sorted(required)}, got {spec!r}")
+    names = spec["weights"]
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise ValueError(f"config layers[{k}] ({kind}) weights must be a list of names, got {names!r}")
 
 
 def _require(arrays: dict[str, np.ndarray], expected: set[str], kind: str, exact: bool = False) -> None:
     if not expected <= set(arrays) or (exact and set(arrays) != expected):
         raise ValueError(f"holds arrays {sorted(arrays)} for a {kind}, expected {sorted(expected)}")
+
+
+def _read(where: str, path: Path) -> dict[str, Any]:
+    """Every entry of the ``.npz`` archive at ``path``, read without pickle."""
+    try:
+        with open(path, "rb") as file:  # our own handle: NumPy leaves it open when a zip is corrupt
+            data = np.load(file, allow_pickle=False)
+            if not isinstance(data, np.lib.npyio.NpzFile):
+                raise ValueError(
+                    f"it holds a single {type(data).__name__} (a .npy file?), not an .npz archive"
+                )
+            with data:
+                return {key: data[key] for key in data.files}
+    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        raise ValueError(f"{where} is not a readable .npz weights file: {error}") from None
 
 
 def load_params(path: str | os.PathLike[str]) -> Saveable:
@@ -255,17 +199,7 @@ def load_params(path: str | os.PathLike[str]) -> Saveable:
     """
     path = _path(path)
     where = f"path {str(path)!r}"
-    try:
-        with open(path, "rb") as file:  # our own handle: NumPy leaves it open when a zip is corrupt
-            data = np.load(file, allow_pickle=False)
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ValueError(
-                    f"it holds a single {type(data).__name__} (a .npy file?), not an .npz archive"
-                )
-            with data:
-                contents: dict[str, Any] = {key: data[key] for key in data.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-        raise ValueError(f"{where} is not a readable .npz weights file: {error}") from None
+    contents = _read(where, path)
     version = contents.pop("format_version", None)
     if version is None or version.shape != () or version.dtype.kind not in "iu" or version != FORMAT_VERSION:
         shown = None if version is None else version.tolist()
@@ -282,10 +216,11 @@ def load_params(path: str | os.PathLike[str]) -> Saveable:
     except json.JSONDecodeError as error:
         raise ValueError(f"{where} holds a config that is not valid JSON: {error}") from None
     try:
-        if kind in _kinds(CellParams):
-            cell_kind = _kinds(CellParams)[kind]
-            _require(contents, set(cell_kind.weight_names()), kind, exact=True)
-            return _cell_from(kind, [contents[name] for name in cell_kind.weight_names()], config)
-        return _model_from(str(kind), config, contents)
+        cells = cell_kinds()
+        if kind in cells:
+            names = cells[kind].weight_names()
+            _require(contents, set(names), kind, exact=True)
+            return cell_from_config(kind, config, [contents[name] for name in names])
+        return _model_from(kind, config, contents)
     except (ValueError, TypeError, KeyError) as error:
         raise ValueError(f"{where} holds an invalid file: {error}") from None
