@@ -12,12 +12,13 @@ Modules, one idea each, in the order the book meets them:
     lstm_fast    the LSTM's fast path (fused gates, precomputed factors), what training runs
     gru          the GRU cell (Keras' layout): GRUParams, gru_step, gru_forward, gru_backward
     variants     the peephole LSTM and Greff et al.'s variants: PeepholeParams, Variant, VARIANTS
+    layer        Layer, the base every layer derives from: what it takes and gives, get_config/from_config
     layers       Recurrent (any cell over time, optionally stateful) and Dense
     embedding    Embedding: integer ids in, one learned vector per id out
     bidirectional  Bidirectional: one recurrent layer forward, one backward, merged
     losses       mean squared error, softmax cross-entropy at every step
-    model        Sequential, and the regressors LSTMRegressor (the classic sine model), RNNRegressor,
-                 GRURegressor, VariantRegressor
+    model        Sequential: any stack of layers that can work, and a loss (Keras' model API)
+    regressors   LSTMRegressor (the classic sine model), RNNRegressor, GRURegressor, VariantRegressor
     optim        SGD and Keras 3's Adam, gradient clipping
     train        fit(), mini-batch training with a loss history (a progress bar at verbose=1);
                  DivergenceError when the loss diverges
@@ -28,8 +29,9 @@ Modules, one idea each, in the order the book meets them:
                  tokenize labels (string, comment, bracket depth, column)
     ngram        smoothed character n-gram baselines (Kneser-Ney, absolute discounting)
     metrics      bits per character and perplexity
-    keras_model  build_sine_model(), the classic Keras model (torch backend by default)
-    interop      weights to and from Keras and PyTorch, for cells and whole models
+    keras        build_sine_model(), the classic Keras model (torch backend by default);
+                 to_keras / from_keras for every cell and model
+    torch        to_torch / from_torch for every cell with a PyTorch twin, and whole models
     agree        measured differences between NumPy, Keras and PyTorch
     saving       .npz files for any cell or model, loaded without pickle
     kept         a trained model kept on disk for a later chapter (same recipe, same code)

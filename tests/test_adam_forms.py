@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tutorial.frameworks.keras_model import backend, keras
+from lstm_tutorial.frameworks.keras import backend, keras
 from lstm_tutorial.nn.optim import Adam, KerasTorchAdam
 
 needs_torch = pytest.mark.skipif(backend() != "torch", reason="compares with Keras' torch-backend Adam")

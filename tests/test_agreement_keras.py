@@ -5,8 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from lstm_tutorial.frameworks.interop import from_keras, to_keras
-from lstm_tutorial.frameworks.keras_model import build_sine_model, keras
+from lstm_tutorial.frameworks.keras import build_sine_model, from_keras, keras, to_keras
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward
 from lstm_tutorial.nn.optim import Adam
 from lstm_tutorial.nn.regressors import LSTMRegressor

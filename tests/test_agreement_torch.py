@@ -2,7 +2,7 @@
 
 The torch modules are built here by hand from the documented mapping
 (weight_ih = W.T, weight_hh = U.T, bias_ih + bias_hh = b), so this file tests
-lstm_tutorial.nn.lstm and lstm_tutorial.nn.rnn without relying on lstm_tutorial.frameworks.interop.
+lstm_tutorial.nn.lstm and lstm_tutorial.nn.rnn without relying on lstm_tutorial.frameworks.torch.
 """
 
 from __future__ import annotations

@@ -104,7 +104,7 @@ def test_chapter_1_runs_in_the_bare_install(bare_python: tuple[Path, dict[str, s
 @pytest.mark.parametrize(
     ("code", "names"),
     [
-        ("import lstm_tutorial.frameworks.keras_model", "lstm_tutorial.frameworks.keras_model"),
+        ("import lstm_tutorial.frameworks.keras", "lstm_tutorial.frameworks.keras"),
         (
             "import numpy as np\n"
             "from lstm_tutorial.frameworks.agree import torch_lstm_run\n"

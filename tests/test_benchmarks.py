@@ -65,7 +65,7 @@ def test_textbook_lstm_matches_torch_autograd() -> None:
     import torch
 
     from lstm_tutorial.book.benchmark import textbook_lstm
-    from lstm_tutorial.frameworks.interop import to_torch
+    from lstm_tutorial.frameworks.torch import to_torch
     from lstm_tutorial.nn.gradcheck import rel_error
     from lstm_tutorial.nn.lstm import LSTMParams
 

@@ -104,7 +104,7 @@ def test_bidirectional_lstm_output_and_gradients_match_torch(
 def test_bidirectional_lstm_matches_keras_bidirectional_float32(
     return_sequences: bool, merge_mode: str
 ) -> None:
-    from lstm_tutorial.frameworks.keras_model import keras
+    from lstm_tutorial.frameworks.keras import keras
 
     shape = (3, 8, 2, 5)
     layer, x = random_bidirectional(shape, return_sequences, np.float32, merge_mode)
@@ -138,7 +138,7 @@ def test_bidirectional_gradients_through_a_model_match_finite_differences(merge_
 
 
 def test_bidirectional_model_moves_to_keras_and_back_and_saves(tmp_path: Any) -> None:
-    from lstm_tutorial.frameworks.interop import from_keras, to_keras
+    from lstm_tutorial.frameworks.keras import from_keras, to_keras
     from lstm_tutorial.nn.saving import load_params, save_params
 
     layer, x = random_bidirectional((2, 6, 3, 4), True, np.float32)

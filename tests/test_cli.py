@@ -44,7 +44,7 @@ def test_sine_trains_and_predicts_the_next_value(impl: str) -> None:
 
 def test_keras_backend_is_torch_by_default() -> None:
     env = {k: v for k, v in os.environ.items() if k != "KERAS_BACKEND"}
-    out = run("-c", "from lstm_tutorial.frameworks.keras_model import backend; print(backend())", env=env)
+    out = run("-c", "from lstm_tutorial.frameworks.keras import backend; print(backend())", env=env)
     assert out.strip() == "torch"
 
 
@@ -52,7 +52,7 @@ def test_a_backend_the_reader_chose_is_kept() -> None:
     # TensorFlow is not installed, so Keras honouring the choice shows up as its import failing.
     env = {**os.environ, "KERAS_BACKEND": "tensorflow"}
     result = subprocess.run(
-        [sys.executable, "-c", "import lstm_tutorial.frameworks.keras_model"],
+        [sys.executable, "-c", "import lstm_tutorial.frameworks.keras"],
         capture_output=True,
         text=True,
         env=env,

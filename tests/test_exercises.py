@@ -574,7 +574,7 @@ def test_weight_layout_references_match_slicing_and_torch() -> None:
 
 
 def test_sigmoid_clip_and_adam_references_match_torch_and_keras() -> None:
-    from lstm_tutorial.frameworks.keras_model import keras
+    from lstm_tutorial.frameworks.keras import keras
 
     z = np.linspace(-30, 30, 61)
     np.testing.assert_allclose(REFERENCE["sigmoid"](z), torch.sigmoid(_t(z)).numpy(), rtol=0, atol=1e-15)
@@ -602,7 +602,7 @@ def test_sigmoid_clip_and_adam_references_match_torch_and_keras() -> None:
 
 
 def test_gru_reference_matches_keras() -> None:
-    from lstm_tutorial.frameworks.keras_model import keras
+    from lstm_tutorial.frameworks.keras import keras
 
     rng = np.random.default_rng(3)
     layer = keras.layers.GRU(4, return_sequences=True)  # reset_after=True is Keras' default
@@ -639,7 +639,7 @@ def test_persistence_and_recursive_references_on_hand_checked_cases() -> None:
 
 def test_sine_model_references_match_keras() -> None:
     """The parameter count is Keras' count_params; the forward pass is Keras' predict on the same weights."""
-    from lstm_tutorial.frameworks.keras_model import build_sine_model
+    from lstm_tutorial.frameworks.keras import build_sine_model
 
     for inputs, hidden, steps in [(1, 4, 10), (3, 7, 5), (2, 1, 3)]:
         model = build_sine_model(units=hidden, look_back=steps, features=inputs, seed=inputs)

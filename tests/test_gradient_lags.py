@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.frameworks.interop import to_torch
+from lstm_tutorial.frameworks.torch import to_torch
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward, mean_norm_by_lag, state_gradients
 
 

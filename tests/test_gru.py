@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.frameworks.interop import gru_from_torch, gru_to_torch
+from lstm_tutorial.frameworks.torch import from_torch, to_torch
 from lstm_tutorial.nn.gradcheck import numerical_gradient, rel_error
 from lstm_tutorial.nn.gru import GRUParams, gru_backward, gru_forward, gru_step
 from lstm_tutorial.nn.regressors import GRURegressor
@@ -35,14 +35,14 @@ def test_forward_and_gradients_match_torch_autograd(batch: int, steps: int, inpu
     hs, cache = gru_forward(x, params, h0)
     dx, grads, dh0 = gru_backward(dhs, cache)
 
-    module = gru_to_torch(params)
+    module = to_torch(params)
     x_t = torch.tensor(x, requires_grad=True)
     h0_t = torch.tensor(h0[None], requires_grad=True)
     out, h_last = module(x_t, h0_t)
     (out * torch.from_numpy(dhs)).sum().backward()
     assert np.abs(hs - out.detach().numpy()).max() <= 1e-12
     assert np.abs(hs[:, -1] - h_last[0].detach().numpy()).max() <= 1e-12
-    expected = gru_from_torch(_grads_as_module(module))
+    expected = from_torch(_grads_as_module(module))
     assert rel_error(grads.W, expected.W) <= 1e-9
     assert rel_error(grads.U, expected.U) <= 1e-9
     assert rel_error(grads.b, expected.b) <= 1e-9
@@ -51,7 +51,7 @@ def test_forward_and_gradients_match_torch_autograd(batch: int, steps: int, inpu
 
 
 def _grads_as_module(module: torch.nn.GRU) -> torch.nn.GRU:
-    """A GRU whose weights are the gradients of ``module``'s, so gru_from_torch reorders them too."""
+    """A GRU whose weights are the gradients of ``module``'s, so from_torch reorders them too."""
     holder = torch.nn.GRU(module.input_size, module.hidden_size, batch_first=True, dtype=torch.float64)
     with torch.no_grad():
         for name, param in module.named_parameters():
@@ -60,7 +60,7 @@ def _grads_as_module(module: torch.nn.GRU) -> torch.nn.GRU:
 
 
 def test_matches_a_keras_gru_layer_in_float32() -> None:
-    from lstm_tutorial.frameworks.keras_model import keras
+    from lstm_tutorial.frameworks.keras import keras
 
     batch, steps, inputs, hidden = 5, 9, 2, 6
     params = random_params(inputs, hidden, seed=1, dtype=np.float32)
@@ -98,7 +98,7 @@ def test_finite_differences() -> None:
 
 def test_torch_round_trip_and_step() -> None:
     params = random_params(3, 4, seed=5)
-    back = gru_from_torch(gru_to_torch(params))
+    back = from_torch(to_torch(params))
     for a, b in zip(back.as_list(), params.as_list(), strict=True):
         np.testing.assert_array_equal(a, b)
     rng = np.random.default_rng(6)
@@ -114,14 +114,14 @@ def test_regressor_loss_and_grads_match_torch() -> None:
     x, y = rng.normal(size=(6, 10, 1)), rng.normal(size=6)
     loss, grads = model.loss_and_grads(x, y)
 
-    module = gru_to_torch(model.gru)
+    module = to_torch(model.gru)
     dense_W = torch.tensor(model.dense_W, requires_grad=True)
     dense_b = torch.tensor(model.dense_b, requires_grad=True)
     out, _ = module(torch.from_numpy(x))
     torch_loss = torch.mean(((out[:, -1] @ dense_W + dense_b)[:, 0] - torch.from_numpy(y)) ** 2)
     torch_loss.backward()
     assert loss == pytest.approx(torch_loss.item(), rel=1e-12)
-    expected = gru_from_torch(_grads_as_module(module))
+    expected = from_torch(_grads_as_module(module))
     for name in ("W", "U", "b"):
         assert rel_error(getattr(grads.gru, name), getattr(expected, name)) <= 1e-9
     assert rel_error(grads.dense_W, dense_W.grad.numpy()) <= 1e-9
@@ -130,7 +130,7 @@ def test_regressor_loss_and_grads_match_torch() -> None:
 
 
 def test_parameter_count_is_keras() -> None:
-    from lstm_tutorial.frameworks.keras_model import keras
+    from lstm_tutorial.frameworks.keras import keras
 
     model = GRURegressor.init(input_size=3, hidden_size=5)
     keras_model = keras.Sequential([keras.Input((7, 3)), keras.layers.GRU(5), keras.layers.Dense(1)])
@@ -165,7 +165,7 @@ BAD_INPUT = [
     ),
     (lambda: gru_forward(np.zeros((1, 3, 2)), "weights"), TypeError, "params must be a GRUParams"),  # type: ignore[arg-type]
     (
-        lambda: gru_from_torch(torch.nn.GRU(2, 3, num_layers=2)),
+        lambda: from_torch(torch.nn.GRU(2, 3, num_layers=2)),
         ValueError,
         "one-layer, unidirectional torch.nn.GRU with biases, got num_layers=2",
     ),

@@ -10,8 +10,7 @@ import numpy as np
 import pytest
 
 from lstm_tutorial.frameworks.agree import keras_loss_and_grads
-from lstm_tutorial.frameworks.interop import from_keras, to_keras
-from lstm_tutorial.frameworks.keras_model import build_sine_model, keras
+from lstm_tutorial.frameworks.keras import build_sine_model, from_keras, keras, to_keras
 from lstm_tutorial.nn.embedding import Embedding
 from lstm_tutorial.nn.gradcheck import rel_error
 from lstm_tutorial.nn.layers import Recurrent

@@ -163,7 +163,7 @@ def test_stacked_char_model_loss_and_every_gradient_match_torch(batch: int, step
 
 
 def test_stacked_char_model_log_probabilities_match_keras_float32() -> None:
-    from lstm_tutorial.frameworks.interop import from_keras, to_keras
+    from lstm_tutorial.frameworks.keras import from_keras, to_keras
     from lstm_tutorial.nn.losses import log_softmax
 
     vocab = 13
@@ -246,7 +246,7 @@ def test_stateful_batches_match_torch_carrying_a_detached_state() -> None:
 
 
 def test_stateful_forward_matches_keras_stateful_lstm_on_consecutive_batches() -> None:
-    from lstm_tutorial.frameworks.keras_model import keras
+    from lstm_tutorial.frameworks.keras import keras
 
     vocab, batch, steps, embed, hidden = 10, 3, 12, 4, 7
     model = char_model(vocab, embed, hidden, np.float32, seed=8, stateful=True)
@@ -378,8 +378,7 @@ def test_fit_on_streams_is_the_loop_that_carries_the_state_batch_to_batch() -> N
 
 def test_one_clipped_training_step_matches_keras_float32() -> None:
     """fit's step (loss, gradients, clipping by global norm, SGD) against Keras' train_on_batch."""
-    from lstm_tutorial.frameworks.interop import to_keras
-    from lstm_tutorial.frameworks.keras_model import keras
+    from lstm_tutorial.frameworks.keras import keras, to_keras
 
     vocab, batch, steps = 12, 4, 10
     model = char_model(vocab, 5, 6, np.float32, seed=17)

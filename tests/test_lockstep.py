@@ -14,8 +14,7 @@ import numpy as np
 import pytest
 
 from lstm_tutorial.frameworks.agree import LockstepRun, lockstep_training
-from lstm_tutorial.frameworks.interop import from_keras
-from lstm_tutorial.frameworks.keras_model import backend, build_sine_model, keras
+from lstm_tutorial.frameworks.keras import backend, build_sine_model, from_keras, keras
 from lstm_tutorial.nn.optim import Adam, KerasTorchAdam
 from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.train import fit

@@ -179,7 +179,7 @@ def test_any_model_saves_and_loads_exactly(tmp_path: Path) -> None:
 
 
 def test_any_model_moves_to_keras_and_back() -> None:
-    from lstm_tutorial.frameworks.interop import from_keras, to_keras
+    from lstm_tutorial.frameworks.keras import from_keras, to_keras
 
     rng = np.random.default_rng(5)
     model = Sequential(

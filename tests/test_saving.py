@@ -112,7 +112,7 @@ def test_not_an_npz_file(tmp_path: Path) -> None:
 
 
 def test_keras_model_round_trip_and_safe_mode(tmp_path: Path) -> None:
-    from lstm_tutorial.frameworks.keras_model import (
+    from lstm_tutorial.frameworks.keras import (
         build_sine_model,
         keras,
         load_keras_model,

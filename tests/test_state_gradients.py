@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.frameworks.interop import rnn_to_torch, to_torch
+from lstm_tutorial.frameworks.torch import to_torch
 from lstm_tutorial.nn.gradcheck import rel_error
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward, state_gradients
 from lstm_tutorial.nn.optim import clip_by_global_norm
@@ -24,7 +24,7 @@ def test_rnn_hidden_state_gradients_match_torch() -> None:
     _, cache = rnn_forward(x, params)
     ours = hidden_state_gradients(cache, dh_last)
 
-    cell = rnn_to_torch(params)
+    cell = to_torch(params)
     h = torch.zeros(4, 6, dtype=torch.float64)
     states = []
     for t in range(15):  # unrolled by hand so every h_t is a tensor we can ask about
@@ -94,7 +94,7 @@ def test_rnn_regressor_gradients_match_torch() -> None:
     y = rng.normal(size=5)
     loss, grads = model.loss_and_grads(x, y)
 
-    rnn = rnn_to_torch(model.rnn)
+    rnn = to_torch(model.rnn)
     dense = torch.nn.Linear(7, 1, dtype=torch.float64)
     with torch.no_grad():
         dense.weight.copy_(torch.from_numpy(model.dense_W.T.copy()))

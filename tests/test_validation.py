@@ -42,15 +42,15 @@ READ_ONLY.flags.writeable = False
 
 def build(**kwargs: Any) -> Any:
     """build_sine_model, imported only when a row calls it (it imports Keras)."""
-    from lstm_tutorial.frameworks.keras_model import build_sine_model
+    from lstm_tutorial.frameworks.keras import build_sine_model
 
     return build_sine_model(**kwargs)
 
 
 def keras_call(name: str, *args: Any) -> Any:
-    from lstm_tutorial.frameworks import keras_model
+    from lstm_tutorial.frameworks import keras as keras_bridge
 
-    return getattr(keras_model, name)(*args)
+    return getattr(keras_bridge, name)(*args)
 
 
 def stepped_adam(*shapes: tuple[int, ...]) -> Adam:
@@ -605,7 +605,7 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]] = [
     ("rmse axis float", lambda: rmse(np.ones(3), axis=0.0), TypeError, ("axis", "float")),
     ("rmse axis too large", lambda: rmse(np.ones(3), axis=1), ValueError, ("axis", "[-1, 0]", "got 1")),
     ("rmse axis too small", lambda: rmse(np.ones((2, 3)), axis=-3), ValueError, ("axis", "[-2, 1]", "-3")),
-    # keras_model (the checks run before Keras builds anything).
+    # frameworks.keras (the checks run before Keras builds anything).
     ("keras lr -1", lambda: build(learning_rate=-1.0), ValueError, ("learning_rate", "positive", "-1.0")),
     ("keras lr nan", lambda: build(learning_rate=math.nan), ValueError, ("learning_rate", "nan")),
     ("keras lr 0", lambda: build(learning_rate=0), ValueError, ("learning_rate", "got 0")),
@@ -749,8 +749,8 @@ def test_bad_input_raises_a_clear_error(
 def test_keras_and_torch_objects_of_the_wrong_kind_are_refused() -> None:
     import torch
 
-    from lstm_tutorial.frameworks.interop import from_keras, from_torch, to_keras
-    from lstm_tutorial.frameworks.keras_model import keras
+    from lstm_tutorial.frameworks.keras import from_keras, keras, to_keras
+    from lstm_tutorial.frameworks.torch import from_torch
 
     conv = keras.layers.Conv1D(4, 3)
     conv.build((None, 5, 3))
@@ -784,8 +784,11 @@ def test_keras_and_torch_objects_of_the_wrong_kind_are_refused() -> None:
         ValueError, match=r"expects \[\(3, 20\), \(5, 20\), \(20,\)\], got \[\(3, 16\), \(4, 16\), \(16,\)\]"
     ):
         to_keras(P, layer)
-    with pytest.raises(TypeError, match=r"module must be a torch\.nn\.LSTM, got GRU"):
-        from_torch(torch.nn.GRU(3, 4))
+    # A GRU now has its twin (from_torch takes every cell's); a Linear module has none.
+    with pytest.raises(
+        TypeError, match=r"module must be a torch\.nn\.RNN, torch\.nn\.LSTM, torch\.nn\.GRU .*got Linear"
+    ):
+        from_torch(torch.nn.Linear(3, 4))
     with pytest.raises(ValueError, match="num_layers=2"):
         from_torch(torch.nn.LSTM(3, 4, num_layers=2))
 

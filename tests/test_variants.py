@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 import torch
 
-from lstm_tutorial.frameworks.interop import to_torch
+from lstm_tutorial.frameworks.torch import to_torch
 from lstm_tutorial.nn.gradcheck import numerical_gradient, rel_error
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward
 from lstm_tutorial.nn.regressors import VariantRegressor

@@ -80,7 +80,7 @@ def bench_lstm(
     """
     repeats = _checks.positive_int("repeats", repeats)
     torch = _imports.torch("bench_lstm")
-    from ..frameworks.interop import to_torch
+    from ..frameworks.torch import to_torch
 
     rows = []
     for shape in shapes:
@@ -193,7 +193,7 @@ def bench_training(epochs: int, keras_epochs: int) -> list[dict[str, object]]:
     epochs = _checks.positive_int("epochs", epochs)
     keras_epochs = _checks.positive_int("keras_epochs", keras_epochs)
     _imports.keras("bench_training")
-    from ..frameworks.keras_model import build_sine_model
+    from ..frameworks.keras import build_sine_model
     from ..nn.regressors import LSTMRegressor
     from ..nn.train import fit
     from ..tasks.data import make_windows, sine_wave
@@ -312,7 +312,7 @@ def bench_language_model(
     step is forward + BPTT + the update:
 
     - NumPy: ``train.fit`` on one batch (its checks and casts included);
-    - Keras (torch backend): the same model moved over by ``interop.to_keras`` (not
+    - Keras (torch backend): the same model moved over by ``frameworks.keras.to_keras`` (not
       stateful: each batch starts from zeros), Adam
       with ``global_clipnorm=5``, ``model.train_on_batch``;
     - torch: ``nn.Embedding`` + ``nn.LSTM(num_layers=layers)`` + ``nn.Linear``,
@@ -332,7 +332,7 @@ def bench_language_model(
     layer_counts = [_checks.positive_int(f"layer_counts[{k}]", n) for k, n in enumerate(layer_counts)]
     torch = _imports.torch("bench_language_model")
     keras = _imports.keras("bench_language_model")
-    from ..frameworks.interop import to_keras
+    from ..frameworks.keras import to_keras
     from ..nn.optim import Adam
     from ..nn.train import fit
     from ..tasks.language import char_model

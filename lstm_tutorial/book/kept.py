@@ -13,7 +13,7 @@ same code, and None otherwise, so the caller trains it again:
     model, extras = kept.load("char_model", recipe)
 
 A model of this package (``model.Sequential``) is kept as ``saving.save_params``
-writes it; a Keras model in Keras' own ``.keras`` format (``keras_model``), so that
+writes it; a Keras model in Keras' own ``.keras`` format (``frameworks.keras.save_keras_model``), so that
 what comes back is the Keras model itself, not a copy made through this package.
 
 A kept model is identified by its **key**, a SHA-256 of the recipe (whatever the
@@ -125,7 +125,7 @@ def keep(name: str, model: Any, recipe: Mapping[str, Any], extras: Mapping[str, 
     with tempfile.TemporaryDirectory(dir=record.parent) as scratch:
         written = Path(scratch) / weights.name
         if is_keras:
-            from ..frameworks.keras_model import save_keras_model
+            from ..frameworks.keras import save_keras_model
 
             save_keras_model(model, written)
         else:
@@ -155,7 +155,7 @@ def load(name: str, recipe: Mapping[str, Any]) -> tuple[Any, dict[str, Any]] | N
     if entry.get("key") != key(recipe) or entry.get("weights_sha256") != hashlib.sha256(content).hexdigest():
         return None
     if weights.suffix == ".keras":
-        from ..frameworks.keras_model import load_keras_model
+        from ..frameworks.keras import load_keras_model
 
         return load_keras_model(weights), entry["extras"]
     return load_params(weights), entry["extras"]

@@ -79,7 +79,7 @@ def _sine(args: argparse.Namespace) -> int:
         predicted = float(model.predict(last_window)[0])
     else:
         _imports.keras("lstm-tutorial sine --impl keras")
-        from ..frameworks.keras_model import backend, build_sine_model
+        from ..frameworks.keras import backend, build_sine_model
 
         if dtype != np.float32:
             print("note: Keras trains in float32; --dtype applies to the data only")

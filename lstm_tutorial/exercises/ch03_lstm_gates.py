@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..frameworks import _imports
-from ..frameworks.interop import from_torch
+from ..frameworks.torch import from_torch
 from ..nn.activations import sigmoid as package_sigmoid
 from ..nn.lstm import GATE_ORDER, LSTMParams
 from ..nn.lstm import lstm_step as package_lstm_step
@@ -230,7 +230,7 @@ def check_split_keras_lstm(your_fn: Callable[..., Any]) -> CheckResult:
 def torch_to_keras(
     weight_ih: np.ndarray, weight_hh: np.ndarray, bias_ih: np.ndarray, bias_hh: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The reference: ``interop.from_torch`` on a ``torch.nn.LSTM`` holding these four arrays."""
+    """The reference: ``frameworks.torch.from_torch`` on a ``torch.nn.LSTM`` holding these four arrays."""
     torch = _imports.torch("exercises.torch_to_keras")
 
     hidden, inputs = weight_ih.shape[0] // 4, weight_ih.shape[1]
@@ -243,7 +243,9 @@ def torch_to_keras(
         "bias_hh_l0": bias_hh,
     }
     module.load_state_dict({name: torch.from_numpy(array.copy()) for name, array in arrays.items()})
-    W, U, b = from_torch(module).as_list()
+    lstm = from_torch(module)
+    assert isinstance(lstm, LSTMParams)  # an nn.LSTM holds an LSTM's weights
+    W, U, b = lstm.as_list()
     return W, U, b
 
 

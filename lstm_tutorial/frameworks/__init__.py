@@ -1,7 +1,8 @@
 """Bridges to the real frameworks: Keras 3 (on its PyTorch backend) and PyTorch.
 
-    keras_model  the classic Keras sine model, and Keras' own .keras files
-    interop      weights to and from Keras and PyTorch, for every cell and model
+    keras        the classic Keras sine model, Keras' own .keras files, and to_keras / from_keras
+                 for every cell and model (_keras_layers: each layer's Keras twin, the one table)
+    torch        to_torch / from_torch for every cell with a PyTorch twin, and for whole models
     agree        measured differences between NumPy, Keras and PyTorch
 
 Keras and PyTorch are imported only inside the functions that need them, so a

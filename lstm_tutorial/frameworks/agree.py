@@ -19,7 +19,7 @@ from ..nn.lstm import LSTMParams, lstm_backward, lstm_forward
 from ..nn.optim import Adam, KerasTorchAdam
 from ..nn.regressors import LSTMRegressor
 from . import _imports
-from .interop import to_torch
+from .torch import to_torch
 
 __all__ = [
     "AgreementRow",
@@ -119,7 +119,7 @@ def keras_loss_and_grads(keras_model: Any, x: np.ndarray, y: np.ndarray) -> tupl
         a model whose weights are all trainable).
     """
     keras = _imports.keras("keras_loss_and_grads")
-    from .keras_model import backend
+    from .keras import backend
 
     if not isinstance(keras_model, keras.Model):
         raise TypeError(f"keras_model must be a keras.Model, got {type(keras_model).__name__}")
@@ -272,8 +272,7 @@ def lockstep_training(
     """
     keras = _imports.keras("lockstep_training")
     from ..nn.train import batch_indices
-    from .interop import from_keras
-    from .keras_model import backend
+    from .keras import backend, from_keras
 
     if not isinstance(numpy_model, LSTMRegressor):
         raise TypeError(f"numpy_model must be an LSTMRegressor, got {_checks.describe(numpy_model)}")
@@ -327,7 +326,7 @@ def lockstep_training(
     if start_diff != 0.0:
         raise ValueError(
             "numpy_model must start from keras_model's weights, got a largest difference of "
-            f"{start_diff:.3e}; copy them with numpy_model = interop.from_keras(keras_model)"
+            f"{start_diff:.3e}; copy them with numpy_model = keras.from_keras(keras_model)"
         )
     hyper = {
         "learning_rate": float(keras_optimizer.learning_rate),
