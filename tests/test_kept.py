@@ -12,7 +12,7 @@ import pytest
 from lstm_tutorial.book import kept
 from lstm_tutorial.nn.model import Sequential
 from lstm_tutorial.nn.optim import Adam
-from lstm_tutorial.tasks import language, text
+from lstm_tutorial.tasks import language, language_training, text
 
 RECIPE = {"embed": 8, "hidden": 16, "layers": 1, "seed": 3, "steps": 4}
 TEXT = "def f(x):\n    return (x + 1) * 2  # twice\n" * 40
@@ -28,7 +28,7 @@ def trained(eval_every: int | None = None) -> Sequential:
     vocab = text.Vocabulary.from_text(TEXT)
     ids = vocab.encode(TEXT)
     model = language.char_model(vocab.size, embed=8, hidden=16, layers=1, seed=3)
-    language.train_char_model(
+    language_training.train_char_model(
         model,
         ids[:1200],
         4,
