@@ -272,6 +272,26 @@ class CellParams:
         """The step's backward pass: ``(dx_t, d_state_prev, grads)`` from dL/d state_t."""
         raise NotImplementedError(f"{type(self).__name__} does not define step_backward")
 
+    def checked_step_backward(
+        self, d_state: Any, cache: Any, cache_kind: type
+    ) -> tuple[np.ndarray, State, Any]:
+        """``step_backward`` with its inputs checked: what each cell's ``..._step_backward`` calls.
+
+        ``cache`` must be the ``cache_kind`` that this cell's ``step`` returned (its
+        ``x_t`` and ``<state>_prev`` fields are checked against the cell), and
+        ``d_state`` one (B, H) gradient per state, named ``dh_t``, ``dc_t`` in errors.
+        """
+        if type(cache) is not cache_kind:
+            got = type(cache).__name__ if isinstance(cache, tuple) else _checks.describe(cache)
+            raise TypeError(f"cache must be the {cache_kind.__name__} from params.step, got {got}")
+        fields: dict[str, Any] = cache._asdict()  # every step cache is a NamedTuple
+        batch = self.check_input(fields["x_t"], "cache.x_t")
+        previous = tuple(fields[f"{name}_prev"] for name in self.state_names)
+        self.check_state(previous, batch, tuple(f"cache.{name}_prev" for name in self.state_names))
+        for name, grad in zip(self.state_names, d_state, strict=True):
+            _checks.matching(f"d{name}_t", grad, previous[0].shape, "(B, H)", self.dtype, "params")
+        return self.step_backward(tuple(d_state), cache)
+
     def forward_sequence(self, x: np.ndarray, state: State) -> Any:
         """A faster way over a whole (B, T, D) sequence than one ``step`` at a time, or None.
 

@@ -176,12 +176,7 @@ def gru_step_backward(
         ``(dx_t, dh_prev, grads)``: (B, D), (B, H) and this step's weight gradients.
     """
     check_cell("params", params, GRUParams)
-    if not isinstance(cache, GRUStepCache):
-        raise TypeError(f"cache must be the GRUStepCache from params.step, got {_checks.describe(cache)}")
-    batch = params.check_input(cache.x_t, "cache.x_t")
-    check_state_arg("cache.h_prev", cache.h_prev, batch, params)
-    _checks.matching("dh_t", dh_t, cache.h_prev.shape, "(B, H)", params.dtype, "params")
-    dx_t, (dh_prev,), grads = params.step_backward((dh_t,), cache)
+    dx_t, (dh_prev,), grads = params.checked_step_backward((dh_t,), cache, GRUStepCache)
     return dx_t, dh_prev, grads
 
 

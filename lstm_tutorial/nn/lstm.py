@@ -261,12 +261,7 @@ def lstm_step_backward(
         weight gradients of this step as an ``LSTMParams``.
     """
     check_cell("params", params, LSTMParams)
-    if not isinstance(cache, LSTMStepCache):
-        raise TypeError(f"cache must be the LSTMStepCache from params.step, got {_checks.describe(cache)}")
-    _check_step_inputs(cache.x_t, params, h_prev=cache.h_prev, c_prev=cache.c_prev)
-    for name, grad in (("dh_t", dh_t), ("dc_t", dc_t)):
-        _checks.matching(name, grad, cache.h_prev.shape, "(B, H)", params.dtype, "params")
-    dx_t, (dh_prev, dc_prev), grads = params.step_backward((dh_t, dc_t), cache)
+    dx_t, (dh_prev, dc_prev), grads = params.checked_step_backward((dh_t, dc_t), cache, LSTMStepCache)
     return dx_t, dh_prev, dc_prev, grads
 
 

@@ -292,13 +292,7 @@ def variant_step_backward(
         weight gradients as a ``PeepholeParams``.
     """
     check_cell("params", params, PeepholeParams)
-    if not isinstance(cache, VariantStepCache):
-        raise TypeError(f"cache must be the VariantStepCache from params.step, got {_checks.describe(cache)}")
-    batch = params.check_input(cache.x_t, "cache.x_t")
-    params.check_state((cache.h_prev, cache.c_prev), batch, ("cache.h_prev", "cache.c_prev"))
-    for name, grad in (("dh_t", dh_t), ("dc_t", dc_t)):
-        _checks.matching(name, grad, cache.h_prev.shape, "(B, H)", params.dtype, "params")
-    dx_t, (dh_prev, dc_prev), grads = params.step_backward((dh_t, dc_t), cache)
+    dx_t, (dh_prev, dc_prev), grads = params.checked_step_backward((dh_t, dc_t), cache, VariantStepCache)
     return dx_t, dh_prev, dc_prev, grads
 
 
