@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import numpy as np
 
@@ -284,7 +284,7 @@ class CellParams:
         if type(cache) is not cache_kind:
             got = type(cache).__name__ if isinstance(cache, tuple) else _checks.describe(cache)
             raise TypeError(f"cache must be the {cache_kind.__name__} from params.step, got {got}")
-        fields: dict[str, Any] = cache._asdict()  # a step cache is a NamedTuple
+        fields: dict[str, Any] = cast(Any, cache)._asdict()  # a step cache is a NamedTuple
         batch = self.check_input(fields["x_t"], "cache.x_t")
         previous = tuple(fields[f"{name}_prev"] for name in self.state_names)
         self.check_state(previous, batch, tuple(f"cache.{name}_prev" for name in self.state_names))
