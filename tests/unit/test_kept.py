@@ -65,7 +65,7 @@ def test_nothing_comes_back_under_another_recipe_or_when_nothing_was_kept() -> N
 
 def test_an_edit_to_the_package_changes_the_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     package = tmp_path / "package"
-    shutil.copytree(Path(kept.__file__).parents[1], package, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(kept._PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(kept, "_PACKAGE", package)
     kept.keep("lm", trained(), RECIPE)
     assert kept.load("lm", RECIPE) is not None
