@@ -58,10 +58,11 @@ from .nn.rnn import RNNParams, rnn_backward, rnn_forward, rnn_step
 from .nn.train import DivergenceError, fit
 from .nn.variants import VARIANTS, PeepholeParams, Variant, variant_backward, variant_forward, variant_step
 from .tasks.data import adding_problem, make_windows, sine_wave, train_test_split
-from .tasks.language import char_model, sample
+from .tasks.language import char_model
 from .tasks.mackey_glass import mackey_glass
 from .tasks.metrics import bits_per_char, perplexity
 from .tasks.ngram import NGramModel, fit_ngram
+from .tasks.sampling import sample
 from .tasks.text import Corpus, SourceLabels, Vocabulary, load_stdlib_corpus, python_labels, stream_batches
 
 __version__ = "0.1.0"

@@ -249,7 +249,7 @@ def bench_memory(lengths: list[int], truncate: int) -> list[dict[str, object]]:
             {
                 "steps": steps,
                 "full": _peak_bytes(full) / 2**20,
-                "truncated": _peak_bytes(lambda: lstm.lstm_tbptt_grads(x, params, dhs, truncate)) / 2**20,
+                "truncated": _peak_bytes(lambda: sequence.tbptt_grads(params, x, dhs, truncate)) / 2**20,
             }
         )
     return rows

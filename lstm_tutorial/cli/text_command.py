@@ -25,8 +25,10 @@ from ..frameworks import _imports
 from ..nn.model import Sequential
 from ..nn.optim import Adam
 from ..nn.saving import load_params, save_params
-from ..tasks.language import char_model, heldout_bits_per_char, sample, train_char_model
+from ..tasks.language import char_model, heldout_bits_per_char
+from ..tasks.language_training import train_char_model
 from ..tasks.ngram import fit_ngram
+from ..tasks.sampling import sample
 from ..tasks.text import Vocabulary, load_stdlib_corpus, stream_batches
 
 DESCRIPTION = (

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..nn.optim import clip_by_global_norm as package_clip
-from ..nn.rnn import RNNParams, hidden_state_gradients, rnn_forward
+from ..nn.rnn import RNNParams, rnn_forward, rnn_state_gradients
 from .checking import Case, CheckResult, Exercise, Mistake, normal_arrays, rng, run_cases
 
 __all__ = [
@@ -31,7 +31,7 @@ __all__ = [
 def hidden_grad_norms(
     x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray, backward_params: RNNParams | None = None
 ) -> np.ndarray:
-    """The reference: ``rnn.hidden_state_gradients`` for L = sum(h_T), its norm at every step.
+    """The reference: ``rnn.rnn_state_gradients`` for L = sum(h_T), its norm at every step.
 
     ``backward_params``, if given, are the weights the backward pass uses in
     place of the forward pass's own (how the known mistakes get made).
@@ -39,7 +39,7 @@ def hidden_grad_norms(
     _, cache = rnn_forward(x, RNNParams(W, U, b))
     if backward_params is not None:
         cache = dataclasses.replace(cache, params=backward_params)
-    grads = hidden_state_gradients(cache, np.ones((x.shape[0], U.shape[0])))  # (B, T, H)
+    (grads,) = rnn_state_gradients(cache, np.ones((x.shape[0], U.shape[0])))  # (B, T, H)
     return np.linalg.norm(grads, axis=(0, 2))  # one norm per step, over the batch and the units
 
 

@@ -49,7 +49,9 @@ def lstm_step_backward(
     b: np.ndarray,
 ) -> Arrays:
     """The reference: ``lstm.lstm_step_backward`` on ``LSTMParams(W, U, b)``, its gradients as arrays."""
-    dx, dh_prev, dc_prev, grads = package_step_backward(dh, dc, x_t, h_prev, c_prev, LSTMParams(W, U, b))
+    params = LSTMParams(W, U, b)
+    _, step_cache = params.step(x_t, (h_prev, c_prev))
+    dx, dh_prev, dc_prev, grads = package_step_backward(dh, dc, step_cache, params)
     return dx, dh_prev, dc_prev, grads.W, grads.U, grads.b
 
 
@@ -109,13 +111,13 @@ def check_lstm_step_backward(your_fn: Callable[..., Any]) -> CheckResult:
 def lstm_bptt(dhs: np.ndarray, x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> Arrays:
     """The reference: ``lstm.lstm_forward`` from zero states, then ``lstm.lstm_backward``."""
     _, cache = lstm_forward(x, LSTMParams(W, U, b))
-    dx, grads, _, _ = lstm_backward(dhs, cache)
+    dx, grads, _ = lstm_backward(dhs, cache)
     return dx, grads.W, grads.U, grads.b
 
 
 def _nothing_carried(dhs: np.ndarray, x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> Arrays:
     _, cache = lstm_forward(x, LSTMParams(W, U, b))
-    dx, grads, _, _ = lstm_backward(dhs, cache, truncate=1)  # every step cut off from the next
+    dx, grads, _ = lstm_backward(dhs, cache, truncate=1)  # every step cut off from the next
     return dx, grads.W, grads.U, grads.b
 
 

@@ -1,8 +1,8 @@
 """Chapter 10's exercises: a bigram baseline, a temperature sampler, perplexity from bits.
 
 Each reference is the package's own function (``ngram.fit_ngram``,
-``metrics.bits_per_char``, ``language.next_probabilities``,
-``language.inverse_cdf``, ``metrics.perplexity``), called with the exercise's
+``metrics.bits_per_char``, ``sampling.next_probabilities``,
+``sampling.inverse_cdf``, ``metrics.perplexity``), called with the exercise's
 arguments; each known mistake is that reference called with the mistake made.
 """
 
@@ -14,9 +14,9 @@ from typing import Any
 
 import numpy as np
 
-from ..tasks.language import inverse_cdf, next_probabilities
 from ..tasks.metrics import bits_per_char, perplexity
 from ..tasks.ngram import fit_ngram
+from ..tasks.sampling import inverse_cdf, next_probabilities
 from .checking import Case, CheckResult, Exercise, Mistake, rng, run_cases
 
 __all__ = [
@@ -102,8 +102,8 @@ def check_bigram_bits_per_char(your_fn: Callable[..., Any]) -> CheckResult:
 def sample_next(
     logits: np.ndarray, temperature: float, uniforms: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The reference: ``(p, ids)`` with ``p = language.next_probabilities(logits, temperature)``
-    and ``ids = language.inverse_cdf(p, uniforms)``."""
+    """The reference: ``(p, ids)`` with ``p = sampling.next_probabilities(logits, temperature)``
+    and ``ids = sampling.inverse_cdf(p, uniforms)``."""
     probabilities = next_probabilities(logits, temperature)
     return probabilities, inverse_cdf(probabilities, uniforms)
 

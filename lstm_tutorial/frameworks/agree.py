@@ -178,7 +178,7 @@ def agreement_rows(
         dhs = rng.normal(size=(batch, steps, hidden))
 
         hs, cache = lstm_forward(x, params, h0, c0)
-        dx, grads, dh0, dc0 = lstm_backward(dhs, cache)
+        dx, grads, (dh0, dc0) = lstm_backward(dhs, cache)
         ref = torch_lstm_run(params, x, h0, c0, dhs)
         torch_forward = max(np.abs(hs - ref.hs).max(), np.abs(cache.c_last - ref.c_last).max())
         pairs: list[tuple[Any, Any]] = [(dx, ref.dx), (dh0, ref.dh0), (dc0, ref.dc0)]

@@ -1,4 +1,4 @@
-"""Progress bars for ``train.fit`` and ``language.train_char_model`` (``verbose=1``), as Keras shows.
+"""Progress bars for ``train.fit`` and ``language_training.train_char_model`` (``verbose=1``), as Keras shows.
 
 tqdm's text bar on stderr; in a Jupyter kernel, its notebook widget when
 ipywidgets is installed. ``tqdm.auto`` would pick the widget too, but without

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar, cast
 
 import numpy as np
 
@@ -39,6 +39,7 @@ __all__ = [
     "check_cell",
     "check_rng",
     "check_state_arg",
+    "gate_blocks",
     "glorot_uniform",
     "orthogonal",
 ]
@@ -105,6 +106,17 @@ def orthogonal(rng: np.random.Generator, shape: tuple[int, int], dtype: Any) -> 
     if rows < cols:
         q = q.T
     return np.ascontiguousarray(q).astype(dtype)
+
+
+def gate_blocks(array: np.ndarray, count: int) -> tuple[np.ndarray, ...]:
+    """The ``count`` blocks side by side on the last axis, as views: (..., count * H) -> count x (..., H).
+
+    A cell's kernels and pre-activations hold one H-wide block per gate, in Keras'
+    order (the LSTM's i, f, g, o; the GRU's z, r, n): this is the one place that
+    cuts them apart.
+    """
+    hidden = array.shape[-1] // count
+    return tuple(array[..., k * hidden : (k + 1) * hidden] for k in range(count))
 
 
 @dataclass
@@ -260,6 +272,36 @@ class CellParams:
         """The step's backward pass: ``(dx_t, d_state_prev, grads)`` from dL/d state_t."""
         raise NotImplementedError(f"{type(self).__name__} does not define step_backward")
 
+    def checked_step_backward(
+        self, d_state: Any, cache: Any, cache_kind: type
+    ) -> tuple[np.ndarray, State, Any]:
+        """``step_backward`` with its inputs checked: what each cell's ``..._step_backward`` calls.
+
+        ``cache`` must be the ``cache_kind`` that this cell's ``step`` returned (its
+        ``x_t`` and ``<state>_prev`` fields are checked against the cell), and
+        ``d_state`` one (B, H) gradient per state, named ``dh_t``, ``dc_t`` in errors.
+        """
+        if type(cache) is not cache_kind:
+            got = type(cache).__name__ if isinstance(cache, tuple) else _checks.describe(cache)
+            raise TypeError(f"cache must be the {cache_kind.__name__} from params.step, got {got}")
+        fields: dict[str, Any] = cast(Any, cache)._asdict()  # a step cache is a NamedTuple
+        batch = self.check_input(fields["x_t"], "cache.x_t")
+        previous = tuple(fields[f"{name}_prev"] for name in self.state_names)
+        self.check_state(previous, batch, tuple(f"cache.{name}_prev" for name in self.state_names))
+        for name, grad in zip(self.state_names, d_state, strict=True):
+            _checks.matching(f"d{name}_t", grad, previous[0].shape, "(B, H)", self.dtype, "params")
+        return self.step_backward(tuple(d_state), cache)
+
+    def forward_sequence(self, x: np.ndarray, state: State) -> Any:
+        """A faster way over a whole (B, T, D) sequence than one ``step`` at a time, or None.
+
+        ``sequence.run`` asks every cell this first. None (the default) means the
+        cell has no path of its own, and the loop runs its steps. A cell that has
+        one returns a cache with the loop's interface (``sequence.Run``: ``hs``,
+        ``last_state``, ``state(name)`` and ``backward``); the LSTM does.
+        """
+        return None
+
 
 def check_state_arg(name: str, value: Any, batch: int, params: CellParams) -> np.ndarray:
     """Check one (B, H) state given to a step (``h_prev``, ``c_prev``), in the cell's dtype.
@@ -276,8 +318,9 @@ def check_state_arg(name: str, value: Any, batch: int, params: CellParams) -> np
     return _checks.matching(name, value, (batch, hidden), "(B, H)", params.dtype, "params")
 
 
-def check_cell(name: str, value: Any, kind: type[CellParams] = CellParams) -> None:
-    """Refuse anything that is not a cell of the expected kind, naming the argument."""
+def check_cell(name: str, value: Any, kind: type[C] = CellParams) -> C:  # type: ignore[assignment]
+    """Refuse anything that is not a cell of the expected kind, naming the argument; returns it."""
     if not isinstance(value, kind):
         article = "an" if kind.__name__[0] in "AEFHILMNORSX" else "a"
         raise TypeError(f"{name} must be {article} {kind.__name__}, got {_checks.describe(value)}")
+    return value

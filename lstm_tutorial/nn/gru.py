@@ -23,8 +23,10 @@ z that does both: it keeps a share z of the old state and fills the rest from th
 candidate. There is no separate cell state and no output gate.
 
 ``GRUParams.step`` and ``GRUParams.step_backward`` are the cell; ``sequence``
-runs them over time. ``interop.gru_to_torch``/``gru_from_torch`` move the
-weights to and from ``torch.nn.GRU``.
+runs them over time. The functions are the ones every cell module has, with the
+same signatures: ``gru_step``, ``gru_step_backward``, ``gru_forward``,
+``gru_backward`` and ``gru_state_gradients``. The PyTorch bridge
+(``lstm_tutorial.frameworks``) moves the weights to and from ``torch.nn.GRU``.
 """
 
 from __future__ import annotations
@@ -40,16 +42,14 @@ from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform
 from .sequence import SequenceCache
 
 __all__ = [
-    "GRUCache",
     "GRUParams",
     "GRUStepCache",
     "gru_backward",
     "gru_forward",
+    "gru_state_gradients",
     "gru_step",
+    "gru_step_backward",
 ]
-
-GRUCache = SequenceCache
-"""What ``gru_forward`` keeps for ``gru_backward``: the loop's ``SequenceCache``."""
 
 
 class GRUStepCache(NamedTuple):
@@ -160,6 +160,26 @@ def gru_step(x_t: np.ndarray, h_prev: np.ndarray, params: GRUParams) -> np.ndarr
     return h_t
 
 
+def gru_step_backward(
+    dh_t: np.ndarray, cache: GRUStepCache, params: GRUParams
+) -> tuple[np.ndarray, np.ndarray, GRUParams]:
+    """The backward pass of one step (``GRUParams.step_backward`` with its inputs checked).
+
+    The pair of ``(h_t,), cache = params.step(x_t, (h_prev,))``.
+
+    Args:
+        dh_t: (B, H) dL/dh_t.
+        cache: the ``GRUStepCache`` that ``params.step`` returned.
+        params: the weights of the forward step.
+
+    Returns:
+        ``(dx_t, dh_prev, grads)``: (B, D), (B, H) and this step's weight gradients.
+    """
+    check_cell("params", params, GRUParams)
+    dx_t, (dh_prev,), grads = params.checked_step_backward((dh_t,), cache, GRUStepCache)
+    return dx_t, dh_prev, grads
+
+
 def gru_forward(
     x: np.ndarray, params: GRUParams, h0: np.ndarray | None = None
 ) -> tuple[np.ndarray, SequenceCache]:
@@ -178,18 +198,43 @@ def gru_forward(
     return sequence.forward(params, x, None if h0 is None else (h0,))
 
 
-def gru_backward(dhs: np.ndarray, cache: SequenceCache) -> tuple[np.ndarray, GRUParams, np.ndarray]:
+def _check_cache(cache: Any) -> SequenceCache:
+    if not isinstance(cache, SequenceCache) or not isinstance(cache.params, GRUParams):
+        raise TypeError(f"cache must be the SequenceCache from gru_forward, got {_checks.describe(cache)}")
+    return cache
+
+
+def gru_backward(
+    dhs: np.ndarray,
+    cache: SequenceCache,
+    d_last_state: State | None = None,
+    truncate: int | None = None,
+) -> tuple[np.ndarray, GRUParams, State]:
     """Backpropagation through time for ``gru_forward`` (``sequence.backward``).
 
     Args:
         dhs: (B, T, H) gradient of the loss with respect to every output state h_1 .. h_T.
         cache: from ``gru_forward``.
+        d_last_state: ``(dh_T,)``, an extra gradient on the final state; zeros if None.
+        truncate: None for full BPTT; k cuts the recurrent gradient at every k-th
+            step boundary, as in ``lstm.lstm_backward``.
 
     Returns:
-        ``(dx, grads, dh0)``: dx (B, T, D), grads a ``GRUParams`` of gradients of W, U, b,
-        and dh0 (B, H).
+        ``(dx, grads, (dh0,))``: dx (B, T, D), grads a ``GRUParams`` of gradients of W, U, b,
+        and the gradient for the initial state, (B, H).
     """
-    if not isinstance(cache, SequenceCache) or not isinstance(cache.params, GRUParams):
-        raise TypeError(f"cache must be the GRUCache returned by gru_forward, got {_checks.describe(cache)}")
-    dx, grads, (dh0,) = sequence.backward(dhs, cache)
-    return dx, grads, dh0  # type: ignore[return-value]
+    return sequence.backward(dhs, _check_cache(cache), d_last_state, truncate)  # type: ignore[return-value]
+
+
+def gru_state_gradients(cache: SequenceCache, dh_last: np.ndarray) -> tuple[np.ndarray]:
+    """dL/dh_t at every step, for a loss that depends on the last state only.
+
+    Args:
+        cache: from ``gru_forward``.
+        dh_last: (B, H) dL/dh_T.
+
+    Returns:
+        ``(dh,)``, dh (B, T, H): entry [:, t] is dL/dh_{t+1}.
+    """
+    (dh,) = sequence.state_gradients(_check_cache(cache), dh_last)
+    return (dh,)

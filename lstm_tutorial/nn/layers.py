@@ -27,10 +27,7 @@ import numpy as np
 
 from . import _checks, sequence
 from .cell import CellParams, State, check_cell, check_rng
-from .layer import FEATURES, SEQUENCE, VECTOR, check_config, check_weight_count
-from .layer import Layer as Layer  # re-exported: where tasks.language imports it from
-from .lstm import LSTMParams
-from .lstm_fast import fast_backward, fast_forward
+from .layer import FEATURES, SEQUENCE, VECTOR, Layer, check_config, check_weight_count
 
 __all__ = ["Dense", "MatrixSized", "Recurrent", "cell_config", "cell_from_config", "cell_kinds"]
 
@@ -109,8 +106,8 @@ def cell_from_config(name: Any, config: Any, weights: Any) -> CellParams:
 class Recurrent(Layer):
     """Any cell run over time: Keras' ``RNN(cell)`` (and ``LSTM``, ``GRU``, ``SimpleRNN``).
 
-    An ``LSTMParams`` cell runs on the fast path (``lstm_fast``); every other cell
-    through ``sequence``'s loop. The initial state is zeros, as in Keras.
+    The cell runs over time through ``sequence.run``: its own fast path if it has
+    one (the LSTM does), else the loop. The initial state is zeros, as in Keras.
 
     With ``stateful=True`` (Keras' ``stateful``), the state a batch ends in is the
     initial state of the next batch: row i of batch k + 1 continues row i of batch k,
@@ -212,23 +209,19 @@ class Recurrent(Layer):
             )
         return self.state
 
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
+    def forward(self, x: np.ndarray) -> tuple[np.ndarray, sequence.Run]:
         """(B, T, D) -> (B, T, H) or (B, H); x is assumed checked.
 
         A stateful layer starts from its carried state and keeps a copy of the state
         it ends in for the next call.
         """
-        state = self.initial_state(x.shape[0])
-        if type(self.cell) is LSTMParams:
-            cache: Any = fast_forward(self.cell, x, state)
-        else:
-            cache = sequence.run_forward(self.cell, x, state)
+        cache = sequence.run(self.cell, x, self.initial_state(x.shape[0]))
         if self.stateful:
             self.state = tuple(s.copy() for s in cache.last_state)
         hs = cache.hs
         return (hs if self.return_sequences else hs[:, -1]), cache
 
-    def backward(self, dy: np.ndarray, cache: Any) -> tuple[np.ndarray, list[np.ndarray]]:
+    def backward(self, dy: np.ndarray, cache: sequence.Run) -> tuple[np.ndarray, list[np.ndarray]]:
         """BPTT from the gradient of this layer's output; returns (dx (B, T, D), weight gradients)."""
         if self.return_sequences:
             dhs = dy
@@ -236,10 +229,7 @@ class Recurrent(Layer):
             batch, steps, _ = cache.x.shape
             dhs = np.zeros((batch, steps, self.cell.hidden_size), dtype=self.cell.dtype)
             dhs[:, -1] = dy
-        if type(self.cell) is LSTMParams:
-            dx, grads, _ = fast_backward(dhs, cache, None, None)
-            return dx, list(grads)
-        dx, cell_grads, _ = sequence.run_backward(dhs, cache, None, None)
+        dx, cell_grads, _ = cache.backward(dhs, None, None)
         return dx, cell_grads.weights()
 
 

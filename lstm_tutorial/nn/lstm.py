@@ -23,9 +23,15 @@ gate of Gers et al. 2000) is
     h_t = o * tanh(c_t)
 
 ``LSTMParams.step`` and ``LSTMParams.step_backward`` are these lines and their
-backward pass, written as the book derives them; ``sequence`` runs them over
-time. ``lstm_forward`` and ``lstm_backward``, which training uses, run the same
-maths through the fast path of ``lstm_fast``.
+backward pass, written as the book derives them; ``sequence.forward`` runs them
+over time. The LSTM also has a fast path over whole sequences (``lstm_fast``), the
+same maths rearranged: ``LSTMParams.forward_sequence`` offers it to
+``sequence.run``, so layers and training use it without knowing it exists, and
+``lstm_forward``/``lstm_backward`` run it.
+
+The functions below are the ones every cell module has, with the same
+signatures: ``lstm_step``, ``lstm_step_backward``, ``lstm_forward``,
+``lstm_backward`` and ``lstm_state_gradients`` (``rnn_*``, ``gru_*``, ``variant_*``).
 """
 
 from __future__ import annotations
@@ -37,9 +43,8 @@ import numpy as np
 
 from . import _checks, sequence
 from .activations import sigmoid, tanh
-from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform, orthogonal
-from .lstm_fast import LSTMCache, fast_backward, fast_forward
-from .sequence import mean_norm_by_lag
+from .cell import CellParams, State, check_cell, check_state_arg, gate_blocks, glorot_uniform, orthogonal
+from .lstm_fast import LSTMCache, fast_forward
 
 __all__ = [
     "GATE_ORDER",
@@ -47,16 +52,12 @@ __all__ = [
     "LSTMGates",
     "LSTMParams",
     "LSTMStepCache",
-    "glorot_uniform",
     "lstm_backward",
     "lstm_forward",
     "lstm_gates",
+    "lstm_state_gradients",
     "lstm_step",
     "lstm_step_backward",
-    "lstm_tbptt_grads",
-    "mean_norm_by_lag",
-    "orthogonal",
-    "state_gradients",
 ]
 
 GATE_ORDER = ("i", "f", "g", "o")
@@ -146,14 +147,13 @@ class LSTMParams(CellParams):
         if name not in GATE_ORDER:
             raise ValueError(f"name must be one of {GATE_ORDER}, got {name!r}")
         k = GATE_ORDER.index(name)
-        block = slice(k * self.hidden_size, (k + 1) * self.hidden_size)
-        return self.W[:, block], self.U[:, block], self.b[block]
+        return gate_blocks(self.W, 4)[k], gate_blocks(self.U, 4)[k], gate_blocks(self.b, 4)[k]
 
     def step(self, x_t: np.ndarray, state: State) -> tuple[State, LSTMStepCache]:
         """One step: ``(h_t, c_t)`` from ``x_t`` (B, D) and ``(h_{t-1}, c_{t-1})``."""
         h_prev, c_prev = state
         z = x_t @ self.W + h_prev @ self.U + self.b
-        z_i, z_f, z_g, z_o = np.split(z, 4, axis=1)
+        z_i, z_f, z_g, z_o = gate_blocks(z, 4)
         i = sigmoid(z_i)  # input gate: how much of the candidate to write
         f = sigmoid(z_f)  # forget gate: how much of the old cell to keep
         g = tanh(z_g)  # candidate: what to write
@@ -190,6 +190,11 @@ class LSTMParams(CellParams):
         dh_prev = dz @ self.U.T
         dc_prev = dc * f  # the constant error carousel: dc_{t-1} = dc_t * f_t
         return dx_t, (dh_prev, dc_prev), grads
+
+    def forward_sequence(self, x: np.ndarray, state: State) -> LSTMCache:
+        """The LSTM's own way over a whole sequence: the fast path (``lstm_fast``),
+        which ``sequence.run`` takes instead of the loop. Inputs are not checked."""
+        return fast_forward(self, x, state)
 
 
 def _check_step_inputs(x_t: Any, params: Any, **states: Any) -> None:
@@ -237,29 +242,26 @@ def lstm_step(
 
 
 def lstm_step_backward(
-    dh_t: np.ndarray,
-    dc_t: np.ndarray,
-    x_t: np.ndarray,
-    h_prev: np.ndarray,
-    c_prev: np.ndarray,
-    params: LSTMParams,
+    dh_t: np.ndarray, dc_t: np.ndarray, cache: LSTMStepCache, params: LSTMParams
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, LSTMParams]:
-    """Backward pass of a single ``lstm_step`` (running the step again for its cache).
+    """The backward pass of one step (``LSTMParams.step_backward`` with its inputs checked).
+
+    The pair of the forward step ``(h_t, c_t), cache = params.step(x_t, (h_prev, c_prev))``,
+    as CS231n pairs ``lstm_step_forward`` and ``lstm_step_backward``: the cache holds
+    what the step computed, so nothing is computed twice.
 
     Args:
         dh_t: (B, H) dL/dh_t.
         dc_t: (B, H) dL/dc_t arriving from later steps (zeros at the last step).
-        x_t, h_prev, c_prev, params: the inputs of the forward step.
+        cache: the ``LSTMStepCache`` that ``params.step`` returned.
+        params: the weights of the forward step.
 
     Returns:
         ``(dx_t, dh_prev, dc_prev, grads)``: (B, D), (B, H), (B, H) and the
         weight gradients of this step as an ``LSTMParams``.
     """
-    _check_step_inputs(x_t, params, h_prev=h_prev, c_prev=c_prev)
-    for name, grad in (("dh_t", dh_t), ("dc_t", dc_t)):
-        _checks.matching(name, grad, h_prev.shape, "(B, H)", params.dtype, "params")
-    _, cache = params.step(x_t, (h_prev, c_prev))
-    dx_t, (dh_prev, dc_prev), grads = params.step_backward((dh_t, dc_t), cache)
+    check_cell("params", params, LSTMParams)
+    dx_t, (dh_prev, dc_prev), grads = params.checked_step_backward((dh_t, dc_t), cache, LSTMStepCache)
     return dx_t, dh_prev, dc_prev, grads
 
 
@@ -305,79 +307,32 @@ def _check_cache(cache: Any) -> LSTMCache:
 def lstm_backward(
     dhs: np.ndarray,
     cache: LSTMCache,
-    dc_last: np.ndarray | None = None,
+    d_last_state: State | None = None,
     truncate: int | None = None,
-) -> tuple[np.ndarray, LSTMParams, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, LSTMParams, State]:
     """Backpropagation through time for ``lstm_forward`` (the fast path).
 
     Args:
         dhs: (B, T, H) dL/dh_t for every step, the gradient arriving from above
             (zeros except the last step for a many-to-one model).
         cache: from ``lstm_forward``.
-        dc_last: (B, H) dL/dc_T if the loss also uses the final cell state; zeros if None.
+        d_last_state: ``(dh_T, dc_T)``, each (B, H), extra gradients on the final
+            state if the loss also uses it (Keras' ``return_state``); zeros if None.
         truncate: None for full BPTT. An integer k cuts the recurrent gradient at
             every k-th step boundary (t = k, 2k, ...): the sequence is treated as
             chunks of k steps whose initial states are constants, exactly as
             training in chunks with the state carried forward but detached.
 
     Returns:
-        ``(dx, grads, dh0, dc0)``: dx (B, T, D); grads an ``LSTMParams`` holding
+        ``(dx, grads, (dh0, dc0))``: dx (B, T, D); grads an ``LSTMParams`` holding
         dL/dW, dL/dU, dL/db; dh0 and dc0 (B, H), the gradients for the initial states.
     """
-    params = _check_cache(cache).params
-    batch, steps, _ = cache.x.shape
-    hidden = params.hidden_size
-    _checks.matching("dhs", dhs, (batch, steps, hidden), "(B, T, H)", params.dtype, "the cache")
-    if truncate is not None:
-        truncate = _checks.positive_int("truncate", truncate)
-    if dc_last is not None:
-        _checks.matching("dc_last", dc_last, (batch, hidden), "(B, H)", params.dtype, "the cache")
-    dx, grads, (dh0, dc0) = _fast_backward(dhs, cache, dc_last, truncate)
-    return dx, grads, dh0, dc0
+    _check_cache(cache)
+    dx, grads, d_initial = sequence.backward(dhs, cache, d_last_state, truncate)
+    return dx, grads, d_initial  # type: ignore[return-value]
 
 
-def _fast_backward(
-    dhs: np.ndarray, cache: LSTMCache, d_last: Any, truncate: int | None
-) -> tuple[np.ndarray, LSTMParams, State]:
-    """``fast_backward`` with its gradients as an ``LSTMParams``, as ``sequence`` expects."""
-    dc_last = d_last[1] if isinstance(d_last, tuple) else d_last
-    dx, (dW, dU, db), d_initial = fast_backward(dhs, cache, dc_last, truncate)
-    return dx, LSTMParams.unchecked(dW, dU, db), d_initial
-
-
-def lstm_tbptt_grads(
-    x: np.ndarray,
-    params: LSTMParams,
-    dhs: np.ndarray,
-    truncate: int,
-    h0: np.ndarray | None = None,
-    c0: np.ndarray | None = None,
-) -> tuple[np.ndarray, LSTMParams, np.ndarray, np.ndarray]:
-    """Truncated BPTT chunk by chunk (``sequence.tbptt_grads`` on the fast path).
-
-    The sequence is cut into chunks of ``truncate`` steps; each chunk runs forward
-    from the state the previous one ended in, then backward through itself only,
-    and its cache is dropped before the next: memory does not grow with T. The
-    result equals ``lstm_backward(dhs, cache, truncate=truncate)``.
-
-    Args:
-        x: (B, T, D) inputs.
-        params: the weights.
-        dhs: (B, T, H) dL/dh_t at every step.
-        truncate: k, steps per chunk.
-        h0, c0: (B, H) initial states; zeros if None.
-
-    Returns:
-        ``(dx, grads, dh0, dc0)`` as ``lstm_backward`` returns them.
-    """
-    state = _initial_states(params, x, h0, c0)
-    dx, grads, (dh0, dc0) = sequence.tbptt_grads(
-        params, x, dhs, truncate, state, forward_fn=fast_forward, backward_fn=_fast_backward
-    )
-    return dx, grads, dh0, dc0  # type: ignore[return-value]
-
-
-def state_gradients(cache: LSTMCache, dh_last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def lstm_state_gradients(cache: LSTMCache, dh_last: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """dL/dh_t and dL/dc_t at every step, for a loss that depends on h_T only.
 
     ``sequence.state_gradients`` runs ``LSTMParams.step_backward`` back from T over
@@ -402,12 +357,11 @@ def state_gradients(cache: LSTMCache, dh_last: np.ndarray) -> tuple[np.ndarray, 
 
 def _sequence_cache(cache: LSTMCache) -> sequence.SequenceCache:
     """The fast path's cache as ``sequence`` keeps it: one ``LSTMStepCache`` per step."""
-    hidden = cache.params.hidden_size
     c_prev = np.concatenate([cache.c0[None], cache.c_steps[:-1]])
     h_prev = np.concatenate([cache.h0[None], cache.h_steps[:-1]])
     steps = []
     for t in range(cache.x.shape[1]):
-        i, f, g, o = (cache.gate_steps[t][:, k * hidden : (k + 1) * hidden] for k in range(4))
+        i, f, g, o = gate_blocks(cache.gate_steps[t], 4)
         steps.append(LSTMStepCache(cache.x[:, t], h_prev[t], c_prev[t], i, f, g, o, cache.tanh_c_steps[t]))
     states: list[State] = [(cache.h_steps[t], cache.c_steps[t]) for t in range(cache.x.shape[1])]
     return sequence.SequenceCache(cache.x, cache.params, (cache.h0, cache.c0), states, steps)

@@ -17,17 +17,21 @@ with four tricks, each worth a few tens of percent:
    and the weight gradients are one product each after the loop.
 
 The appendix on performance measures what these buy.
+
+Nothing outside the LSTM asks for this module: ``LSTMParams.forward_sequence``
+returns ``fast_forward``'s cache, and the cache runs its own ``fast_backward``, so
+``sequence``'s loop and the layers never know that the LSTM has a fast path (as
+Keras' ``LSTM`` tries its fused kernel before the generic ``RNN`` loop).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
-if TYPE_CHECKING:
-    from .lstm import LSTMParams
+from .cell import CellParams, State, gate_blocks
 
 __all__ = ["LSTMCache", "fast_backward", "fast_forward"]
 
@@ -41,12 +45,14 @@ class LSTMCache:
     """What the fast forward pass keeps for the fast backward pass.
 
     The buffers are time-major, (T, B, ...), so one step's slice is contiguous;
-    the properties give batch-major (B, T, H) views for reading and plotting.
+    the properties give batch-major (B, T, H) views for reading and plotting. It
+    offers what ``sequence.SequenceCache`` offers (``hs``, ``last_state``,
+    ``state(name)``, ``backward``), so a layer runs either without asking which.
 
     Attributes:
         x: (B, T, D) the inputs.
         h0, c0: (B, H) the initial states.
-        params: the weights used.
+        params: the weights used (an ``LSTMParams``).
         h_steps: (T, B, H) hidden states h_1..h_T.
         c_steps: (T, B, H) cell states c_1..c_T.
         tanh_c_steps: (T, B, H) tanh(c_t), reused by the backward pass.
@@ -56,15 +62,14 @@ class LSTMCache:
     x: np.ndarray
     h0: np.ndarray
     c0: np.ndarray
-    params: LSTMParams
+    params: CellParams
     h_steps: np.ndarray
     c_steps: np.ndarray
     tanh_c_steps: np.ndarray
     gate_steps: np.ndarray
 
     def _gate(self, k: int) -> np.ndarray:
-        hidden = self.params.hidden_size
-        return self.gate_steps[:, :, k * hidden : (k + 1) * hidden].transpose(1, 0, 2)
+        return gate_blocks(self.gate_steps, 4)[k].transpose(1, 0, 2)
 
     @property
     def hs(self) -> np.ndarray:
@@ -111,6 +116,32 @@ class LSTMCache:
         """``(h_T, c_T)``."""
         return self.h_steps[-1], self.c_steps[-1]
 
+    @property
+    def initial_state(self) -> State:
+        """``(h_0, c_0)``."""
+        return self.h0, self.c0
+
+    def state(self, name: str) -> np.ndarray:
+        """(B, T, H) one state (``"h"`` or ``"c"``) after every step."""
+        if name not in ("h", "c"):
+            raise ValueError(f"name must be one of ('h', 'c') for an LSTMParams, got {name!r}")
+        return self.hs if name == "h" else self.cs
+
+    def backward(
+        self, dhs: np.ndarray, d_last_state: State | None, truncate: int | None
+    ) -> tuple[np.ndarray, CellParams, State]:
+        """BPTT on checked inputs (``fast_backward``), as ``sequence.SequenceCache.backward``:
+        ``(dx, grads, d_initial_state)``, grads an ``LSTMParams`` of dL/dW, dL/dU, dL/db.
+        A gradient on h_T in ``d_last_state`` is added to ``dhs[:, -1]``, as the loop does."""
+        dc_last = None
+        if d_last_state is not None:
+            dh_last, dc_last = d_last_state
+            if dh_last.any():
+                dhs = dhs.copy()
+                dhs[:, -1] += dh_last
+        dx, (dW, dU, db), d_initial = fast_backward(dhs, self, dc_last, truncate)
+        return dx, type(self.params).unchecked(dW, dU, db), d_initial
+
 
 def _gate_affine(hidden: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     """(4H,) scale and shift with sigmoid(z) = tanh(z * scale) * scale + shift on every block.
@@ -124,35 +155,33 @@ def _gate_affine(hidden: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
     return scale, shift
 
 
-def fast_forward(
-    params: LSTMParams,
-    x: np.ndarray,
-    state: tuple[np.ndarray, ...],
-) -> LSTMCache:
+def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
     """The LSTM over a (B, T, D) sequence from ``state = (h0, c0)``, on checked inputs.
 
-    Returns the ``LSTMCache``; ``cache.hs`` is (B, T, H).
+    ``params`` is an ``LSTMParams`` (W (D, 4H), U (H, 4H), b (4H,)); this module
+    reads only those three arrays. Returns the ``LSTMCache``; ``cache.hs`` is (B, T, H).
     """
     h0, c0 = state
     batch, steps, inputs = x.shape
     hidden = params.hidden_size
     # Trick 2: one tanh serves all four blocks (see the module docstring).
     scale, shift = _gate_affine(hidden, params.dtype)
-    U_half = params.U * scale
+    W, U, b = params.weights()
+    U_half = U * scale
 
     # Trick 1: the input projection x_t W + b for every step at once.
     # Its buffer then holds the gates.
     x_steps = x.transpose(1, 0, 2).reshape(steps * batch, inputs)
-    gate_steps = (x_steps @ (params.W * scale)).reshape(steps, batch, 4 * hidden)
-    gate_steps += params.b * scale
+    gate_steps = (x_steps @ (W * scale)).reshape(steps, batch, 4 * hidden)
+    gate_steps += b * scale
     # Trick 3: buffers written in place.
     h_steps = np.empty((steps, batch, hidden), dtype=params.dtype)
     c_steps = np.empty_like(h_steps)
     tanh_c_steps = np.empty_like(h_steps)
     i_times_g = np.empty((batch, hidden), dtype=params.dtype)
 
-    # (T, B, 4, H) view: block k of step t is gate_blocks[t, :, k], made once.
-    gate_blocks = gate_steps.reshape(steps, batch, 4, hidden)
+    # (T, B, 4, H) view: block k of step t is blocks[t, :, k], made once.
+    blocks = gate_steps.reshape(steps, batch, 4, hidden)
     recurrent = np.empty((batch, 4 * hidden), dtype=params.dtype)
     h_prev, c_prev = h0, c0
     for t in range(steps):
@@ -161,7 +190,7 @@ def fast_forward(
         np.tanh(gates, out=gates)
         gates *= scale  # now [i, f, g, o]
         gates += shift
-        i, f, g, o = (gate_blocks[t, :, k] for k in range(4))
+        i, f, g, o = (blocks[t, :, k] for k in range(4))
         c_t = np.multiply(f, c_prev, out=c_steps[t])  # c_t = f * c_{t-1} + i * g
         c_t += np.multiply(i, g, out=i_times_g)
         np.tanh(c_t, out=tanh_c_steps[t])
@@ -241,7 +270,8 @@ def fast_backward(
 
     dz_steps = np.empty((steps, batch, 4 * hidden), dtype=dtype)
     dz_blocks = dz_steps.reshape(steps, batch, 4, hidden)
-    U_T = np.ascontiguousarray(params.U.T)
+    W, U, _ = params.weights()
+    U_T = np.ascontiguousarray(U.T)
     dh_next = np.zeros((batch, hidden), dtype=dtype)
     dc_next = np.zeros((batch, hidden), dtype=dtype)
     if dc_last is not None:
@@ -272,5 +302,5 @@ def fast_backward(
     dW = x_flat.T @ dz_flat
     dU = h_prev_steps.reshape(steps * batch, hidden).T @ dz_flat
     db = dz_flat.sum(axis=0)
-    dx = (dz_flat @ params.W.T).reshape(steps, batch, inputs).transpose(1, 0, 2)
+    dx = (dz_flat @ W.T).reshape(steps, batch, inputs).transpose(1, 0, 2)
     return dx, (dW, dU, db), (dh_next, dc_next)

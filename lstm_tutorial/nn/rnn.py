@@ -13,7 +13,10 @@ the Jacobian dh_t/dh_{t-1} = diag(1 - h_t**2) U^T; chapter 2 of the book
 measures what that product does over long lags.
 
 ``RNNParams.step`` and ``RNNParams.step_backward`` are the cell; ``sequence``
-runs them over time, and ``rnn_forward``/``rnn_backward`` are that loop.
+runs them over time, and ``rnn_forward``/``rnn_backward`` are that loop. The
+functions are the ones every cell module has, with the same signatures:
+``rnn_step``, ``rnn_step_backward``, ``rnn_forward``, ``rnn_backward`` and
+``rnn_state_gradients`` (as ``lstm_*``, ``gru_*``, ``variant_*``).
 """
 
 from __future__ import annotations
@@ -29,19 +32,16 @@ from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform
 from .sequence import SequenceCache
 
 __all__ = [
-    "RNNCache",
     "RNNParams",
     "RNNStepCache",
-    "hidden_state_gradients",
     "rnn_backward",
     "rnn_forward",
+    "rnn_state_gradients",
     "rnn_step",
+    "rnn_step_backward",
     "spectral_radius",
     "with_spectral_radius",
 ]
-
-RNNCache = SequenceCache
-"""What ``rnn_forward`` keeps for ``rnn_backward``: the loop's ``SequenceCache``."""
 
 
 class RNNStepCache(NamedTuple):
@@ -132,6 +132,26 @@ def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams) -> np.ndarr
     return h_t
 
 
+def rnn_step_backward(
+    dh_t: np.ndarray, cache: RNNStepCache, params: RNNParams
+) -> tuple[np.ndarray, np.ndarray, RNNParams]:
+    """The backward pass of one step (``RNNParams.step_backward`` with its inputs checked).
+
+    The pair of ``(h_t,), cache = params.step(x_t, (h_prev,))``.
+
+    Args:
+        dh_t: (B, H) dL/dh_t.
+        cache: the ``RNNStepCache`` that ``params.step`` returned.
+        params: the weights of the forward step.
+
+    Returns:
+        ``(dx_t, dh_prev, grads)``: (B, D), (B, H) and this step's weight gradients.
+    """
+    check_cell("params", params, RNNParams)
+    dx_t, (dh_prev,), grads = params.checked_step_backward((dh_t,), cache, RNNStepCache)
+    return dx_t, dh_prev, grads
+
+
 def rnn_forward(
     x: np.ndarray, params: RNNParams, h0: np.ndarray | None = None
 ) -> tuple[np.ndarray, SequenceCache]:
@@ -151,29 +171,33 @@ def rnn_forward(
 
 def _check_cache(cache: Any) -> SequenceCache:
     if not isinstance(cache, SequenceCache) or not isinstance(cache.params, RNNParams):
-        raise TypeError(f"cache must be the RNNCache from rnn_forward, got {_checks.describe(cache)}")
+        raise TypeError(f"cache must be the SequenceCache from rnn_forward, got {_checks.describe(cache)}")
     return cache
 
 
 def rnn_backward(
-    dhs: np.ndarray, cache: SequenceCache, truncate: int | None = None
-) -> tuple[np.ndarray, RNNParams, np.ndarray]:
+    dhs: np.ndarray,
+    cache: SequenceCache,
+    d_last_state: State | None = None,
+    truncate: int | None = None,
+) -> tuple[np.ndarray, RNNParams, State]:
     """Backpropagation through time for ``rnn_forward`` (``sequence.backward``).
 
     Args:
         dhs: (B, T, H) dL/dh_t arriving from above at every step.
         cache: from ``rnn_forward``.
+        d_last_state: ``(dh_T,)``, an extra gradient on the final state; zeros if None.
         truncate: None for full BPTT; k cuts the recurrent gradient at every
             k-th step boundary, as in ``lstm.lstm_backward``.
 
     Returns:
-        ``(dx, grads, dh0)``: (B, T, D), an ``RNNParams`` of weight gradients, (B, H).
+        ``(dx, grads, (dh0,))``: (B, T, D), an ``RNNParams`` of weight gradients, and
+        the gradient for the initial state, (B, H).
     """
-    dx, grads, (dh0,) = sequence.backward(dhs, _check_cache(cache), truncate=truncate)
-    return dx, grads, dh0  # type: ignore[return-value]
+    return sequence.backward(dhs, _check_cache(cache), d_last_state, truncate)  # type: ignore[return-value]
 
 
-def hidden_state_gradients(cache: SequenceCache, dh_last: np.ndarray) -> np.ndarray:
+def rnn_state_gradients(cache: SequenceCache, dh_last: np.ndarray) -> tuple[np.ndarray]:
     """dL/dh_t at every step, for a loss that depends on the last hidden state only.
 
     Going back one step multiplies the gradient by the Jacobian
@@ -185,7 +209,7 @@ def hidden_state_gradients(cache: SequenceCache, dh_last: np.ndarray) -> np.ndar
         dh_last: (B, H) dL/dh_T.
 
     Returns:
-        (B, T, H): entry [:, t] is dL/dh_{t+1} (t = T-1 is ``dh_last`` itself).
+        ``(dh,)``, dh (B, T, H): entry [:, t] is dL/dh_{t+1} (t = T-1 is ``dh_last`` itself).
     """
     (dh,) = sequence.state_gradients(_check_cache(cache), dh_last)
-    return dh
+    return (dh,)

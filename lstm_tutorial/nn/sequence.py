@@ -5,6 +5,12 @@ generic ``RNN`` layer does: it runs ``cell.step`` from t = 1 to T, keeps each
 step's cache, and runs ``cell.step_backward`` from t = T down to 1, adding up the
 weight gradients of every step. Nothing here knows which cell it runs.
 
+``forward`` and ``backward`` are that loop, for every cell: the book's reference.
+``run`` is what layers and training call: it first asks the cell for a faster
+way over the whole sequence (``CellParams.forward_sequence``; the LSTM has one,
+as Keras' ``LSTM`` has its fused kernel) and falls back to the loop. Either way
+the result is a ``Run``: a cache that knows its own backward pass.
+
     B  batch size    T  time steps    D  input size    H  hidden size
 
 Sequences are batch-major, (B, T, D) in and (B, T, H) out, as Keras'
@@ -13,9 +19,8 @@ Sequences are batch-major, (B, T, D) in and (B, T, H) out, as Keras'
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -23,11 +28,13 @@ from . import _checks
 from .cell import CellParams, State, check_cell
 
 __all__ = [
+    "Run",
     "SequenceCache",
     "backward",
     "check_sequence",
     "forward",
     "mean_norm_by_lag",
+    "run",
     "state_gradients",
     "tbptt_grads",
 ]
@@ -49,6 +56,40 @@ def initial_state(params: CellParams, state: State | None, batch: int, names: tu
     if state is None:
         return params.zero_state(batch)
     return params.check_state(state, batch, names)
+
+
+@runtime_checkable
+class Run(Protocol):
+    """What a cell's pass over a sequence keeps: ``SequenceCache`` from the loop, or a
+    cell's own cache from its fast path (the LSTM's ``LSTMCache``).
+
+    Attributes:
+        x: (B, T, D) the inputs.
+        params: the cell that ran.
+    """
+
+    x: np.ndarray
+    params: CellParams
+
+    @property
+    def hs(self) -> np.ndarray:
+        """(B, T, H) the output h_t after every step."""
+        ...
+
+    @property
+    def last_state(self) -> State:
+        """The state after the last step."""
+        ...
+
+    def state(self, name: str) -> np.ndarray:
+        """(B, T, H) one state after every step."""
+        ...
+
+    def backward(
+        self, dhs: np.ndarray, d_last_state: State | None, truncate: int | None
+    ) -> tuple[np.ndarray, CellParams, State]:
+        """BPTT on checked inputs: ``(dx, grads, d_initial_state)``."""
+        ...
 
 
 @dataclass
@@ -101,6 +142,12 @@ class SequenceCache:
         """(B, H) the final hidden state h_T."""
         return self.states[-1][0]
 
+    def backward(
+        self, dhs: np.ndarray, d_last_state: State | None, truncate: int | None
+    ) -> tuple[np.ndarray, CellParams, State]:
+        """BPTT on checked inputs: the loop of ``backward`` (``run_backward``)."""
+        return run_backward(dhs, self, d_last_state, truncate)
+
 
 def forward(
     params: CellParams, x: np.ndarray, state: State | None = None
@@ -123,6 +170,17 @@ def forward(
     return cache.hs, cache
 
 
+def run(params: CellParams, x: np.ndarray, state: State) -> Run:
+    """The cell over a (B, T, D) sequence from ``state``, on checked inputs, the fastest way it has.
+
+    A cell with a path of its own over whole sequences returns its cache from
+    ``forward_sequence``; every other cell runs the loop (``run_forward``). The
+    result's ``backward`` is the matching backward pass.
+    """
+    cache = params.forward_sequence(x, state)
+    return run_forward(params, x, state) if cache is None else cache
+
+
 def run_forward(params: CellParams, x: np.ndarray, state: State) -> SequenceCache:
     """``forward`` on checked inputs: the loop itself."""
     cache = SequenceCache(x, params, state, [], [])
@@ -135,7 +193,7 @@ def run_forward(params: CellParams, x: np.ndarray, state: State) -> SequenceCach
 
 def backward(
     dhs: np.ndarray,
-    cache: SequenceCache,
+    cache: Run,
     d_last_state: State | None = None,
     truncate: int | None = None,
 ) -> tuple[np.ndarray, CellParams, State]:
@@ -158,8 +216,11 @@ def backward(
     Returns:
         ``(dx, grads, d_initial_state)``: dx (B, T, D); grads a cell of the same
         kind holding dL/dW, dL/dU, ...; the gradient for the initial state.
+
+    ``cache`` may also be the cache of a cell's own fast path (``run``); its
+    backward pass then runs, with the same checks and the same results.
     """
-    if not isinstance(cache, SequenceCache):
+    if not isinstance(cache, Run):
         raise TypeError(f"cache must be the SequenceCache from forward, got {_checks.describe(cache)}")
     params = cache.params
     batch, steps, _ = cache.x.shape
@@ -169,7 +230,7 @@ def backward(
     if d_last_state is not None:
         names = tuple(f"d{n}_last" for n in params.state_names)
         params.check_state(d_last_state, batch, names)
-    return run_backward(dhs, cache, d_last_state, truncate)
+    return cache.backward(dhs, d_last_state, truncate)
 
 
 def run_backward(
@@ -195,19 +256,12 @@ def run_backward(
     return dx, grads, d_state
 
 
-class _Forward(Protocol):
-    def __call__(self, params: Any, x: np.ndarray, state: State) -> Any: ...
-
-
 def tbptt_grads(
     params: CellParams,
     x: np.ndarray,
     dhs: np.ndarray,
     truncate: int,
     state: State | None = None,
-    *,
-    forward_fn: _Forward = run_forward,
-    backward_fn: Callable[[np.ndarray, Any, State | None, int | None], tuple[Any, Any, State]] = run_backward,
 ) -> tuple[np.ndarray, CellParams, State]:
     """Truncated BPTT chunk by chunk, so memory does not grow with the sequence length.
 
@@ -215,7 +269,8 @@ def tbptt_grads(
     forward from the state the previous chunk ended in, then backward through
     itself only; its cache is dropped before the next chunk. The result equals
     ``backward(dhs, cache, truncate=truncate)`` after a full ``forward``, but only
-    one chunk's cache is alive at a time.
+    one chunk's cache is alive at a time. Each chunk runs the cell's fastest way
+    (``run``).
 
     Args:
         params: the cell.
@@ -223,8 +278,6 @@ def tbptt_grads(
         dhs: (B, T, H) dL/dh_t at every step.
         truncate: k, steps per chunk.
         state: the initial state; zeros if None.
-        forward_fn, backward_fn: the forward and backward loops to run each chunk
-            with (this module's by default; ``lstm`` passes its fast path).
 
     Returns:
         ``(dx, grads, d_initial_state)`` as ``backward`` returns them.
@@ -240,8 +293,8 @@ def tbptt_grads(
     d_initial = params.zero_state(batch)
     for start in range(0, steps, truncate):
         chunk = slice(start, start + truncate)
-        cache = forward_fn(params, x[:, chunk], state)
-        dx[:, chunk], chunk_grads, d_start = backward_fn(dhs[:, chunk], cache, None, None)
+        cache = run(params, x[:, chunk], state)
+        dx[:, chunk], chunk_grads, d_start = cache.backward(dhs[:, chunk], None, None)
         grads.add_(chunk_grads)
         if start == 0:
             d_initial = d_start

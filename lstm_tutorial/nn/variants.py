@@ -42,7 +42,7 @@ import numpy as np
 
 from . import _checks, sequence
 from .activations import sigmoid, tanh
-from .cell import CellParams, State, check_cell
+from .cell import CellParams, State, check_cell, gate_blocks
 from .lstm import LSTMParams
 from .sequence import SequenceCache
 
@@ -50,11 +50,11 @@ __all__ = [
     "VARIANTS",
     "PeepholeParams",
     "Variant",
-    "VariantCache",
     "VariantStepCache",
     "variant_backward",
     "variant_forward",
     "variant_step",
+    "variant_step_backward",
 ]
 
 
@@ -108,9 +108,6 @@ VARIANTS: dict[str, Variant] = {
     "CIFG": Variant("CIFG", coupled=True),
 }
 """Greff et al.'s variants (all but FGR), by their names in the paper."""
-
-VariantCache = SequenceCache
-"""What ``variant_forward`` keeps for ``variant_backward``: the loop's ``SequenceCache``."""
 
 
 class VariantStepCache(NamedTuple):
@@ -198,7 +195,7 @@ class PeepholeParams(CellParams):
         v, P = self.variant, self.P
         ones = np.ones_like(c_prev)  # a removed gate is fixed at 1
         z = x_t @ self.W + self.b + h_prev @ self.U
-        z_i, z_f, z_g, z_o = np.split(z, 4, axis=1)
+        z_i, z_f, z_g, z_o = gate_blocks(z, 4)
         if v.peepholes:  # the input and forget gates look at c_{t-1}
             z_i, z_f = z_i + P[0] * c_prev, z_f + P[1] * c_prev
         f = sigmoid(z_f) if v.forget_gate else ones
@@ -276,6 +273,29 @@ def variant_step(
     return h_t, c_t
 
 
+def variant_step_backward(
+    dh_t: np.ndarray, dc_t: np.ndarray, cache: VariantStepCache, params: PeepholeParams
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, PeepholeParams]:
+    """The backward pass of one step (``PeepholeParams.step_backward`` with its inputs checked).
+
+    The pair of ``(h_t, c_t), cache = params.step(x_t, (h_prev, c_prev))``; the
+    variant is the one ``params`` carries.
+
+    Args:
+        dh_t: (B, H) dL/dh_t.
+        dc_t: (B, H) dL/dc_t arriving from later steps (zeros at the last step).
+        cache: the ``VariantStepCache`` that ``params.step`` returned.
+        params: the weights of the forward step.
+
+    Returns:
+        ``(dx_t, dh_prev, dc_prev, grads)``: (B, D), (B, H), (B, H) and this step's
+        weight gradients as a ``PeepholeParams``.
+    """
+    check_cell("params", params, PeepholeParams)
+    dx_t, (dh_prev, dc_prev), grads = params.checked_step_backward((dh_t, dc_t), cache, VariantStepCache)
+    return dx_t, dh_prev, dc_prev, grads
+
+
 def _as_variant(params: Any, variant: Variant | None) -> PeepholeParams:
     check_cell("params", params, PeepholeParams)
     return params if variant is None else params.with_variant(variant)
@@ -307,19 +327,26 @@ def variant_forward(
 
 
 def variant_backward(
-    dhs: np.ndarray, cache: SequenceCache
-) -> tuple[np.ndarray, PeepholeParams, np.ndarray, np.ndarray]:
+    dhs: np.ndarray,
+    cache: SequenceCache,
+    d_last_state: State | None = None,
+    truncate: int | None = None,
+) -> tuple[np.ndarray, PeepholeParams, State]:
     """Backpropagation through time for ``variant_forward`` (``sequence.backward``).
 
     Args:
         dhs: (B, T, H) gradient of the loss with respect to h_1 .. h_T.
         cache: from ``variant_forward``.
+        d_last_state: ``(dh_T, dc_T)``, extra gradients on the final state; zeros if None.
+        truncate: None for full BPTT; k cuts the recurrent gradient at every k-th
+            step boundary, as in ``lstm.lstm_backward``.
 
     Returns:
-        ``(dx, grads, dh0, dc0)``: dx (B, T, D); grads a ``PeepholeParams`` of gradients of W, U, b, P;
-        dh0 and dc0 (B, H).
+        ``(dx, grads, (dh0, dc0))``: dx (B, T, D); grads a ``PeepholeParams`` of gradients
+        of W, U, b, P; the gradients for the initial states, (B, H) each.
     """
     if not isinstance(cache, SequenceCache) or not isinstance(cache.params, PeepholeParams):
-        raise TypeError(f"cache must be the VariantCache of variant_forward, got {_checks.describe(cache)}")
-    dx, grads, (dh0, dc0) = sequence.backward(dhs, cache)
-    return dx, grads, dh0, dc0  # type: ignore[return-value]
+        raise TypeError(
+            f"cache must be the SequenceCache from variant_forward, got {_checks.describe(cache)}"
+        )
+    return sequence.backward(dhs, cache, d_last_state, truncate)  # type: ignore[return-value]

@@ -1,4 +1,4 @@
-"""A character-level language model: its layout of the text, the model, and sampling from it.
+"""A character-level language model: the model, and how well it predicts held-out text.
 
 The model reads characters as ids and predicts the next one at every step
 (many-to-many):
@@ -6,27 +6,13 @@ The model reads characters as ids and predicts the next one at every step
     ids (B, T)  ->  Embedding(V, E)  ->  LSTM(H) x layers, return_sequences  ->  Dense(V)
                 ->  logits (B, T, V), loss "sparse_categorical_crossentropy" on the next ids
 
-Training is truncated BPTT over a long text: the text is cut into B parallel
-streams, and batch k holds the k-th window of T characters of every stream
-(``text.stream_batches``). With ``stateful=True`` each LSTM layer starts batch
-k + 1 from the state batch k ended in, so the model reads each stream from start
-to end while gradients flow back at most T steps (Keras' ``stateful=True``):
+``char_model`` builds it; ``heldout_bits_per_char`` and ``log_probs`` measure
+it on held-out text; ``stepping_twin`` is the same model run one call after
+another with its state carried, what sampling and probing use. The neighbours:
 
-    inputs, targets = text.stream_batches(ids, B, T)          # (K, B, T) each
-    fit(model, inputs.reshape(-1, T), targets.reshape(-1, T), batch_size=B, shuffle=False)
-
-``train_char_model`` is that loop with a learning curve: it trains for a number
-of steps, cycling through the batches, and measures the held-out bits per
-character (``heldout_bits_per_char``) every so many steps.
-
-``sample`` runs a trained model one step at a time, carrying its state, and
-draws each next character from the softmax of the logits divided by a
-temperature.
-
-``cell_internals`` runs a trained model over a text as one stream, its state
-carried from start to end, and returns what one LSTM layer computed at every
-character: the cell state, the hidden state and the four gates (chapter 12
-correlates them with the text's structure).
+    language_training  train_char_model: truncated BPTT over parallel streams, a learning curve
+    sampling           sample: text from the model at a temperature
+    probe              cell_internals: what one LSTM layer computed at every character
 
     B  streams (batch size)    T  steps per batch    V  vocabulary    E  embedding    H  units
 """
@@ -34,39 +20,22 @@ correlates them with the text's structure).
 from __future__ import annotations
 
 import math
-import time
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..nn import _checks
-from ..nn._progress import progress_bar
 from ..nn.bidirectional import Bidirectional
 from ..nn.cell import glorot_uniform
 from ..nn.embedding import Embedding
-from ..nn.layers import Dense, Layer, Recurrent
+from ..nn.layer import Layer
+from ..nn.layers import Dense, Recurrent
 from ..nn.losses import log_softmax
 from ..nn.lstm import LSTMParams
-from ..nn.lstm_fast import fast_forward
 from ..nn.model import Sequential
-from ..nn.optim import SGD, Adam
-from ..nn.train import fit
 from .text import check_ids, stream_batches
 
-__all__ = [
-    "CellInternals",
-    "LearningCurve",
-    "cell_internals",
-    "char_model",
-    "heldout_bits_per_char",
-    "inverse_cdf",
-    "log_probs",
-    "next_probabilities",
-    "sample",
-    "sample_streams",
-    "train_char_model",
-]
+__all__ = ["char_model", "heldout_bits_per_char", "log_probs", "stepping_twin"]
 
 
 def char_model(
@@ -107,56 +76,13 @@ def char_model(
     return Sequential(stack, loss="sparse_categorical_crossentropy")
 
 
-def next_probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
-    """softmax(logits / temperature) over the last axis, in float64.
+def stepping_twin(model: Sequential) -> Sequential:
+    """The model's layers (the same weights) with every recurrent layer stateful and per-step.
 
-    A temperature below 1 sharpens the distribution towards the most likely id
-    (greedy decoding in the limit), above 1 flattens it towards uniform.
-
-    Args:
-        logits: (..., V) scores.
-        temperature: a finite number > 0.
-
-    Returns:
-        (..., V) probabilities, each row summing to 1.
+    What sampling and probing run: each recurrent layer carries its state from one
+    call to the next and returns h_t at every step. ``model`` must be a character
+    model (an ``Embedding`` first, one logit per id last) without Bidirectional layers.
     """
-    temperature = _checks.positive_number("temperature", temperature)
-    _checks.float_array("logits", logits)
-    scaled = logits.astype(np.float64) / temperature
-    scaled -= scaled.max(axis=-1, keepdims=True)
-    p = np.exp(scaled)
-    return np.asarray(p / p.sum(axis=-1, keepdims=True))
-
-
-def inverse_cdf(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-    """Draw one id per row by the inverse of the cumulative distribution.
-
-    Row b's id is the first k whose cumulative probability ``p_0 + ... + p_k`` exceeds
-    ``u_b`` times the row's total, so for u uniform in [0, 1) id k comes with
-    probability ``p_k`` (the total is 1 up to rounding; scaling by it keeps the last
-    id reachable).
-
-    Args:
-        probabilities: (B, V) rows of probabilities (``next_probabilities``).
-        uniforms: (B,) numbers in [0, 1), e.g. ``rng.random(B)``.
-
-    Returns:
-        (B,) int64 ids in [0, V).
-    """
-    _checks.float_array("probabilities", probabilities)
-    _checks.float_array("uniforms", uniforms)
-    if probabilities.ndim != 2 or uniforms.shape != probabilities.shape[:1]:
-        raise ValueError(
-            f"probabilities must be (B, V) and uniforms (B,), got shapes {probabilities.shape} "
-            f"and {uniforms.shape}"
-        )
-    cdf = np.cumsum(probabilities, axis=1)
-    u = uniforms[:, None] * cdf[:, -1:]
-    return np.minimum((cdf <= u).sum(axis=1), probabilities.shape[1] - 1).astype(np.int64)
-
-
-def _stepping_twin(model: Sequential) -> Sequential:
-    """The model's layers (the same weights) with every recurrent layer stateful and per-step."""
     if not isinstance(model, Sequential):
         raise TypeError(f"model must be a model.Sequential, got {_checks.describe(model)}")
     first = model.layers[0]
@@ -172,54 +98,6 @@ def _stepping_twin(model: Sequential) -> Sequential:
             raise ValueError(f"model.layers[{k}] is Bidirectional: it needs the future, which sampling makes")
         twin.append(Recurrent(layer.cell, True, stateful=True) if isinstance(layer, Recurrent) else layer)
     return Sequential(twin, loss=model.loss)
-
-
-def sample_streams(
-    model: Sequential, prime_ids: Any, length: int, temperature: float = 1.0, seed: int = 0, streams: int = 1
-) -> np.ndarray:
-    """Draw ``streams`` independent continuations of ``prime_ids`` at once (see ``sample``).
-
-    Returns:
-        (streams, length) integer ids.
-    """
-    twin = _stepping_twin(model)
-    vocab = twin.layers[0].input_size
-    prime = _checks.index_array("prime_ids", prime_ids, 1, vocab, "(P,)")
-    length = _checks.positive_int("length", length)
-    streams = _checks.positive_int("streams", streams)
-    temperature = _checks.positive_number("temperature", temperature)
-    rng = np.random.default_rng(_checks.seed("seed", seed, allow_none=False))
-    logits = twin.predict(np.tile(prime, (streams, 1)))[:, -1]  # the whole prime, one pass
-    out = np.empty((streams, length), dtype=np.int64)
-    for t in range(length):
-        out[:, t] = inverse_cdf(next_probabilities(logits, temperature), rng.random(streams))
-        if t + 1 < length:
-            logits = twin.predict(out[:, t : t + 1])[:, -1]  # one step, from the carried state
-    return out
-
-
-def sample(
-    model: Sequential, prime_ids: Any, length: int, temperature: float = 1.0, seed: int = 0
-) -> np.ndarray:
-    """Generate ``length`` ids after ``prime_ids``, one step at a time.
-
-    The model reads the priming ids, then repeatedly draws the next id from
-    ``softmax(logits / temperature)`` and feeds it back, each LSTM layer carrying
-    its state from step to step (on the fast path, one step per call). The model
-    itself is not changed: a stateful twin sharing its weights runs.
-
-    Args:
-        model: a trained model that starts with an ``Embedding`` and ends with one
-            logit per id (``char_model``'s shape); stateful or not.
-        prime_ids: (P,) integer ids to start from, P >= 1.
-        length: how many ids to generate.
-        temperature: > 0; small is nearly greedy, 1 samples the model's own distribution.
-        seed: seed of NumPy's generator: the same seed gives the same text.
-
-    Returns:
-        (length,) the generated ids (without the prime).
-    """
-    return sample_streams(model, prime_ids, length, temperature, seed, streams=1)[0]
 
 
 def heldout_bits_per_char(model: Sequential, ids: Any, batch_size: int = 32, seq_len: int = 64) -> float:
@@ -241,7 +119,7 @@ def heldout_bits_per_char(model: Sequential, ids: Any, batch_size: int = 32, seq
         The mean of ``-log2 p(next id)`` over every predicted position (the last
         ``N - B S - 1`` ids are left out, as ``stream_batches`` says).
     """
-    twin = _stepping_twin(model)
+    twin = stepping_twin(model)
     ids = check_ids("ids", ids, twin.layers[0].input_size)
     inputs, targets = stream_batches(ids, batch_size, seq_len)
     total = 0.0
@@ -268,7 +146,7 @@ def log_probs(model: Sequential, ids: Any, chunk: int = 1024) -> np.ndarray:
     Returns:
         (N - 1,) float64 natural-log probabilities.
     """
-    twin = _stepping_twin(model)
+    twin = stepping_twin(model)
     ids = check_ids("ids", ids, twin.layers[0].input_size)
     chunk = _checks.positive_int("chunk", chunk)
     if ids.shape[0] < 2:
@@ -281,207 +159,3 @@ def log_probs(model: Sequential, ids: Any, chunk: int = 1024) -> np.ndarray:
             np.arange(x.shape[0]), ids[start + 1 : start + 1 + x.shape[0]]
         ]
     return out
-
-
-@dataclass(frozen=True)
-class LearningCurve:
-    """What ``train_char_model`` measured, one entry per evaluation.
-
-    Attributes:
-        steps: (K,) training steps done at each evaluation.
-        characters: (K,) training characters read by then (steps x B x T).
-        train_bpc: (K,) mean training loss of the steps since the previous evaluation,
-            in bits per character.
-        heldout_bpc: (K,) held-out bits per character after those steps (NaN if no
-            held-out ids were given).
-        seconds: (K,) wall time spent training by then (evaluations excluded).
-    """
-
-    steps: np.ndarray
-    characters: np.ndarray
-    train_bpc: np.ndarray
-    heldout_bpc: np.ndarray
-    seconds: np.ndarray
-
-
-def train_char_model(
-    model: Sequential,
-    train_ids: Any,
-    steps: int,
-    heldout_ids: Any = None,
-    batch_size: int = 32,
-    seq_len: int = 64,
-    optimizer: Adam | SGD | str | None = None,
-    clip_norm: float | None = 5.0,
-    eval_every: int | None = None,
-    verbose: int = 0,
-) -> LearningCurve:
-    """Truncated BPTT on a long text with the state carried over, and a learning curve.
-
-    The training ids are laid out as ``batch_size`` streams (``text.stream_batches``);
-    step s trains on batch ``s mod K`` of the K batches, so the model reads the
-    streams from start to end and then again, its stateful layers carrying their
-    state from batch to batch (they start each pass from zeros). Every
-    ``eval_every`` steps, and after the last, the held-out bits per character are
-    measured (``heldout_bits_per_char``, read in the same B x T layout).
-
-    Args:
-        model: a stateful ``char_model`` (or any model of that shape), trained in place.
-        train_ids: (N,) integer ids of the training text.
-        steps: how many gradient steps, >= 1.
-        heldout_ids: None, or (M,) ids of the held-out text.
-        batch_size: B, the number of parallel streams.
-        seq_len: T, the truncation length: characters per batch and stream.
-        optimizer: as ``train.fit`` takes it; ``Adam(learning_rate=3e-3)`` if None.
-        clip_norm: clip the gradients to this global norm (None: no clipping).
-        eval_every: steps between evaluations (None: only after the last step).
-        verbose: 0 silent; 1 one progress bar over all the steps (tqdm, on stderr; a
-            widget in Jupyter when ipywidgets is installed) showing the training loss of
-            the last step and, from the first evaluation on, the held-out bits per
-            character; 2 one line per evaluation on stdout.
-
-    Returns:
-        The ``LearningCurve``.
-    """
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a model.Sequential, got {_checks.describe(model)}")
-    steps = _checks.positive_int("steps", steps)
-    eval_every = steps if eval_every is None else _checks.positive_int("eval_every", eval_every)
-    inputs, targets = stream_batches(check_ids("train_ids", train_ids), batch_size, seq_len)
-    if heldout_ids is not None:
-        heldout_ids = check_ids("heldout_ids", heldout_ids)
-    if isinstance(verbose, bool) or verbose not in (0, 1, 2):
-        raise ValueError(f"verbose must be 0, 1 or 2, got {_checks.describe(verbose)}")
-    optimizer = Adam(learning_rate=3e-3) if optimizer is None else optimizer
-    n_batches = inputs.shape[0]
-    rows: list[tuple[int, float, float, float]] = []
-    pending: list[float] = []  # training losses since the last evaluation
-    done = 0
-    evaluating = 0.0  # seconds spent on evaluations, taken out of the training time
-    start = time.perf_counter()
-    bar = progress_bar(steps, "training") if verbose == 1 else None
-    held_text = ""
-
-    def after_step(_step: int, loss: float) -> None:
-        nonlocal done, evaluating, held_text
-        done += 1
-        pending.append(loss)
-        if bar is not None:
-            bar.set_postfix_str(f"train {loss / math.log(2.0):.3f} bpc{held_text}", refresh=False)
-            bar.update(1)
-        if done % eval_every == 0 or done == steps:
-            begin = time.perf_counter()
-            held = (
-                math.nan
-                if heldout_ids is None
-                else heldout_bits_per_char(model, heldout_ids, batch_size, seq_len)
-            )
-            evaluating += time.perf_counter() - begin
-            train_bpc = float(np.mean(pending)) / math.log(2.0)
-            rows.append((done, train_bpc, held, time.perf_counter() - start - evaluating))
-            pending.clear()
-            held_text = "" if heldout_ids is None else f", held-out {held:.3f} bpc"
-            if bar is not None:
-                bar.set_postfix_str(f"train {train_bpc:.3f} bpc{held_text}")
-            if verbose == 2:
-                print(f"step {done}/{steps}: train {train_bpc:.3f} bpc{held_text}", flush=True)
-
-    try:
-        while done < steps:  # one fit epoch per pass over the streams (it resets the states)
-            count = min(steps - done, n_batches)
-            fit(
-                model,
-                inputs[:count].reshape(-1, seq_len),
-                targets[:count].reshape(-1, seq_len),
-                batch_size=batch_size,
-                shuffle=False,
-                optimizer=optimizer,
-                verbose=0,
-                clip_norm=clip_norm,
-                on_batch_end=after_step,
-            )
-    finally:
-        if bar is not None:
-            bar.close()
-    done_steps = np.array([row[0] for row in rows])
-    return LearningCurve(
-        steps=done_steps,
-        characters=done_steps * batch_size * seq_len,
-        train_bpc=np.array([row[1] for row in rows]),
-        heldout_bpc=np.array([row[2] for row in rows]),
-        seconds=np.array([row[3] for row in rows]),
-    )
-
-
-@dataclass(frozen=True)
-class CellInternals:
-    """What one LSTM layer computed at every character of a text (``cell_internals``).
-
-    Every array has shape (N, H): row t is the step that read character t, so it
-    holds the states *after* reading it. The gates are in the package's order
-    i, f, g, o (Keras' i, f, c, o).
-
-    Attributes:
-        c: cell states c_t.
-        h: hidden states h_t = o_t * tanh(c_t).
-        i: input gate, in (0, 1).
-        f: forget gate, in (0, 1).
-        g: candidate, in (-1, 1).
-        o: output gate, in (0, 1).
-    """
-
-    c: np.ndarray
-    h: np.ndarray
-    i: np.ndarray
-    f: np.ndarray
-    g: np.ndarray
-    o: np.ndarray
-
-
-def cell_internals(model: Sequential, ids: Any, layer: int = 0, chunk: int = 1024) -> CellInternals:
-    """Run a character model over ``ids`` as one stream and record one LSTM layer's internals.
-
-    The text is read from zero states, ``chunk`` characters at a time, every
-    recurrent layer carrying its state from one chunk to the next, so step t sees
-    all of ``ids[:t + 1]`` (the chunk size changes only the speed). It runs the
-    fast path (``lstm_fast.fast_forward``), the same numbers as ``LSTMParams.step``
-    step after step. The model and its carried states are not changed.
-
-    Args:
-        model: a model that starts with an ``Embedding`` (``char_model``'s shape);
-            every recurrent layer up to the one asked for runs forward in time.
-        ids: (N,) integer ids of the text.
-        layer: which LSTM layer, counting recurrent layers from 0 (the first above
-            the embedding).
-        chunk: characters per forward call, >= 1.
-
-    Returns:
-        The ``CellInternals``, arrays of shape (N, H) in the model's dtype.
-    """
-    twin = _stepping_twin(model)
-    ids = check_ids("ids", ids, twin.layers[0].input_size)
-    chunk = _checks.positive_int("chunk", chunk)
-    recurrent = [k for k, each in enumerate(twin.layers) if isinstance(each, Recurrent)]
-    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(recurrent):
-        raise ValueError(
-            f"layer must be an int in [0, {len(recurrent) - 1}] (the model has {len(recurrent)} "
-            f"recurrent layers), got {layer!r}"
-        )
-    target = twin.layers[recurrent[layer]]
-    assert isinstance(target, Recurrent)
-    if type(target.cell) is not LSTMParams:
-        raise ValueError(f"layer {layer} must be an LSTM layer, got a {type(target.cell).__name__} cell")
-    hidden = target.cell.hidden_size
-    out = {name: np.empty((ids.shape[0], hidden), dtype=twin.dtype) for name in "chifgo"}
-    below = twin.layers[: recurrent[layer]]  # the embedding and the layers under the one asked for
-    for start in range(0, ids.shape[0], chunk):
-        x: np.ndarray = ids[None, start : start + chunk]
-        for each in below:
-            x, _ = each.forward(x)  # stateful recurrent layers carry their state over
-        cache = fast_forward(target.cell, x, target.initial_state(1))
-        target.state = cache.last_state
-        rows = slice(start, start + x.shape[1])
-        out["c"][rows], out["h"][rows] = cache.c_steps[:, 0], cache.h_steps[:, 0]
-        for k, name in enumerate("ifgo"):
-            out[name][rows] = cache.gate_steps[:, 0, k * hidden : (k + 1) * hidden]
-    return CellInternals(**out)

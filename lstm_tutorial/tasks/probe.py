@@ -2,8 +2,10 @@
 
 After Karpathy, Johnson & Fei-Fei (2015), "Visualizing and Understanding
 Recurrent Networks". Given what a layer computed at every character of a text
-(``language.cell_internals``: N steps, H units) and a quantity known at every
-character (``text.python_labels``: inside a string, bracket depth, column ...):
+(``cell_internals``: N steps, H units) and a quantity known at every character
+(``text.python_labels``: inside a string, bracket depth, column ...):
+
+    cell_internals      what one LSTM layer of a character model computed at every character
 
     unit_correlations   Pearson's r of every unit's activation with the quantity, (H,)
     best_unit           the unit with the largest |r|, and its r
@@ -20,13 +22,102 @@ rise), so units are ranked by |r|. A unit that never changes has no correlation
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..nn import _checks
+from ..nn.cell import check_cell
+from ..nn.layers import Recurrent
+from ..nn.lstm import LSTMParams, lstm_forward
+from ..nn.model import Sequential
+from .language import stepping_twin
+from .text import check_ids
 
-__all__ = ["best_unit", "character_ratio", "gate_saturation", "unit_correlations"]
+__all__ = [
+    "CellInternals",
+    "best_unit",
+    "cell_internals",
+    "character_ratio",
+    "gate_saturation",
+    "unit_correlations",
+]
+
+
+@dataclass(frozen=True)
+class CellInternals:
+    """What one LSTM layer computed at every character of a text (``cell_internals``).
+
+    Every array has shape (N, H): row t is the step that read character t, so it
+    holds the states *after* reading it. The gates are in the package's order
+    i, f, g, o (Keras' i, f, c, o).
+
+    Attributes:
+        c: cell states c_t.
+        h: hidden states h_t = o_t * tanh(c_t).
+        i: input gate, in (0, 1).
+        f: forget gate, in (0, 1).
+        g: candidate, in (-1, 1).
+        o: output gate, in (0, 1).
+    """
+
+    c: np.ndarray
+    h: np.ndarray
+    i: np.ndarray
+    f: np.ndarray
+    g: np.ndarray
+    o: np.ndarray
+
+
+def cell_internals(model: Sequential, ids: Any, layer: int = 0, chunk: int = 1024) -> CellInternals:
+    """Run a character model over ``ids`` as one stream and record one LSTM layer's internals.
+
+    The text is read from zero states, ``chunk`` characters at a time, every
+    recurrent layer carrying its state from one chunk to the next, so step t sees
+    all of ``ids[:t + 1]`` (the chunk size changes only the speed). It runs the
+    LSTM over each chunk with ``lstm.lstm_forward``, the same numbers as
+    ``LSTMParams.step`` step after step. The model and its carried states are not
+    changed.
+
+    Args:
+        model: a model that starts with an ``Embedding`` (``char_model``'s shape);
+            every recurrent layer up to the one asked for runs forward in time.
+        ids: (N,) integer ids of the text.
+        layer: which LSTM layer, counting recurrent layers from 0 (the first above
+            the embedding).
+        chunk: characters per forward call, >= 1.
+
+    Returns:
+        The ``CellInternals``, arrays of shape (N, H) in the model's dtype.
+    """
+    twin = stepping_twin(model)
+    ids = check_ids("ids", ids, twin.layers[0].input_size)
+    chunk = _checks.positive_int("chunk", chunk)
+    recurrent = [k for k, each in enumerate(twin.layers) if isinstance(each, Recurrent)]
+    if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(recurrent):
+        raise ValueError(
+            f"layer must be an int in [0, {len(recurrent) - 1}] (the model has {len(recurrent)} "
+            f"recurrent layers), got {layer!r}"
+        )
+    target = twin.layers[recurrent[layer]]
+    assert isinstance(target, Recurrent)
+    cell = check_cell(f"the cell of layer {layer}", target.cell, LSTMParams)  # gates are an LSTM's
+    hidden = cell.hidden_size
+    out = {name: np.empty((ids.shape[0], hidden), dtype=twin.dtype) for name in "chifgo"}
+    below = twin.layers[: recurrent[layer]]  # the embedding and the layers under the one asked for
+    for start in range(0, ids.shape[0], chunk):
+        x: np.ndarray = ids[None, start : start + chunk]
+        for each in below:
+            x, _ = each.forward(x)  # stateful recurrent layers carry their state over
+        _, cache = lstm_forward(x, cell, *target.initial_state(1))
+        target.state = cache.last_state
+        rows = slice(start, start + x.shape[1])
+        out["c"][rows], out["h"][rows] = cache.cs[0], cache.hs[0]
+        gates = (cache.input_gate, cache.forget_gate, cache.candidate, cache.output_gate)
+        for name, gate in zip("ifgo", gates, strict=True):
+            out[name][rows] = gate[0]
+    return CellInternals(**out)
 
 
 def _activations(value: Any) -> np.ndarray:

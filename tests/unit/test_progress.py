@@ -12,7 +12,8 @@ from lstm_tutorial.nn import _progress
 from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.train import fit
 from lstm_tutorial.tasks.data import make_windows, sine_wave
-from lstm_tutorial.tasks.language import char_model, train_char_model
+from lstm_tutorial.tasks.language import char_model
+from lstm_tutorial.tasks.language_training import train_char_model
 
 
 def sine_data() -> tuple[np.ndarray, np.ndarray]:

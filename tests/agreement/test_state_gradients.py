@@ -8,10 +8,10 @@ import torch
 
 from lstm_tutorial.frameworks.torch import to_torch
 from lstm_tutorial.nn.gradcheck import rel_error
-from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward, state_gradients
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward, lstm_state_gradients
 from lstm_tutorial.nn.optim import clip_by_global_norm
 from lstm_tutorial.nn.regressors import RNNRegressor
-from lstm_tutorial.nn.rnn import RNNParams, hidden_state_gradients, rnn_forward
+from lstm_tutorial.nn.rnn import RNNParams, rnn_forward, rnn_state_gradients
 
 TOL = 1e-9
 
@@ -22,7 +22,7 @@ def test_rnn_hidden_state_gradients_match_torch() -> None:
     x = rng.normal(size=(4, 15, 3))
     dh_last = rng.normal(size=(4, 6))
     _, cache = rnn_forward(x, params)
-    ours = hidden_state_gradients(cache, dh_last)
+    (ours,) = rnn_state_gradients(cache, dh_last)
 
     cell = to_torch(params)
     h = torch.zeros(4, 6, dtype=torch.float64)
@@ -47,7 +47,7 @@ def test_lstm_state_gradients_match_torch() -> None:
     x = rng.normal(size=(3, 12, 2))
     dh_last = rng.normal(size=(3, 5))
     _, cache = lstm_forward(x, params)
-    dh, dc = state_gradients(cache, dh_last)
+    dh, dc = lstm_state_gradients(cache, dh_last)
 
     module = to_torch(params)
     cell = torch.nn.LSTMCell(2, 5, dtype=torch.float64)

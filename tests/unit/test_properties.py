@@ -49,7 +49,7 @@ def test_numpy_agrees_with_torch(case: dict) -> None:
     forward_tol, grad_tol = TOLERANCES[dtype]
     batch, hidden = x.shape[0], params.hidden_size
     hs, cache = lstm_forward(x, params, h0, c0)
-    dx, grads, dh0, dc0 = lstm_backward(dhs, cache)
+    dx, grads, (dh0, dc0) = lstm_backward(dhs, cache)
 
     torch_dtype = torch.float64 if dtype == np.float64 else torch.float32
     module = torch.nn.LSTM(params.input_size, hidden, batch_first=True, dtype=torch_dtype)
@@ -93,7 +93,7 @@ def test_bptt_agrees_with_finite_differences(case: dict, pick: int) -> None:
         return float(np.sum(lstm_forward(x, params, h0, c0)[0] * dhs))
 
     _, cache = lstm_forward(x, params, h0, c0)
-    dx, grads, _, _ = lstm_backward(dhs, cache)
+    dx, grads, _ = lstm_backward(dhs, cache)
     rng = np.random.default_rng(pick)
     for array, analytic in [(params.W, grads.W), (params.U, grads.U), (params.b, grads.b), (x, dx)]:
         # Up to 12 random entries of each array: enough to catch any wrong block or sign.

@@ -23,7 +23,7 @@ from pathlib import Path
 import jupytext
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 HINT = "pip install 'lstm-tutorial[frameworks]'"
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ from lstm_tutorial.nn import sequence
 from lstm_tutorial.nn.gradcheck import rel_error
 from lstm_tutorial.nn.gru import GRUParams
 from lstm_tutorial.nn.layers import Dense, Recurrent
-from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_tbptt_grads
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward
 from lstm_tutorial.nn.model import Sequential
 from lstm_tutorial.nn.regressors import VariantRegressor
 from lstm_tutorial.nn.rnn import RNNParams
@@ -56,7 +56,9 @@ def test_fast_path_equals_the_textbook_path(shape: tuple[int, int, int, int], tr
         case["dhs"], book, (np.zeros_like(case["h0"]), case["dc_last"]), truncate
     )
     hs_fast, fast = lstm_forward(case["x"], params, case["h0"], case["c0"])
-    dx_fast, grads_fast, dh0_fast, dc0_fast = lstm_backward(case["dhs"], fast, case["dc_last"], truncate)
+    dx_fast, grads_fast, (dh0_fast, dc0_fast) = lstm_backward(
+        case["dhs"], fast, (np.zeros_like(case["h0"]), case["dc_last"]), truncate
+    )
     pairs = [
         (hs_book, hs_fast),
         (book.cs, fast.cs),
@@ -84,7 +86,7 @@ def test_chunked_tbptt_equals_truncated_backward_for_every_cell(truncate: int) -
     lstm = LSTMParams.init(2, 4, seed=3)
     _, cache = sequence.forward(lstm, x)
     _, grads, _ = sequence.backward(dhs, cache, truncate=truncate)
-    _, fast_grads, _, _ = lstm_tbptt_grads(x, lstm, dhs, truncate)
+    _, fast_grads, _ = sequence.tbptt_grads(lstm, x, dhs, truncate)
     for a, b in zip(grads.weights(), fast_grads.weights(), strict=True):
         assert rel_error(a, b) <= FAST_TOL
 

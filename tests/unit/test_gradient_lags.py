@@ -9,7 +9,8 @@ import pytest
 import torch
 
 from lstm_tutorial.frameworks.torch import to_torch
-from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward, mean_norm_by_lag, state_gradients
+from lstm_tutorial.nn.lstm import LSTMParams, lstm_forward, lstm_state_gradients
+from lstm_tutorial.nn.sequence import mean_norm_by_lag
 
 
 def test_mean_norm_by_lag_by_hand() -> None:
@@ -33,7 +34,7 @@ def test_without_recurrence_the_cell_gradient_shrinks_by_exactly_the_forget_gate
     x = rng.normal(size=(2, 9, 2))
     dh_last = rng.normal(size=(2, 3))
     _, cache = lstm_forward(x, params)
-    _, dc = state_gradients(cache, dh_last)
+    _, dc = lstm_state_gradients(cache, dh_last)
     np.testing.assert_allclose(dc[:, :-1], dc[:, 1:] * cache.forget_gate[:, 1:], rtol=1e-12)
 
     module = to_torch(params)

@@ -37,7 +37,7 @@ def test_lstm_bptt_matches_finite_differences(shape: tuple[int, int, int, int]) 
         return float(np.sum(hs * dhs))
 
     _, cache = lstm_forward(x, params, h0, c0)
-    dx, grads, dh0, dc0 = lstm_backward(dhs, cache)
+    dx, grads, (dh0, dc0) = lstm_backward(dhs, cache)
     for name, array, analytic in [
         ("W", params.W, grads.W),
         ("U", params.U, grads.U),

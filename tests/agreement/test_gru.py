@@ -33,7 +33,7 @@ def test_forward_and_gradients_match_torch_autograd(batch: int, steps: int, inpu
     dhs = rng.normal(size=(batch, steps, hidden))
 
     hs, cache = gru_forward(x, params, h0)
-    dx, grads, dh0 = gru_backward(dhs, cache)
+    dx, grads, (dh0,) = gru_backward(dhs, cache)
 
     module = to_torch(params)
     x_t = torch.tensor(x, requires_grad=True)

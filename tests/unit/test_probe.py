@@ -40,7 +40,7 @@ def test_cell_internals_equal_the_textbook_step_loop(layer: int, chunk: int) -> 
     ids = np.random.default_rng(0).integers(0, 11, size=23)
     model.predict(ids[None, :6])  # the model's own carried state must not leak in or change
     before = [each.state for each in model.layers if isinstance(each, Recurrent)]
-    got = language.cell_internals(model, ids, layer=layer, chunk=chunk)
+    got = probe.cell_internals(model, ids, layer=layer, chunk=chunk)
     expected = _textbook(model, ids, layer)
     for name in "chifgo":
         assert getattr(got, name).shape == (23, 4)
@@ -55,7 +55,7 @@ def test_cell_internals_gates_are_the_sigmoids_of_the_step() -> None:
     # o_t = sigmoid(x_t W_o + h_(t-1) U_o + b_o) written out for one gate, from the recorded h
     model = language.char_model(5, embed=2, hidden=3, layers=1, seed=1, dtype=np.float64)
     ids = np.array([0, 4, 2, 2, 1, 3])
-    got = language.cell_internals(model, ids)
+    got = probe.cell_internals(model, ids)
     cell = model.layers[1].cell
     assert isinstance(cell, LSTMParams)
     W_o, U_o, b_o = cell.gate("o")
@@ -68,11 +68,11 @@ def test_cell_internals_gates_are_the_sigmoids_of_the_step() -> None:
 def test_cell_internals_refuses_bad_arguments() -> None:
     model = language.char_model(5, embed=2, hidden=3, layers=1, seed=1)
     with pytest.raises(ValueError, match=r"layer must be an int in \[0, 0\]"):
-        language.cell_internals(model, np.array([0, 1]), layer=1)
+        probe.cell_internals(model, np.array([0, 1]), layer=1)
     with pytest.raises(ValueError, match="ids must hold ids in"):
-        language.cell_internals(model, np.array([0, 5]))
+        probe.cell_internals(model, np.array([0, 5]))
     with pytest.raises(ValueError, match="chunk"):
-        language.cell_internals(model, np.array([0, 1]), chunk=0)
+        probe.cell_internals(model, np.array([0, 1]), chunk=0)
 
 
 def test_unit_correlations_equal_numpy_corrcoef() -> None:

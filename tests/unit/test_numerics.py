@@ -34,7 +34,7 @@ def test_lstm_is_finite_for_huge_pre_activations(dtype: type) -> None:
     params.W[:] = 1e4 * np.sign(params.W)
     x = np.random.default_rng(0).normal(size=(4, 6, 2)).astype(dtype)
     hs, cache = lstm_forward(x, params)
-    dx, grads, dh0, dc0 = lstm_backward(np.ones_like(hs), cache)
+    dx, grads, (dh0, dc0) = lstm_backward(np.ones_like(hs), cache)
     for array in (hs, dx, grads.W, grads.U, grads.b, dh0, dc0):
         assert np.all(np.isfinite(array))
 
@@ -45,7 +45,7 @@ def test_rnn_is_finite_for_huge_pre_activations(dtype: type) -> None:
     params.W[:] = 1e4 * np.sign(params.W)
     x = np.random.default_rng(0).normal(size=(4, 6, 2)).astype(dtype)
     hs, cache = rnn_forward(x, params)
-    dx, grads, dh0 = rnn_backward(np.ones_like(hs), cache)
+    dx, grads, (dh0,) = rnn_backward(np.ones_like(hs), cache)
     for array in (hs, dx, grads.W, grads.U, grads.b, dh0):
         assert array.dtype == dtype
         assert np.all(np.isfinite(array))

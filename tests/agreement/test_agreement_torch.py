@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 import torch
 
+from lstm_tutorial.nn import sequence
 from lstm_tutorial.nn.gradcheck import rel_error
 from lstm_tutorial.nn.lstm import (
     LSTMParams,
@@ -18,7 +19,6 @@ from lstm_tutorial.nn.lstm import (
     lstm_forward,
     lstm_step,
     lstm_step_backward,
-    lstm_tbptt_grads,
 )
 from lstm_tutorial.nn.rnn import RNNParams, rnn_backward, rnn_forward
 
@@ -71,7 +71,7 @@ def test_lstm_forward_matches_torch(shape: tuple[int, int, int, int]) -> None:
 def test_lstm_bptt_matches_torch_autograd(shape: tuple[int, int, int, int]) -> None:
     params, d = random_lstm(shape, seed=100 + sum(shape))
     _, cache = lstm_forward(d["x"], params, d["h0"], d["c0"])
-    dx, grads, dh0, dc0 = lstm_backward(d["dhs"], cache, dc_last=d["dc_last"])
+    dx, grads, (dh0, dc0) = lstm_backward(d["dhs"], cache, (np.zeros_like(d["h0"]), d["dc_last"]))
 
     module = torch_lstm(params)
     x = torch.tensor(d["x"], requires_grad=True)
@@ -101,7 +101,7 @@ def test_lstm_bptt_matches_torch_autograd(shape: tuple[int, int, int, int]) -> N
 def test_truncated_bptt_matches_torch_chunks_with_detach(truncate: int) -> None:
     params, d = random_lstm((4, 12, 3, 6), seed=7)
     _, cache = lstm_forward(d["x"], params, d["h0"], d["c0"])
-    dx, grads, dh0, dc0 = lstm_backward(d["dhs"], cache, truncate=truncate)
+    dx, grads, (dh0, dc0) = lstm_backward(d["dhs"], cache, truncate=truncate)
 
     module = torch_lstm(params)
     x = torch.tensor(d["x"], requires_grad=True)
@@ -123,16 +123,16 @@ def test_truncated_bptt_matches_torch_chunks_with_detach(truncate: int) -> None:
     assert rel_error(dh0, h0.grad.numpy()[0]) <= GRAD_TOL
     assert rel_error(dc0, c0.grad.numpy()[0]) <= GRAD_TOL
     # The chunk-by-chunk version (one chunk's cache in memory at a time) gives the same.
-    chunked = lstm_tbptt_grads(d["x"], params, d["dhs"], truncate, d["h0"], d["c0"])
+    chunked = sequence.tbptt_grads(params, d["x"], d["dhs"], truncate, (d["h0"], d["c0"]))
     for ours, theirs in zip(
-        (chunked[0], *chunked[1].as_list(), chunked[2], chunked[3]),
+        (chunked[0], *chunked[1].as_list(), *chunked[2]),
         (dx, grads.W, grads.U, grads.b, dh0, dc0),
         strict=True,
     ):
         assert rel_error(ours, theirs) <= 1e-12
     assert rel_error(chunked[1].U, module.weight_hh_l0.grad.numpy().T) <= GRAD_TOL
     if truncate < 12:  # truncation really changed something
-        _, full, _, _ = lstm_backward(d["dhs"], cache)
+        _, full, _ = lstm_backward(d["dhs"], cache)
         assert rel_error(full.U, grads.U) > 1e-6
 
 
@@ -154,7 +154,8 @@ def test_lstm_step_and_step_backward_match_torch_cell() -> None:
     h_np, c_np = lstm_step(d["x"][:, 0], d["h0"], d["c0"], params)
     assert np.abs(h_np - h_t.detach().numpy()).max() <= FORWARD_TOL
     assert np.abs(c_np - c_t.detach().numpy()).max() <= FORWARD_TOL
-    dx_t, dh_prev, dc_prev, grads = lstm_step_backward(dh_t, dc_t, d["x"][:, 0], d["h0"], d["c0"], params)
+    _, step_cache = params.step(d["x"][:, 0], (d["h0"], d["c0"]))
+    dx_t, dh_prev, dc_prev, grads = lstm_step_backward(dh_t, dc_t, step_cache, params)
     assert rel_error(dx_t, x_t.grad.numpy()) <= GRAD_TOL
     assert rel_error(dh_prev, h_prev.grad.numpy()) <= GRAD_TOL
     assert rel_error(dc_prev, c_prev.grad.numpy()) <= GRAD_TOL
@@ -173,7 +174,7 @@ def test_rnn_matches_torch(shape: tuple[int, int, int, int]) -> None:
     h0_np = rng.normal(size=(batch, hidden))
     dhs = rng.normal(size=(batch, steps, hidden))
     hs, cache = rnn_forward(x_np, params, h0_np)
-    dx, grads, dh0 = rnn_backward(dhs, cache)
+    dx, grads, (dh0,) = rnn_backward(dhs, cache)
 
     module = torch.nn.RNN(inputs, hidden, batch_first=True, dtype=torch.float64)
     with torch.no_grad():
@@ -199,6 +200,6 @@ def test_dtype_is_preserved_end_to_end(dtype: type) -> None:
     params = LSTMParams.init(3, 5, seed=0, dtype=dtype)
     x = np.random.default_rng(0).normal(size=(2, 4, 3)).astype(dtype)
     hs, cache = lstm_forward(x, params)
-    dx, grads, dh0, dc0 = lstm_backward(np.ones_like(hs), cache)
+    dx, grads, (dh0, dc0) = lstm_backward(np.ones_like(hs), cache)
     for array in (hs, cache.c_last, dx, grads.W, grads.U, grads.b, dh0, dc0):
         assert array.dtype == dtype

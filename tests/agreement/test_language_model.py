@@ -296,7 +296,7 @@ def greedy_by_rereading(model: Sequential, prime: np.ndarray, length: int) -> li
 
 
 def test_sampling_at_a_tiny_temperature_is_greedy_decoding() -> None:
-    from lstm_tutorial.tasks.language import sample
+    from lstm_tutorial.tasks.sampling import sample
 
     model = char_model(8, 3, 6, np.float64, seed=11, stateful=False)
     prime = np.array([1, 4, 2])
@@ -307,7 +307,7 @@ def test_sampling_at_a_tiny_temperature_is_greedy_decoding() -> None:
 
 
 def test_sampling_is_reproducible_and_leaves_the_model_alone() -> None:
-    from lstm_tutorial.tasks.language import sample
+    from lstm_tutorial.tasks.sampling import sample
 
     model = char_model(8, 3, 6, np.float32, seed=12, stateful=True)
     before = model.get_weights()
@@ -321,7 +321,7 @@ def test_sampling_is_reproducible_and_leaves_the_model_alone() -> None:
 
 @pytest.mark.parametrize("temperature", [1.0, 0.6])
 def test_sampled_frequencies_match_the_models_softmax(temperature: float) -> None:
-    from lstm_tutorial.tasks.language import sample_streams
+    from lstm_tutorial.tasks.sampling import sample_streams
 
     model = char_model(8, 3, 6, np.float64, seed=13, stateful=False)
     prime = np.array([2, 5, 1, 1])
@@ -346,7 +346,7 @@ def test_sampled_frequencies_match_the_models_softmax(temperature: float) -> Non
 def test_sampling_refuses_a_temperature_that_is_not_positive_and_finite(
     temperature: Any, error: type
 ) -> None:
-    from lstm_tutorial.tasks.language import sample
+    from lstm_tutorial.tasks.sampling import sample
 
     model = char_model(8, 3, 6, np.float32, seed=14)
     with pytest.raises(error, match="temperature must be a positive finite number"):
@@ -423,7 +423,7 @@ def test_heldout_bits_per_char_reads_each_stream_as_one_long_sequence() -> None:
 def test_train_char_model_is_fit_over_the_streams_with_a_reset_at_every_pass() -> None:
     """Three steps on two batches: pass 1 (batches 0, 1, state carried), pass 2 from zeros (batch 0)."""
     from lstm_tutorial.tasks.language import char_model as default_char_model
-    from lstm_tutorial.tasks.language import train_char_model
+    from lstm_tutorial.tasks.language_training import train_char_model
     from lstm_tutorial.tasks.text import stream_batches
 
     rng = np.random.default_rng(4)

@@ -1,0 +1,118 @@
+"""Sampling from a character model: the next character from the softmax at a temperature.
+
+``sample`` runs a trained model (``language.char_model``'s shape) one step at a
+time, carrying its state (``language.stepping_twin``), and draws each next
+character from the softmax of the logits divided by a temperature
+(``next_probabilities``), by inverting the cumulative distribution at a uniform
+draw (``inverse_cdf``). ``sample_streams`` draws several continuations at once.
+
+    B  streams    P  priming ids    V  vocabulary
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..nn import _checks
+from ..nn.model import Sequential
+from .language import stepping_twin
+
+__all__ = ["inverse_cdf", "next_probabilities", "sample", "sample_streams"]
+
+
+def next_probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
+    """softmax(logits / temperature) over the last axis, in float64.
+
+    A temperature below 1 sharpens the distribution towards the most likely id
+    (greedy decoding in the limit), above 1 flattens it towards uniform.
+
+    Args:
+        logits: (..., V) scores.
+        temperature: a finite number > 0.
+
+    Returns:
+        (..., V) probabilities, each row summing to 1.
+    """
+    temperature = _checks.positive_number("temperature", temperature)
+    _checks.float_array("logits", logits)
+    scaled = logits.astype(np.float64) / temperature
+    scaled -= scaled.max(axis=-1, keepdims=True)
+    p = np.exp(scaled)
+    return np.asarray(p / p.sum(axis=-1, keepdims=True))
+
+
+def inverse_cdf(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
+    """Draw one id per row by the inverse of the cumulative distribution.
+
+    Row b's id is the first k whose cumulative probability ``p_0 + ... + p_k`` exceeds
+    ``u_b`` times the row's total, so for u uniform in [0, 1) id k comes with
+    probability ``p_k`` (the total is 1 up to rounding; scaling by it keeps the last
+    id reachable).
+
+    Args:
+        probabilities: (B, V) rows of probabilities (``next_probabilities``).
+        uniforms: (B,) numbers in [0, 1), e.g. ``rng.random(B)``.
+
+    Returns:
+        (B,) int64 ids in [0, V).
+    """
+    _checks.float_array("probabilities", probabilities)
+    _checks.float_array("uniforms", uniforms)
+    if probabilities.ndim != 2 or uniforms.shape != probabilities.shape[:1]:
+        raise ValueError(
+            f"probabilities must be (B, V) and uniforms (B,), got shapes {probabilities.shape} "
+            f"and {uniforms.shape}"
+        )
+    cdf = np.cumsum(probabilities, axis=1)
+    u = uniforms[:, None] * cdf[:, -1:]
+    return np.minimum((cdf <= u).sum(axis=1), probabilities.shape[1] - 1).astype(np.int64)
+
+
+def sample_streams(
+    model: Sequential, prime_ids: Any, length: int, temperature: float = 1.0, seed: int = 0, streams: int = 1
+) -> np.ndarray:
+    """Draw ``streams`` independent continuations of ``prime_ids`` at once (see ``sample``).
+
+    Returns:
+        (streams, length) integer ids.
+    """
+    twin = stepping_twin(model)
+    vocab = twin.layers[0].input_size
+    prime = _checks.index_array("prime_ids", prime_ids, 1, vocab, "(P,)")
+    length = _checks.positive_int("length", length)
+    streams = _checks.positive_int("streams", streams)
+    temperature = _checks.positive_number("temperature", temperature)
+    rng = np.random.default_rng(_checks.seed("seed", seed, allow_none=False))
+    logits = twin.predict(np.tile(prime, (streams, 1)))[:, -1]  # the whole prime, one pass
+    out = np.empty((streams, length), dtype=np.int64)
+    for t in range(length):
+        out[:, t] = inverse_cdf(next_probabilities(logits, temperature), rng.random(streams))
+        if t + 1 < length:
+            logits = twin.predict(out[:, t : t + 1])[:, -1]  # one step, from the carried state
+    return out
+
+
+def sample(
+    model: Sequential, prime_ids: Any, length: int, temperature: float = 1.0, seed: int = 0
+) -> np.ndarray:
+    """Generate ``length`` ids after ``prime_ids``, one step at a time.
+
+    The model reads the priming ids, then repeatedly draws the next id from
+    ``softmax(logits / temperature)`` and feeds it back, each LSTM layer carrying
+    its state from step to step (on the fast path, one step per call). The model
+    itself is not changed: a stateful twin sharing its weights runs.
+
+    Args:
+        model: a trained model that starts with an ``Embedding`` and ends with one
+            logit per id (``char_model``'s shape); stateful or not.
+        prime_ids: (P,) integer ids to start from, P >= 1.
+        length: how many ids to generate.
+        temperature: > 0; small is nearly greedy, 1 samples the model's own distribution.
+        seed: seed of NumPy's generator: the same seed gives the same text.
+
+    Returns:
+        (length,) the generated ids (without the prime).
+    """
+    return sample_streams(model, prime_ids, length, temperature, seed, streams=1)[0]
