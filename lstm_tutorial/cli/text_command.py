@@ -17,7 +17,7 @@ import json
 import math
 import time
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import numpy as np
 
@@ -161,24 +161,17 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _train_keras(model: Sequential, train_ids: np.ndarray, steps: int, seed: int) -> None:
-    """Train ``model``'s Keras twin (stateful layers) with Keras' fit, then copy its weights back.
+    """Train ``model``'s Keras twin (``to_keras``: stateful layers, the same weights) with Keras' fit,
+    then copy its weights back.
 
     The batches and their order are ``train_char_model``'s: pass after pass over the
     streams, each pass from zero states.
     """
     keras = _imports.keras("lstm-tutorial text --impl keras")
+    from ..frameworks.keras import to_keras
+
     keras.utils.set_random_seed(seed)
-    layers: list[Any] = [
-        keras.Input(batch_shape=(BATCH_SIZE, SEQ_LEN), dtype="int32"),
-        keras.layers.Embedding(model.layers[0].input_size, EMBED),
-    ]
-    layers += [
-        keras.layers.LSTM(layer.output_size, return_sequences=True, stateful=True, use_cudnn=False)
-        for layer in model.layers[1:-1]
-    ]
-    layers.append(keras.layers.Dense(model.layers[-1].output_size))
-    twin = keras.Sequential(layers)
-    twin.set_weights(model.get_weights())
+    twin = to_keras(model, batch_size=BATCH_SIZE)
     twin.compile(
         optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE, global_clipnorm=CLIP_NORM),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),

@@ -134,3 +134,51 @@ def test_keras_model_round_trip_and_safe_mode(tmp_path: Path) -> None:
         load_keras_model(tmp_path / "lambda.keras")
     with pytest.raises(ValueError, match=r"must end in '\.keras'"):
         load_keras_model(tmp_path / "sine.h5")
+
+
+def test_a_bidirectional_layer_whose_halves_differ_round_trips_whole(tmp_path: Path) -> None:
+    """Each half keeps its own cell kind and variant: the file holds both halves' configs."""
+    from lstm_tutorial.nn.bidirectional import Bidirectional
+    from lstm_tutorial.nn.gru import GRUParams
+    from lstm_tutorial.nn.layers import Dense, Recurrent
+    from lstm_tutorial.nn.model import Sequential
+    from lstm_tutorial.nn.variants import VARIANTS, PeepholeParams
+
+    halves = (
+        Recurrent(PeepholeParams.init(2, 3, seed=1, variant=VARIANTS["CIFG"]), return_sequences=True),
+        Recurrent(GRUParams.init(2, 3, seed=2), return_sequences=True),
+    )
+    model = Sequential(
+        [Bidirectional(*halves, "mul"), Dense.init(3, 1, np.random.default_rng(3), np.float64)]
+    )
+    loaded = load_params(save_params(tmp_path / "bi", model))
+    assert isinstance(loaded, Sequential)
+    layer = loaded.layers[0]
+    assert isinstance(layer, Bidirectional) and layer.merge_mode == "mul"
+    assert (
+        isinstance(layer.forward_layer.cell, PeepholeParams)
+        and layer.forward_layer.cell.variant.name == "CIFG"
+    )
+    assert isinstance(layer.backward_layer.cell, GRUParams)
+    x = np.random.default_rng(4).normal(size=(2, 5, 2))
+    np.testing.assert_array_equal(loaded.predict(x), model.predict(x))
+
+
+def test_a_file_whose_layer_names_other_weights_is_refused(tmp_path: Path) -> None:
+    """The names of a layer's weights in the file must be the ones the rebuilt layer gives them."""
+    import json
+
+    path = save_params(tmp_path / "m", LSTMRegressor.init(1, 3, seed=0))
+    with np.load(path) as data:
+        contents = {key: data[key] for key in data.files}
+    config = json.loads(str(contents["config"]))
+    config["layers"][1]["weights"] = ["bias", "kernel"]
+    contents["config"] = np.array(json.dumps(config))
+    contents["layer1.bias"], contents["layer1.kernel"] = (
+        contents.pop("layer1.dense kernel"),
+        contents.pop("layer1.dense bias"),
+    )
+    np.savez(tmp_path / "swapped.npz", **contents)
+    with pytest.raises(ValueError, match=r"layers\[1\] \(Dense\)") as info:
+        load_params(tmp_path / "swapped.npz")
+    assert "swapped.npz" in str(info.value)
