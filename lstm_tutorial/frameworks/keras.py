@@ -164,7 +164,7 @@ def from_keras(layer_or_model: Any, loss: str | None = None) -> CellParams | Seq
 
     Args:
         layer_or_model: a built ``keras.layers.LSTM``, ``GRU`` or ``SimpleRNN``, or a
-            model of the layers this package has (``FROM_KERAS``: those, ``Dense``,
+            model of the layers this package has (``_keras_layers.FROM_KERAS``: those, ``Dense``,
             ``Embedding``, ``Bidirectional``), like ``build_sine_model()``. Every field
             of each layer's config must be one this package computes (``tanh``, no
             dropout, no mask...): any other is refused, naming it.
@@ -203,18 +203,20 @@ def from_keras(layer_or_model: Any, loss: str | None = None) -> CellParams | Seq
     if loss is None:  # never compiled: the loss a model of this shape is trained with
         loss = "sparse_categorical_crossentropy" if layers[0].takes == IDS else "mse"
     loss = "mse" if loss == "mean_squared_error" else loss
-    first = layers[0].get_config()
-    twin = CELLS.get(cell_kinds().get(first.get("cell", ""), CellParams))
-    classic = (
-        twin is not None
-        and [type(layer).__name__ for layer in layers] == ["Recurrent", "Dense"]
-        and not first["return_sequences"]
-        and not first["stateful"]
-        and layers[1].output_size == 1
-    )
-    if loss == "mse" and classic and twin is not None:
-        return twin.regressor.from_layers(layers, loss)
-    return Sequential(layers, loss=loss)
+    regressor = _classic_regressor(layers) if loss == "mse" else None
+    return regressor.from_layers(layers, loss) if regressor else Sequential(layers, loss=loss)
+
+
+def _classic_regressor(layers: list[Any]) -> type[Sequential] | None:
+    """The regressor class (``LSTMRegressor``...) of a [recurrent, Dense(1)] stack whose recurrent
+    layer neither returns sequences nor is stateful; None for any other stack."""
+    if [type(layer).__name__ for layer in layers] != ["Recurrent", "Dense"] or layers[1].output_size != 1:
+        return None
+    config = layers[0].get_config()
+    twin = CELLS.get(cell_kinds()[config["cell"]])
+    if twin is None or config["return_sequences"] or config["stateful"]:
+        return None
+    return twin.regressor
 
 
 def _stateful_layers(model: Sequential) -> list[int]:
