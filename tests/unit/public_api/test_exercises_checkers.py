@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from _table import Row, Table, check, equal
 
-from lstm_tutorial import exercises  # cli.main: the function, which the subpackage re-exports
+from lstm_tutorial import exercises
 
 TABLE = Table("exercises")
 raises, gives = TABLE.raises, TABLE.gives
