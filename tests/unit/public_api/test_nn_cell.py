@@ -194,6 +194,43 @@ raises(
     "step_backward",
 )
 
+gives(
+    "nn.cell.gate_blocks",
+    "four blocks of (2, 8): views of width 2, in order",
+    lambda: [block[0].tolist() for block in cell.gate_blocks(np.arange(16.0).reshape(2, 8), 4)],
+    equal([[0.0, 1.0], [2.0, 3.0], [4.0, 5.0], [6.0, 7.0]]),
+)
+gives(
+    "nn.cell.gate_blocks",
+    "views: writing into a block writes into the array",
+    lambda: (lambda z: (cell.gate_blocks(z, 2)[1].fill(7.0), z.tolist())[1])(np.zeros((1, 4))),
+    equal([[0.0, 0.0, 7.0, 7.0]]),
+)
+gives(
+    "nn.cell.CellParams.forward_sequence",
+    "a cell without a path of its own: None (the loop runs it)",
+    lambda: RNN.forward_sequence(np.ones((2, 5, 3)), (H0,)),
+    lambda got: got is None,
+)
+raises(
+    "nn.cell.CellParams.checked_step_backward",
+    "a cache of another kind",
+    lambda: RNN.checked_step_backward((H0,), P.step(X_T, (H0, H0))[1], type(RNN.step(X_T, (H0,))[1])),
+    TypeError,
+    "RNNStepCache",
+    "LSTMStepCache",
+)
+raises(
+    "nn.cell.CellParams.checked_step_backward",
+    "a gradient of the wrong width",
+    lambda: RNN.checked_step_backward(
+        (np.ones((2, 3)),), RNN.step(X_T, (H0,))[1], type(RNN.step(X_T, (H0,))[1])
+    ),
+    ValueError,
+    "dh_t",
+    "(2, 4)",
+)
+
 
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
 def test_row(row: Row, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _table import DHS, GRU, RNN_CACHE, X_T, Row, Table, X, check, equal, seed_rows
+from _table import DHS, GRU, GRU_CACHE, H0, RNN, RNN_CACHE, X_T, Row, Table, X, check, equal, seed_rows
 
 from lstm_tutorial.nn import gru
 
@@ -43,7 +43,7 @@ raises(
     lambda: gru.gru_backward(DHS, RNN_CACHE),
     TypeError,
     "cache",
-    "GRUCache",
+    "gru_forward",
 )
 gives("nn.gru.GRUParams.expected_shapes", "b (2, 3H)", lambda: GRU.expected_shapes(4)[2][1], equal((2, 12)))
 gives(
@@ -71,6 +71,33 @@ raises(
     "b",
     "(2, 3H)",
     "(12,)",
+)
+
+gives(
+    "nn.gru.gru_step_backward",
+    "the pair of GRUParams.step: what step_backward gives",
+    lambda: gru.gru_step_backward(H0 + 1, GRU.step(X_T, (H0,))[1], GRU)[2].U,
+    equal(GRU.step_backward((H0 + 1,), GRU.step(X_T, (H0,))[1])[2].U),
+)
+raises(
+    "nn.gru.gru_step_backward",
+    "the RNN's step cache",
+    lambda: gru.gru_step_backward(H0, RNN.step(X_T, (H0,))[1], GRU),
+    TypeError,
+    "GRUStepCache",
+)
+gives(
+    "nn.gru.gru_state_gradients",
+    "dh at T is dh_last; one step back it has gone through the cell",
+    lambda: gru.gru_state_gradients(GRU_CACHE, np.ones((2, 4)))[0],
+    lambda dh: bool(np.array_equal(dh[:, -1], np.ones((2, 4))) and not np.array_equal(dh[:, -2], dh[:, -1])),
+)
+raises(
+    "nn.gru.gru_backward",
+    "truncate 0",
+    lambda: gru.gru_backward(DHS, GRU_CACHE, truncate=0),
+    ValueError,
+    "truncate",
 )
 
 

@@ -7,7 +7,24 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _table import CACHE, DHS, H0, HS, SEQ_CACHE, SIG, X_T, P, Row, Table, X, check, close, equal, seed_rows
+from _table import (
+    CACHE,
+    DHS,
+    H0,
+    HS,
+    RNN,
+    SEQ_CACHE,
+    SIG,
+    X_T,
+    P,
+    Row,
+    Table,
+    X,
+    check,
+    close,
+    equal,
+    seed_rows,
+)
 
 from lstm_tutorial.nn import lstm, sequence
 
@@ -107,7 +124,7 @@ raises(
 raises(
     "nn.lstm.lstm_step_backward",
     "c_prev None",
-    lambda: lstm.lstm_step_backward(H0, H0, X_T, H0, None, P),
+    lambda: lstm.lstm_step_backward(H0, H0, P.step(X_T, (H0, H0))[1]._replace(c_prev=None), P),
     TypeError,
     "c_prev",
     "got None",
@@ -115,7 +132,7 @@ raises(
 raises(
     "nn.lstm.lstm_step_backward",
     "dh_t wrong shape",
-    lambda: lstm.lstm_step_backward(H0[:1], H0, X_T, H0, H0, P),
+    lambda: lstm.lstm_step_backward(H0[:1], H0, P.step(X_T, (H0, H0))[1], P),
     ValueError,
     "dh_t",
     "(2, 4)",
@@ -151,36 +168,23 @@ gives(
 raises(
     "nn.lstm.lstm_backward",
     "dc_last NaN",
-    lambda: lstm.lstm_backward(DHS, CACHE, dc_last=np.full((2, 4), np.nan)),
+    lambda: lstm.lstm_backward(DHS, CACHE, (H0, np.full((2, 4), np.nan))),
     ValueError,
     "dc_last",
     "finite",
 )
 raises(
-    "nn.lstm.lstm_tbptt_grads",
-    "truncate 1.0",
-    lambda: lstm.lstm_tbptt_grads(X, P, DHS, 1.0),
-    TypeError,
-    "truncate",
-)
-gives(
-    "nn.lstm.lstm_tbptt_grads",
-    "equals lstm_backward(truncate=2)",
-    lambda: lstm.lstm_tbptt_grads(X, P, DHS, 2)[1].W,
-    close(lstm.lstm_backward(DHS, CACHE, truncate=2)[1].W, 1e-12),
-)
-raises(
-    "nn.lstm.state_gradients",
+    "nn.lstm.lstm_state_gradients",
     "a SequenceCache",
-    lambda: lstm.state_gradients(SEQ_CACHE, H0),
+    lambda: lstm.lstm_state_gradients(SEQ_CACHE, H0),
     TypeError,
     "cache",
     "LSTMCache",
 )
 gives(
-    "nn.lstm.state_gradients",
+    "nn.lstm.lstm_state_gradients",
     "dh at T is dh_last",
-    lambda: lstm.state_gradients(CACHE, np.ones((2, 4)))[0][:, -1],
+    lambda: lstm.lstm_state_gradients(CACHE, np.ones((2, 4)))[0][:, -1],
     equal(np.ones((2, 4))),
 )
 
@@ -192,6 +196,34 @@ raises(
     "b",
     "(4H,)",
     "(1, 16)",
+)
+
+gives(
+    "nn.lstm.lstm_step_backward",
+    "the pair of LSTMParams.step: what step_backward gives, checked",
+    lambda: lstm.lstm_step_backward(H0 + 1, H0, P.step(X_T, (H0, H0))[1], P)[3].U,
+    equal(P.step_backward((H0 + 1, H0), P.step(X_T, (H0, H0))[1])[2].U),
+)
+raises(
+    "nn.lstm.lstm_step_backward",
+    "the cache of another cell",
+    lambda: lstm.lstm_step_backward(H0, H0, RNN.step(X_T, (H0,))[1], P),
+    TypeError,
+    "cache",
+    "LSTMStepCache",
+    "RNNStepCache",
+)
+gives(
+    "nn.lstm.LSTMParams.forward_sequence",
+    "the fast path's cache: the same h_t as the loop",
+    lambda: P.forward_sequence(X, (H0, H0)).hs,
+    close(sequence.forward(P, X)[0], rtol=1e-12),
+)
+gives(
+    "nn.lstm.lstm_backward",
+    "d_last_state: dh_T adds to dhs at T",
+    lambda: lstm.lstm_backward(DHS * 0, CACHE, (np.ones((2, 4)), H0))[1].U,
+    close(lstm.lstm_backward(np.concatenate([DHS[:, :-1] * 0, DHS[:, -1:]], axis=1), CACHE)[1].U, 1e-12),
 )
 
 

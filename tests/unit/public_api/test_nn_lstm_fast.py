@@ -51,6 +51,26 @@ gives(
     equal(lstm.lstm_backward(DHS, CACHE)[1].U),
 )
 
+gives(
+    "nn.lstm_fast.LSTMCache.initial_state",
+    "(h0, c0) as given",
+    lambda: lstm.lstm_forward(X, P, H0 + 1, H0 + 2)[1].initial_state,
+    lambda s: bool(np.array_equal(s[0], H0 + 1) and np.array_equal(s[1], H0 + 2)),
+)
+gives(
+    "nn.lstm_fast.LSTMCache.state",
+    "c after every step: cs",
+    lambda: CACHE.state("c"),
+    equal(CACHE.cs),
+)
+raises("nn.lstm_fast.LSTMCache.state", "no such state", lambda: CACHE.state("z"), ValueError, "name", "'z'")
+gives(
+    "nn.lstm_fast.LSTMCache.backward",
+    "unchecked: what lstm_backward gives",
+    lambda: CACHE.backward(DHS, None, None)[1].W,
+    equal(lstm.lstm_backward(DHS, CACHE)[1].W),
+)
+
 
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
 def test_row(row: Row, tmp_path: Path) -> None:

@@ -35,12 +35,12 @@ raises(
     lambda: rnn.rnn_backward(DHS, CACHE),
     TypeError,
     "cache",
-    "RNNCache",
+    "rnn_forward",
 )
 raises(
-    "nn.rnn.hidden_state_gradients",
+    "nn.rnn.rnn_state_gradients",
     "dh_last wrong shape",
-    lambda: rnn.hidden_state_gradients(RNN_CACHE, np.ones(4)),
+    lambda: rnn.rnn_state_gradients(RNN_CACHE, np.ones(4)),
     ValueError,
     "dh_last",
 )
@@ -86,6 +86,27 @@ raises(
     ValueError,
     "U",
     "(H, H)",
+)
+
+gives(
+    "nn.rnn.rnn_step_backward",
+    "the pair of RNNParams.step: dh_prev = (dh * (1 - h_t^2)) U^T",
+    lambda: rnn.rnn_step_backward(H0 + 1, RNN.step(X_T, (H0,))[1], RNN)[1],
+    close((1 - RNN.step(X_T, (H0,))[0][0] ** 2) @ RNN.U.T),
+)
+raises(
+    "nn.rnn.rnn_step_backward",
+    "dh_t of the wrong width",
+    lambda: rnn.rnn_step_backward(np.ones((2, 3)), RNN.step(X_T, (H0,))[1], RNN),
+    ValueError,
+    "dh_t",
+    "(2, 4)",
+)
+gives(
+    "nn.rnn.rnn_state_gradients",
+    "one array per state; dh at T is dh_last",
+    lambda: rnn.rnn_state_gradients(RNN_CACHE, np.ones((2, 4)))[0][:, -1],
+    equal(np.ones((2, 4))),
 )
 
 

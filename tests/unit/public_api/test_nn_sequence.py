@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _table import CACHE, DHS, H0, PEEP, RNN, SEQ_CACHE, Row, Table, X, check, equal
+from _table import CACHE, DHS, H0, PEEP, RNN, SEQ_CACHE, P, Row, Table, X, check, equal
 
 from lstm_tutorial.nn import sequence, variants
 
@@ -72,7 +72,7 @@ raises(
 raises(
     "nn.sequence.backward",
     "not a cache",
-    lambda: sequence.backward(DHS, CACHE),
+    lambda: sequence.backward(DHS, "cache"),
     TypeError,
     "cache",
     "SequenceCache",
@@ -121,6 +121,42 @@ gives(
     "equals backward with truncate",
     lambda: (sequence.tbptt_grads(RNN, X, DHS, 2)[1].U, sequence.backward(DHS, SEQ_CACHE, truncate=2)[1].U),
     lambda pair: np.allclose(pair[0], pair[1], rtol=1e-12, atol=1e-15),
+)
+
+gives(
+    "nn.sequence.backward",
+    "the LSTM's fast cache runs its own backward: what the loop gives",
+    lambda: sequence.backward(DHS, CACHE)[1].U,
+    lambda dU: bool(
+        np.allclose(dU, sequence.backward(DHS, sequence.forward(P, X)[1])[1].U, rtol=1e-12, atol=0)
+    ),
+)
+gives(
+    "nn.sequence.run",
+    "an RNN has no path of its own: the loop's SequenceCache",
+    lambda: sequence.run(RNN, X, (H0,)),
+    lambda c: isinstance(c, sequence.SequenceCache) and c.hs.shape == (2, 5, 4),
+)
+gives(
+    "nn.sequence.run",
+    "an LSTM takes its own: not the loop's cache, the loop's numbers",
+    lambda: sequence.run(P, X, (H0, H0)),
+    lambda c: (
+        not isinstance(c, sequence.SequenceCache)
+        and bool(np.allclose(c.hs, sequence.forward(P, X)[0], rtol=1e-12, atol=0))
+    ),
+)
+gives(
+    "nn.sequence.Run",
+    "both caches are Runs, a tuple is not",
+    lambda: [isinstance(c, sequence.Run) for c in (CACHE, SEQ_CACHE, (H0,))],
+    equal([True, True, False]),
+)
+gives(
+    "nn.sequence.SequenceCache.backward",
+    "unchecked: the loop of backward",
+    lambda: SEQ_CACHE.backward(DHS, None, None)[0],
+    equal(sequence.backward(DHS, SEQ_CACHE)[0]),
 )
 
 

@@ -70,7 +70,7 @@ raises(
     lambda: variants.variant_backward(DHS, CACHE),
     TypeError,
     "cache",
-    "VariantCache",
+    "variant_forward",
 )
 gives(
     "nn.variants.PeepholeParams.expected_shapes",
@@ -121,6 +121,20 @@ raises(
     ValueError,
     "P",
     "(3, H)",
+)
+
+gives(
+    "nn.variants.variant_step_backward",
+    "the pair of PeepholeParams.step: what step_backward gives",
+    lambda: variants.variant_step_backward(H0 + 1, H0, PEEP.step(X_T, (H0, H0))[1], PEEP)[3].P,
+    equal(PEEP.step_backward((H0 + 1, H0), PEEP.step(X_T, (H0, H0))[1])[2].P),
+)
+raises(
+    "nn.variants.variant_step_backward",
+    "dc_t missing its batch",
+    lambda: variants.variant_step_backward(H0, H0[0], PEEP.step(X_T, (H0, H0))[1], PEEP),
+    ValueError,
+    "dc_t",
 )
 
 

@@ -23,47 +23,6 @@ gives(
 )
 raises("tasks.language.char_model", "vocab_size 0", lambda: language.char_model(0), ValueError, "vocab_size")
 gives(
-    "tasks.language.next_probabilities",
-    "temperature 1: the softmax",
-    lambda: language.next_probabilities(np.array([0.0, math.log(3.0)]), 1.0),
-    close([0.25, 0.75]),
-)
-raises(
-    "tasks.language.next_probabilities",
-    "temperature 0",
-    lambda: language.next_probabilities(np.zeros(2), 0.0),
-    ValueError,
-    "temperature",
-)
-gives(
-    "tasks.language.sample",
-    "seeded: the same ids",
-    lambda: (
-        language.sample(CHAR, np.array([1, 2]), 5, seed=3),
-        language.sample(CHAR, np.array([1, 2]), 5, seed=3),
-    ),
-    lambda pair: pair[0].shape == (5,) and np.array_equal(*pair),
-)
-gives(
-    "tasks.language.inverse_cdf",
-    "u below, at and past each cumulative step",
-    lambda: language.inverse_cdf(np.array([[0.25, 0.5, 0.25]] * 4), np.array([0.0, 0.2, 0.25, 0.99])),
-    equal([0, 0, 1, 2]),
-)
-raises(
-    "tasks.language.inverse_cdf",
-    "one uniform too few",
-    lambda: language.inverse_cdf(np.full((2, 3), 1 / 3), np.zeros(1)),
-    ValueError,
-    "uniforms",
-)
-gives(
-    "tasks.language.sample_streams",
-    "one row per stream",
-    lambda: language.sample_streams(CHAR, np.array([1]), 4, streams=3).shape,
-    equal((3, 4)),
-)
-gives(
     "tasks.language.heldout_bits_per_char",
     "uniform logits: log2 V bits",
     lambda: language.heldout_bits_per_char(
@@ -100,48 +59,19 @@ gives(
 raises(
     "tasks.language.log_probs", "one id", lambda: language.log_probs(CHAR, np.array([1])), ValueError, "ids"
 )
+
 gives(
-    "tasks.language.train_char_model",
-    "a curve entry per evaluation",
-    lambda: list(
-        language.train_char_model(
-            CHAR.copy(), np.arange(17) % 5, 3, batch_size=2, seq_len=4, eval_every=2
-        ).steps
-    ),
-    equal([2, 3]),
+    "tasks.language.stepping_twin",
+    "the same weights, every recurrent layer stateful and per-step",
+    lambda: language.stepping_twin(CHAR).layers[1],
+    lambda layer: layer.stateful and layer.return_sequences and layer.cell is CHAR.layers[1].cell,
 )
 raises(
-    "tasks.language.train_char_model",
-    "steps 0",
-    lambda: language.train_char_model(CHAR.copy(), np.arange(17) % 5, 0, batch_size=2, seq_len=4),
+    "tasks.language.stepping_twin",
+    "a model without an Embedding",
+    lambda: language.stepping_twin(language.Sequential([CHAR.layers[1]])),
     ValueError,
-    "steps",
-)
-gives(
-    "tasks.language.LearningCurve",
-    "the characters read: steps x B x T",
-    lambda: language.train_char_model(CHAR.copy(), np.arange(17) % 5, 2, batch_size=2, seq_len=4).characters,
-    equal([16]),
-)
-gives(
-    "tasks.language.cell_internals",
-    "one row per character; h = o tanh(c)",
-    lambda: language.cell_internals(CHAR, np.array([0, 3, 1, 4]), chunk=3),
-    lambda got: got.c.shape == (4, 4) and bool(np.allclose(got.h, got.o * np.tanh(got.c), atol=1e-15)),
-)
-raises(
-    "tasks.language.cell_internals",
-    "layer 1 of a one-layer model",
-    lambda: language.cell_internals(CHAR, np.array([0, 1]), layer=1),
-    ValueError,
-    "layer",
-    "[0, 0]",
-)
-gives(
-    "tasks.language.CellInternals",
-    "the first step from zero states: c_1 = i g",
-    lambda: language.cell_internals(CHAR, np.array([2, 0])),
-    lambda got: bool(np.allclose(got.c[0], got.i[0] * got.g[0], atol=1e-15)),
+    "Embedding",
 )
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _table import Row, Table, check, close
+from _table import CHAR, Row, Table, check, close
 
 from lstm_tutorial.tasks import probe
 
@@ -69,6 +69,29 @@ raises(
     lambda: probe.gate_saturation(np.eye(2), low=0.9, high=0.1),
     ValueError,
     "low",
+)
+
+gives(
+    "tasks.probe.cell_internals",
+    "one row per character; h = o tanh(c)",
+    lambda: probe.cell_internals(CHAR, np.array([0, 3, 1, 4]), chunk=3),
+    lambda got: got.c.shape == (4, 4) and bool(np.allclose(got.h, got.o * np.tanh(got.c), atol=1e-15)),
+)
+
+raises(
+    "tasks.probe.cell_internals",
+    "layer 1 of a one-layer model",
+    lambda: probe.cell_internals(CHAR, np.array([0, 1]), layer=1),
+    ValueError,
+    "layer",
+    "[0, 0]",
+)
+
+gives(
+    "tasks.probe.CellInternals",
+    "the first step from zero states: c_1 = i g",
+    lambda: probe.cell_internals(CHAR, np.array([2, 0])),
+    lambda got: bool(np.allclose(got.c[0], got.i[0] * got.g[0], atol=1e-15)),
 )
 
 
