@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -26,26 +25,6 @@ gives(
     "(2, 3, 4, 5) by hand",
     lambda: benchmark.lstm_flops(2, 3, 4, 5),
     equal(3 * 2 * 2 * 3 * 4 * 20 + 3 * 2 * 2 * 3 * 5 * 20),
-)
-gives(
-    "book.benchmark.median_time",
-    "non-negative seconds",
-    lambda: benchmark.median_time(lambda: None, 3),
-    lambda t: 0 <= t < 1,
-)
-raises(
-    "book.benchmark.median_time",
-    "repeats 0",
-    lambda: benchmark.median_time(lambda: None, 0),
-    ValueError,
-    "repeats",
-)
-raises("book.benchmark.median_time", "fn not callable", lambda: benchmark.median_time(3, 1), TypeError, "fn")
-gives(
-    "book.benchmark.table",
-    "markdown",
-    lambda: benchmark.table([{"a": 1.5}], [("a", "A", ".1f"), ("b", "B", "d")]),
-    equal("| A | B |\n|---|---|\n| 1.5 | n/a |"),
 )
 gives(
     "book.benchmark.textbook_lstm",
@@ -114,39 +93,6 @@ raises(
     lambda: benchmark.bench_language_model(1, 1),  # type: ignore[arg-type]
     TypeError,
     "layer_counts",
-)
-
-raises(
-    "book.benchmark.elementwise_costs",
-    "repeats 0",
-    lambda: benchmark.elementwise_costs(repeats=0),
-    ValueError,
-    "repeats",
-)
-raises(
-    "book.benchmark.elementwise_costs",
-    "hidden a float",
-    lambda: benchmark.elementwise_costs(hidden=1.5),  # type: ignore[arg-type]
-    TypeError,
-    "hidden",
-)
-
-
-def _costs_look_real(costs: dict[str, Any]) -> bool:
-    """A tanh costs more than a multiply on any CPU, and the kernel is one NumPy can run here."""
-    from numpy.lib.introspect import opt_func_info
-
-    available = next(iter(opt_func_info(func_name="^tanh$", signature="float32")["tanh"].values()))
-    return (
-        0 < costs["multiply_ns"] < costs["tanh_ns"] < 1e3 and costs["tanh_kernel"] in available["available"]
-    )
-
-
-gives(
-    "book.benchmark.elementwise_costs",
-    "(32, 512): tanh dearer than a multiply; a kernel NumPy has",
-    lambda: benchmark.elementwise_costs(repeats=50),
-    _costs_look_real,
 )
 
 

@@ -58,19 +58,6 @@ raises(
     ValueError,
     "stage",
 )
-gives(
-    "book.diagrams.draw_unrolled_rnn",
-    "draws",
-    lambda: (lambda ax: (diagrams.draw_unrolled_rnn(ax, 3), len(ax.patches))[1])(_axes()),
-    lambda n: n > 0,
-)
-raises(
-    "book.diagrams.draw_weight_layout",
-    "an unknown block",
-    lambda: diagrams.draw_weight_layout(_axes(), selected="z"),
-    ValueError,
-    "selected",
-)
 
 
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
