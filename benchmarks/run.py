@@ -82,9 +82,8 @@ def main(argv: list[str] | None = None) -> int:
         bench_lstm,
         bench_memory,
         bench_training,
-        elementwise_costs,
-        table,
     )
+    from lstm_tutorial.book.timing import elementwise_costs, table
 
     torch.set_num_threads(args.threads)
 

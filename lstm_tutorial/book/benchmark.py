@@ -2,13 +2,12 @@
 
 Used by ``benchmarks/run.py`` (the full tables) and by the book's appendix (a
 reduced run). Every comparison runs its contenders in the same process, with
-the same dtype and threads, and reports medians of repeats. Nothing here is
-asserted: times depend on the machine.
+the same dtype and threads, and reports medians of repeats (the timing tools are in
+``timing``). Nothing here is asserted: times depend on the machine.
 """
 
 from __future__ import annotations
 
-import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -19,6 +18,7 @@ import numpy as np
 from ..frameworks import _imports
 from ..nn import _checks, sequence
 from ..nn.lstm import LSTMParams, lstm_backward, lstm_forward
+from .timing import interleaved_medians, median_time
 
 __all__ = [
     "bench_efficiency",
@@ -26,11 +26,8 @@ __all__ = [
     "bench_lstm",
     "bench_memory",
     "bench_training",
-    "elementwise_costs",
     "language_model_flops",
     "lstm_flops",
-    "median_time",
-    "table",
     "textbook_lstm",
 ]
 
@@ -51,23 +48,6 @@ def textbook_lstm(
     dx, grads, _ = sequence.backward(dhs, cache)
     dW, dU, db = grads.weights()
     return dW, dU, db, dx
-
-
-def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> float:
-    """Median wall time of ``fn()`` in seconds, over ``repeats`` timed calls after ``warmup`` others."""
-    if not callable(fn):
-        raise TypeError(f"fn must be a function of no arguments, got {_checks.describe(fn)}")
-    repeats = _checks.positive_int("repeats", repeats)
-    if isinstance(warmup, bool) or not isinstance(warmup, int) or warmup < 0:
-        raise ValueError(f"warmup must be an integer >= 0, got {_checks.describe(warmup)}")
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
 
 
 def bench_lstm(
@@ -264,16 +244,6 @@ def _peak_bytes(fn: Callable[[], object]) -> int:
     return peak
 
 
-def table(rows: list[dict[str, object]], columns: list[tuple[str, str, str]]) -> str:
-    """A markdown table; columns are (key, header, format)."""
-    lines = ["| " + " | ".join(h for _, h, _ in columns) + " |", "|" + "---|" * len(columns)]
-    for row in rows:
-        lines.append(
-            "| " + " | ".join(format(row[k], f) if k in row else "n/a" for k, _, f in columns) + " |"
-        )
-    return "\n".join(lines)
-
-
 def language_model_flops(batch: int, steps: int, vocab: int, embed: int, hidden: int, layers: int) -> float:
     """Matrix-product FLOPs of one training step of ``language.char_model`` (2 per multiply-add).
 
@@ -373,7 +343,7 @@ def bench_language_model(
 
         torch_step = _torch_language_step(torch, inputs, targets, vocab, embed, hidden, layers)
         matmuls = _language_matmuls(batch, steps, vocab, embed, hidden, layers)
-        times = _interleaved_medians([numpy_step, keras_step, torch_step, matmuls], repeats)
+        times = interleaved_medians([numpy_step, keras_step, torch_step, matmuls], repeats)
         t_numpy, t_keras, t_torch, t_matmul = times
         flops = language_model_flops(batch, steps, vocab, embed, hidden, layers)
         chars = batch * steps
@@ -394,58 +364,6 @@ def bench_language_model(
             }
         )
     return rows
-
-
-def elementwise_costs(batch: int = 32, hidden: int = 128, repeats: int = 200) -> dict[str, object]:
-    """What one float32 element of the fast path's elementwise work costs on this machine.
-
-    The share of ``numpy.matmul``'s GFLOP/s that a training step reaches (table 5 of
-    ``benchmarks/run.py``) depends on it: every step of the LSTM evaluates tanh on 5H
-    numbers per row (four gate blocks and the cell state) between its products, and the
-    cost of a tanh differs from machine to machine far more than that of a product, with
-    the SIMD kernel NumPy picks for the CPU.
-
-    Args:
-        batch, hidden: the array timed is (B, 4H), the gates of one step.
-        repeats: timed calls of each (``median_time``: the median is kept).
-
-    Returns:
-        ``tanh_ns`` and ``multiply_ns``, nanoseconds per element of ``np.tanh`` and
-        ``np.multiply`` written in place, and ``tanh_kernel``, the kernel NumPy runs for
-        float32 tanh here (``numpy.lib.introspect.opt_func_info``; "unknown" before NumPy 2).
-    """
-    batch = _checks.positive_int("batch", batch)
-    hidden = _checks.positive_int("hidden", hidden)
-    repeats = _checks.positive_int("repeats", repeats)
-    gates = np.random.default_rng(0).normal(size=(batch, 4 * hidden)).astype(np.float32)
-    out = np.empty_like(gates)
-    costs: dict[str, object] = {
-        "tanh_ns": 1e9 * median_time(lambda: np.tanh(gates, out=out), repeats) / gates.size,
-        "multiply_ns": 1e9 * median_time(lambda: np.multiply(gates, gates, out=out), repeats) / gates.size,
-    }
-    try:
-        from numpy.lib.introspect import opt_func_info
-
-        info = opt_func_info(func_name="^tanh$", signature="float32")
-        costs["tanh_kernel"] = str(next(iter(info["tanh"].values()))["current"])
-    except (ImportError, KeyError, StopIteration):
-        costs["tanh_kernel"] = "unknown"
-    return costs
-
-
-def _interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:
-    """Median wall time of each function, timed in turns (one call of each per round, after
-    one warm-up round), so that a load that comes and goes on a shared machine falls on
-    all of them alike."""
-    for fn in fns:
-        fn()
-    times: list[list[float]] = [[] for _ in fns]
-    for _ in range(repeats):
-        for fn, record in zip(fns, times, strict=True):
-            start = time.perf_counter()
-            fn()
-            record.append(time.perf_counter() - start)
-    return [statistics.median(record) for record in times]
 
 
 def _torch_language_step(

@@ -1,9 +1,10 @@
-"""The book's diagrams, drawn with matplotlib so that every build draws them the same.
+"""The LSTM cell drawn with matplotlib (chapter 3, the preface), so that every build draws it the same.
 
-An unrolled RNN (chapter 1), the LSTM cell built up gate by gate and three cells in a
-chain (chapter 3), and the layout of the gate blocks in W, U and b (chapter 3). Each
-function draws on an Axes the caller made, so a chapter controls the figure's size
-(``LSTM_FIGSIZE``, ``LSTM_CHAIN_FIGSIZE``) and caption. ``plots`` re-exports them.
+The cell built up gate by gate (``draw_lstm_stage``, after colah's pictures) and three cells
+in a chain (``draw_lstm_chain``). Each function draws on an Axes the caller made, so a
+chapter controls the figure's size (``LSTM_FIGSIZE``, ``LSTM_CHAIN_FIGSIZE``) and caption.
+The unrolled RNN of chapter 1 is drawn by ``rnn_diagrams``, the gate blocks of W, U and b
+by ``weight_layout``.
 """
 
 from __future__ import annotations
@@ -18,107 +19,7 @@ __all__ = [
     "LSTM_STAGES",
     "draw_lstm_chain",
     "draw_lstm_stage",
-    "draw_unrolled_rnn",
-    "draw_weight_layout",
 ]
-
-
-def _box(
-    ax: Any, xy: tuple[float, float], text: str, color: str, width: float = 0.9, height: float = 0.6
-) -> None:
-    from matplotlib.patches import FancyBboxPatch
-
-    x, y = xy
-    ax.add_patch(
-        FancyBboxPatch(
-            (x - width / 2, y - height / 2),
-            width,
-            height,
-            boxstyle="round,pad=0.05",
-            facecolor=color,
-            edgecolor="#333333",
-            linewidth=1.2,
-        )
-    )
-    ax.text(x, y, text, ha="center", va="center", fontsize=11)
-
-
-def _arrow(
-    ax: Any,
-    start: tuple[float, float],
-    end: tuple[float, float],
-    color: str = "#333333",
-    width: float = 1.4,
-    label: str = "",
-    label_offset: tuple[float, float] = (0.0, 0.12),
-) -> None:
-    ax.annotate("", xy=end, xytext=start, arrowprops={"arrowstyle": "-|>", "color": color, "lw": width})
-    if label:
-        ax.text(
-            (start[0] + end[0]) / 2 + label_offset[0],
-            (start[1] + end[1]) / 2 + label_offset[1],
-            label,
-            ha="center",
-            va="bottom",
-            fontsize=10,
-            color=color,
-        )
-
-
-def draw_unrolled_rnn(ax: Any, steps: int = 4) -> None:
-    """The recurrent cell folded (left) and unrolled over ``steps`` time steps (right).
-
-    Boxes are the same cell ``h_t = tanh(x_t W + h_{t-1} U + b)`` with the same
-    weights at every step; arrows carry x_t up into the cell, the output h_t up out
-    of it, and h_t to the right into the next step (multiplied by U there).
-
-    Args:
-        ax: a matplotlib Axes (its frame is switched off).
-        steps: how many steps to unroll, 1 to 8.
-    """
-    from ..nn import _checks
-
-    steps = _checks.positive_int("steps", steps)
-    if steps > 8:
-        raise ValueError(f"steps must be at most 8 to fit a page, got {steps}")
-    first, pitch = 2.9, 1.6  # centre of the first unrolled cell, distance between cells
-    ax.set_xlim(-0.8, first + pitch * (steps - 1) + 2.3)
-    ax.set_ylim(-1.45, 1.75)
-    ax.axis("off")
-    # Folded: one cell with a loop.
-    _box(ax, (0.0, 0.2), "RNN", "#e8e0f5")
-    _arrow(ax, (0.0, -1.0), (0.0, -0.15), label="", width=1.2)
-    ax.text(0.0, -1.15, "$x_t$", ha="center", va="top", fontsize=12)
-    _arrow(ax, (0.0, 0.55), (0.0, 1.3))
-    ax.text(0.0, 1.35, "$h_t$", ha="center", va="bottom", fontsize=12)
-    ax.annotate(
-        "",
-        xy=(0.5, 0.4),
-        xytext=(0.5, 0.0),
-        arrowprops={"arrowstyle": "-|>", "connectionstyle": "arc3,rad=1.6", "lw": 1.2, "color": "#333333"},
-    )
-    ax.text(0.8, 0.45, "$U$", fontsize=11, ha="left")
-    ax.text(1.45, 0.2, "=", fontsize=18, ha="center", va="center")
-    # Unrolled: the initial state h_0 comes in from the left.
-    _arrow(ax, (first - 1.05, 0.2), (first - 0.5, 0.2))
-    ax.text(first - 0.8, 0.32, "$h_0$", fontsize=11, ha="center", va="bottom")
-    for k in range(steps):
-        cx = first + pitch * k
-        _box(ax, (cx, 0.2), "RNN", "#e8e0f5")
-        _arrow(ax, (cx, -1.0), (cx, -0.15))
-        ax.text(cx, -1.15, f"$x_{{{k + 1}}}$", ha="center", va="top", fontsize=12)
-        _arrow(ax, (cx, 0.55), (cx, 1.3))
-        ax.text(cx, 1.35, f"$h_{{{k + 1}}}$", ha="center", va="bottom", fontsize=12)
-        if k > 0:
-            _arrow(ax, (cx - 1.1, 0.2), (cx - 0.5, 0.2), label="$U$")
-    ax.text(
-        first + pitch * (steps - 1) + 0.65,
-        -0.55,
-        "same $W$, $U$, $b$\nat every step",
-        fontsize=9,
-        ha="left",
-        color="#555555",
-    )
 
 
 LSTM_STAGES = ("g", "i", "f", "c", "o")
@@ -422,76 +323,3 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
     ax.axis("off")
     if len(ax.figure.axes) == 1:  # a diagram alone in its figure fills it, without margins
         ax.set_position((0.0, 0.0, 1.0, 1.0))
-
-
-def draw_weight_layout(
-    ax: Any, input_size: int = 1, hidden_size: int = 4, selected: str | None = None
-) -> None:
-    """The arrays W (D, 4H), U (H, 4H) and b (4H,) cell by cell, coloured by gate block.
-
-    Columns are shared: the block of columns ``k*H : (k+1)*H`` belongs to gate
-    ``GATE_ORDER[k]`` (i, f, g, o) in all three arrays and in ``z_t``; the labels
-    on the left give each array's Keras name.
-
-    Args:
-        ax: a matplotlib Axes (its frame is switched off).
-        input_size: D, rows of W.
-        hidden_size: H, rows of U and width of each block.
-        selected: a gate name (``"i"``, ``"f"``, ``"g"``, ``"o"``) whose columns are
-            outlined, as ``LSTMParams.gate(selected)`` slices them; None outlines none.
-    """
-    from matplotlib.patches import Rectangle
-
-    from ..nn import _checks
-    from ..nn.lstm import GATE_ORDER as order
-
-    input_size = _checks.positive_int("input_size", input_size)
-    hidden_size = _checks.positive_int("hidden_size", hidden_size)
-    if selected is not None and selected not in order:
-        raise ValueError(f"selected must be one of {order} or None, got {selected!r}")
-    fills = {"i": "#a6c8f4", "f": "#f4a6a6", "g": "#b8e0b0", "o": "#f4d9a6"}
-    names = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
-    H, D = hidden_size, input_size
-    arrays = [
-        ("$W$", f"({D}, {4 * H})", "kernel", D),
-        ("$U$", f"({H}, {4 * H})", "recurrent_kernel", H),
-        ("$b$", f"({4 * H},)", "bias", 1),
-    ]
-    gap = 0.8
-    y = 0.0
-    for symbol, shape, keras_name, rows in arrays:
-        for k, gate in enumerate(order):
-            for r in range(rows):
-                for c in range(H):
-                    ax.add_patch(
-                        Rectangle(
-                            (k * H + c, y - r - 1), 1, 1, facecolor=fills[gate], edgecolor="white", lw=0.8
-                        )
-                    )
-            ax.add_patch(Rectangle((k * H, y - rows), H, rows, facecolor="none", edgecolor="#333333", lw=1.2))
-        ax.text(
-            -0.4, y - rows / 2, f"{symbol} {shape}\nKeras: {keras_name}", ha="right", va="center", fontsize=9
-        )
-        y -= rows + gap
-    bottom = y + gap
-    spans = ["0 : H", "H : 2H", "2H : 3H", "3H : 4H"]
-    for k, gate in enumerate(order):
-        ax.text(k * H + H / 2, 0.35, f"{gate}\n{names[gate]}", ha="center", va="bottom", fontsize=9)
-        ax.text(k * H + H / 2, bottom - 0.4, spans[k], ha="center", va="top", fontsize=9, color="#444444")
-    if selected is not None:
-        k = order.index(selected)
-        ax.add_patch(
-            Rectangle(
-                (k * H - 0.2, bottom - 0.2),
-                H + 0.4,
-                -bottom + 0.4,
-                facecolor="none",
-                edgecolor="#111111",
-                lw=2.0,
-                ls="--",
-            )
-        )
-    ax.set_xlim(-6.5, 4 * H + 0.3)
-    ax.set_ylim(bottom - 1.6, 2.1)
-    ax.set_aspect("equal")
-    ax.axis("off")

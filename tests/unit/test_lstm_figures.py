@@ -19,9 +19,9 @@ from lstm_tutorial.book.diagrams import (
     LSTM_STAGES,
     draw_lstm_chain,
     draw_lstm_stage,
-    draw_unrolled_rnn,
-    draw_weight_layout,
 )
+from lstm_tutorial.book.rnn_diagrams import draw_unrolled_rnn
+from lstm_tutorial.book.weight_layout import draw_weight_layout
 from lstm_tutorial.nn.lstm import GATE_ORDER, LSTMParams
 
 GHOST = "#d0d0d0"
