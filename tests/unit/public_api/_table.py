@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from lstm_tutorial.nn import gru, layers, lstm, model, rnn, sequence, variants
+from lstm_tutorial.nn import gru, layers, lstm, regressors, rnn, sequence, variants
 from lstm_tutorial.tasks import data, language, text
 
 # --- the table ---------------------------------------------------------------------------
@@ -161,8 +161,8 @@ GRU = gru.GRUParams.init(3, 4, seed=0)
 _, GRU_CACHE = gru.gru_forward(X, GRU)
 PEEP = variants.PeepholeParams.init(3, 4, seed=0)
 _, SEQ_CACHE = sequence.forward(RNN, X)
-REG32 = model.LSTMRegressor.init(1, 4, seed=0, dtype=np.float32)
-REG64 = model.LSTMRegressor.init(1, 4, seed=0)
+REG32 = regressors.LSTMRegressor.init(1, 4, seed=0, dtype=np.float32)
+REG64 = regressors.LSTMRegressor.init(1, 4, seed=0)
 SERIES = data.sine_wave(60)
 WX, WY = data.make_windows(SERIES, 10)  # (49, 10, 1) float64 windows, the seed article's data
 SIG = 1 / (1 + np.exp(-0.5))  # sigmoid(0.5), by hand

@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 from _table import CACHE, CHAR, DHS, H0, HS, REG32, WX, WY, P, Row, Table, X, check, close, equal
 
-from lstm_tutorial.frameworks import agree, interop, keras_model
-from lstm_tutorial.nn import lstm, model
+from lstm_tutorial.frameworks import agree
+from lstm_tutorial.frameworks import keras as keras_bridge
+from lstm_tutorial.nn import lstm, regressors
 from lstm_tutorial.tasks import language
 
 TABLE = Table("frameworks.agree")
@@ -61,7 +62,7 @@ raises(
     "frameworks.agree.lockstep_training",
     "numpy_model a GRU regressor",
     lambda: agree.lockstep_training(
-        keras_model.build_sine_model(), model.GRURegressor.init(dtype=np.float32), WX, WY, 1, 8
+        keras_bridge.build_sine_model(), regressors.GRURegressor.init(dtype=np.float32), WX, WY, 1, 8
     ),
     TypeError,
     "numpy_model",
@@ -80,8 +81,8 @@ def _zero_head_keras_loss() -> tuple[float, list[np.ndarray]]:
     model = language.char_model(5, embed=3, hidden=4, layers=1, stateful=False, seed=0)
     model.layers[-1].W[...] = 0.0
     model.layers[-1].b[...] = 0.0
-    keras = interop.to_keras(model)
-    keras.compile(loss=keras_model.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    keras = keras_bridge.to_keras(model)
+    keras.compile(loss=keras_bridge.keras.losses.SparseCategoricalCrossentropy(from_logits=True))
     return agree.keras_loss_and_grads(keras, np.array([[1, 2, 4]]), np.array([[0, 0, 3]]))
 
 
@@ -97,7 +98,9 @@ gives(
 raises(
     "frameworks.agree.keras_loss_and_grads",
     "not compiled",
-    lambda: agree.keras_loss_and_grads(interop.to_keras(CHAR), np.zeros((1, 2), int), np.zeros((1, 2), int)),
+    lambda: agree.keras_loss_and_grads(
+        keras_bridge.to_keras(CHAR), np.zeros((1, 2), int), np.zeros((1, 2), int)
+    ),
     ValueError,
     "keras_model",
     "compiled",

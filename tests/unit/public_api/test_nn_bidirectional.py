@@ -80,6 +80,39 @@ gives(
 )
 
 
+gives(
+    "nn.bidirectional.Bidirectional.gives",
+    "return_sequences: a sequence",
+    lambda: BI.gives("sequence"),
+    equal("sequence"),
+)
+gives(
+    "nn.bidirectional.Bidirectional.get_config",
+    "both halves whole",
+    lambda: BI.get_config(),
+    lambda c: (
+        c["merge_mode"] == "concat"
+        and c["forward_layer"] == c["backward_layer"] == BI.forward_layer.get_config()
+    ),
+)
+gives(
+    "nn.bidirectional.Bidirectional.from_config",
+    "its own config and weights: the same layer",
+    lambda: bidirectional.Bidirectional.from_config(BI.get_config(), BI.weights()).weights(),
+    lambda w: all(np.array_equal(a, b) for a, b in zip(w, BI.weights(), strict=True)),
+)
+raises(
+    "nn.bidirectional.Bidirectional.from_config",
+    "a half without its cell",
+    lambda: bidirectional.Bidirectional.from_config(
+        {**BI.get_config(), "backward_layer": {"return_sequences": True}}, BI.weights()
+    ),
+    ValueError,
+    "backward_layer",
+    "'cell'",
+)
+
+
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
 def test_row(row: Row, tmp_path: Path) -> None:
     check(row, tmp_path)

@@ -67,6 +67,24 @@ gives(
 )
 
 
+gives("nn.embedding.Embedding.gives", "a sequence of vectors", lambda: EMB.gives("ids"), equal("sequence"))
+gives("nn.embedding.Embedding.get_config", "nothing but the table", lambda: EMB.get_config(), equal({}))
+gives(
+    "nn.embedding.Embedding.from_config",
+    "the same table",
+    lambda: embedding.Embedding.from_config({}, EMB.weights()).W,
+    equal(EMB.W),
+)
+raises(
+    "nn.embedding.Embedding.from_config",
+    "a config with a key",
+    lambda: embedding.Embedding.from_config({"mask_zero": True}, EMB.weights()),
+    ValueError,
+    "Embedding",
+    "unknown ['mask_zero']",
+)
+
+
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
 def test_row(row: Row, tmp_path: Path) -> None:
     check(row, tmp_path)

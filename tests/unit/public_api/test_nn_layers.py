@@ -8,17 +8,11 @@ import numpy as np
 import pytest
 from _table import DENSE, DHS, HS, PEEP, REC, RNN, RNN_CACHE, P, Row, Table, X, check, equal
 
-from lstm_tutorial.nn import layers, rnn
+from lstm_tutorial.nn import layers, rnn, variants
 
 TABLE = Table("nn.layers")
 raises, gives = TABLE.raises, TABLE.gives
 
-gives(
-    "nn.layers.Layer",
-    "both layers have its methods",
-    lambda: layers.Layer,
-    lambda proto: all(hasattr(layer, "with_weights") for layer in (DENSE, REC)),
-)
 raises(
     "nn.layers.Recurrent",
     "return_sequences 'yes'",
@@ -161,6 +155,83 @@ gives(
     "the next batch starts from zeros",
     lambda: (STATEFUL.forward(X), STATEFUL.reset_state(), STATEFUL.initial_state(2))[2],
     lambda s: not s[0].any(),
+)
+
+
+# --- each layer describes and rebuilds itself; the cells' configs ----------------------------------
+
+gives(
+    "nn.layers.cell_kinds",
+    "every cell, by name",
+    lambda: sorted(layers.cell_kinds()),
+    equal(["GRUParams", "LSTMParams", "PeepholeParams", "RNNParams"]),
+)
+gives(
+    "nn.layers.cell_config",
+    "a variant as a JSON object",
+    lambda: layers.cell_config(PEEP.with_variant(variants.VARIANTS["NFG"]))["variant"]["forget_gate"],
+    equal(False),
+)
+raises(
+    "nn.layers.cell_from_config",
+    "an unknown cell",
+    lambda: layers.cell_from_config("Conv", {}, P.weights()),
+    ValueError,
+    "cell 'Conv'",
+    "LSTMParams",
+)
+gives(
+    "nn.layers.cell_from_config",
+    "a variant rebuilt",
+    lambda: layers.cell_from_config(
+        "PeepholeParams", {"variant": {"name": "NP", "peepholes": False}}, PEEP.weights()
+    ),
+    lambda c: c.variant == variants.VARIANTS["NP"],
+)
+gives("nn.layers.Recurrent.gives", "a sequence", lambda: REC.gives("sequence"), equal("sequence"))
+gives(
+    "nn.layers.Recurrent.gives",
+    "h_T only: a vector",
+    lambda: layers.Recurrent(P).gives("sequence"),
+    equal("vector"),
+)
+gives(
+    "nn.layers.Recurrent.get_config",
+    "the cell's name and the flags",
+    lambda: REC.get_config(),
+    equal({"cell": "RNNParams", "cell_config": {}, "return_sequences": True, "stateful": False}),
+)
+gives(
+    "nn.layers.Recurrent.from_config",
+    "its own config and weights: the same layer",
+    lambda: layers.Recurrent.from_config(REC.get_config(), REC.weights()),
+    lambda r: (
+        r.return_sequences
+        and all(np.array_equal(a, b) for a, b in zip(r.weights(), REC.weights(), strict=True))
+    ),
+)
+raises(
+    "nn.layers.Recurrent.from_config",
+    "an unknown key",
+    lambda: layers.Recurrent.from_config({**REC.get_config(), "units": 4}, REC.weights()),
+    ValueError,
+    "Recurrent",
+    "unknown ['units']",
+)
+gives("nn.layers.Dense.get_config", "nothing but the weights", lambda: DENSE.get_config(), equal({}))
+gives(
+    "nn.layers.Dense.from_config",
+    "the same kernel",
+    lambda: layers.Dense.from_config({}, DENSE.weights()).W,
+    equal(DENSE.W),
+)
+raises(
+    "nn.layers.Dense.from_config",
+    "one array",
+    lambda: layers.Dense.from_config({}, [DENSE.W]),
+    ValueError,
+    "weights",
+    "('kernel', 'bias')",
 )
 
 

@@ -6,21 +6,21 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _table import CHAR, DENSE, GRU, REC, REG32, REG64, RNN, WX, WY, P, Row, Table, check, close, equal
+from _table import CHAR, DENSE, REC, REG32, REG64, WX, WY, P, Row, Table, check, close, equal
 
-from lstm_tutorial.nn import gru, layers, lstm, model, rnn, variants
+from lstm_tutorial.nn import layers, lstm, model, regressors
 
 TABLE = Table("nn.model")
 raises, gives = TABLE.raises, TABLE.gives
 
 
-def by_hand_model() -> tuple[model.LSTMRegressor, np.ndarray, np.ndarray, float]:
+def by_hand_model() -> tuple[regressors.LSTMRegressor, np.ndarray, np.ndarray, float]:
     """A one-step LSTM(1) + Dense(1) whose output and loss are worked out here with plain NumPy."""
     W = np.array([[0.5, -0.25, 1.0, 0.75]])
     U = np.array([[0.1, 0.2, -0.3, 0.4]])
     b = np.array([0.0, 1.0, 0.5, -0.5])
     V, a = np.array([[2.0]]), np.array([0.25])
-    m = model.LSTMRegressor(lstm.LSTMParams(W, U, b), V, a)
+    m = regressors.LSTMRegressor(lstm.LSTMParams(W, U, b), V, a)
     x = np.array([[[1.0]], [[-2.0]], [[0.5]]])  # (N, T, D) = (3, 1, 1)
     y = np.array([0.3, -0.1, 0.8])
     z = x[:, 0] @ W + b  # h0 = c0 = 0: the recurrent term vanishes
@@ -287,115 +287,6 @@ gives(
     "the loss is evaluate's",
     lambda: HAND.loss_and_grads(HAND_X, HAND_Y)[0],
     close(HAND_MSE),
-)
-gives(
-    "nn.model._Regressor.init",
-    "seed 3 twice",
-    lambda: (model.GRURegressor.init(seed=3), model.GRURegressor.init(seed=3)),
-    lambda p: all(np.array_equal(a, b) for a, b in zip(p[0].parameters(), p[1].parameters(), strict=True)),
-)
-raises(
-    "nn.model._Regressor.init",
-    "seed -2",
-    lambda: model.RNNRegressor.init(seed=-2),
-    ValueError,
-    "seed",
-    ">= 0",
-)
-raises(
-    "nn.model._Regressor.init",
-    "seed '0'",
-    lambda: model.LSTMRegressor.init(seed="0"),
-    TypeError,
-    "seed",
-    "str",
-)
-raises(
-    "nn.model._Regressor.from_layers",
-    "a return_sequences layer",
-    lambda: model.LSTMRegressor.from_layers([layers.Recurrent(P, True), DENSE]),
-    ValueError,
-    "layers",
-    "LSTMRegressor",
-)
-gives("nn.model._Regressor.cell_params", "the cell", lambda: REG32.cell_params, lambda c: c is REG32.lstm)
-gives("nn.model._Regressor.dense_W", "(H, 1)", lambda: REG32.dense_W.shape, equal((4, 1)))
-gives("nn.model._Regressor.dense_b", "zero at init", lambda: REG32.dense_b, equal(np.zeros(1)))
-raises(
-    "nn.model.LSTMRegressor",
-    "a GRU cell",
-    lambda: model.LSTMRegressor(GRU, np.zeros((4, 1)), np.zeros(1)),
-    TypeError,
-    "lstm",
-    "LSTMParams",
-    "GRUParams",
-)
-gives(
-    "nn.model.LSTMRegressor.lstm",
-    "an LSTMParams",
-    lambda: REG32.lstm,
-    lambda c: isinstance(c, lstm.LSTMParams),
-)
-raises(
-    "nn.model.RNNRegressor",
-    "dense_W wrong shape",
-    lambda: model.RNNRegressor(RNN, np.zeros((3, 1)), np.zeros(1)),
-    ValueError,
-    "dense_W",
-    "(H, 1)",
-)
-gives(
-    "nn.model.RNNRegressor.rnn",
-    "an RNNParams",
-    lambda: model.RNNRegressor.init().rnn,
-    lambda c: isinstance(c, rnn.RNNParams),
-)
-raises(
-    "nn.model.GRURegressor",
-    "dense_b float32",
-    lambda: model.GRURegressor(GRU, np.zeros((4, 1)), np.zeros(1, np.float32)),
-    TypeError,
-    "dense_b",
-)
-gives(
-    "nn.model.GRURegressor.gru",
-    "a GRUParams",
-    lambda: model.GRURegressor.init().gru,
-    lambda c: isinstance(c, gru.GRUParams),
-)
-raises(
-    "nn.model.VariantRegressor",
-    "an LSTM cell",
-    lambda: model.VariantRegressor(P, variants.VARIANTS["NP"], np.zeros((4, 1)), np.zeros(1)),
-    TypeError,
-    "cell",
-    "PeepholeParams",
-)
-raises(
-    "nn.model.VariantRegressor.init",
-    "variant a name",
-    lambda: model.VariantRegressor.init("NFG"),
-    TypeError,
-    "variant",
-)
-raises(
-    "nn.model.VariantRegressor.init",
-    "seed 2.0",
-    lambda: model.VariantRegressor.init(seed=2.0),
-    TypeError,
-    "seed",
-)
-gives(
-    "nn.model.VariantRegressor.cell",
-    "a PeepholeParams",
-    lambda: model.VariantRegressor.init().cell,
-    lambda c: isinstance(c, variants.PeepholeParams),
-)
-gives(
-    "nn.model.VariantRegressor.variant",
-    "NFG",
-    lambda: model.VariantRegressor.init(variants.VARIANTS["NFG"]).variant.name,
-    equal("NFG"),
 )
 gives(
     "nn.model.Sequential.per_step", "a char model predicts at every step", lambda: CHAR.per_step, equal(True)

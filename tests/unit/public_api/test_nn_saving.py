@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from _table import REG32, Row, Table, check, equal, tmp
 
-from lstm_tutorial.nn import model, saving, variants
+from lstm_tutorial.nn import regressors, saving, variants
 
 TABLE = Table("nn.saving")
 raises, gives = TABLE.raises, TABLE.gives
@@ -39,8 +39,17 @@ def _config(**change: Any) -> np.ndarray:
     config = {
         "loss": "mse",
         "layers": [
-            {"type": "Recurrent", "cell": "LSTMParams", "return_sequences": False, "config": {}},
-            {"type": "Dense"},
+            {
+                "type": "Recurrent",
+                "config": {
+                    "cell": "LSTMParams",
+                    "cell_config": {},
+                    "return_sequences": False,
+                    "stateful": False,
+                },
+                "weights": ["kernel", "recurrent_kernel", "bias"],
+            },
+            {"type": "Dense", "config": {}, "weights": ["dense kernel", "dense bias"]},
         ],
     }
     for path, value in change.items():  # "layers.1.type" -> config["layers"][1]["type"]
@@ -55,7 +64,7 @@ def _config(**change: Any) -> np.ndarray:
     return np.array(json.dumps(config))
 
 
-gives("nn.saving.FORMAT_VERSION", "2", lambda: saving.FORMAT_VERSION, equal(2))
+gives("nn.saving.FORMAT_VERSION", "3", lambda: saving.FORMAT_VERSION, equal(3))
 gives(
     "nn.saving.save_params",
     "m.NPZ is written as m.NPZ",
@@ -83,7 +92,9 @@ gives(
     "nn.saving.load_params",
     "round trip of a variant",
     lambda: (
-        saving.load_params(_saved(tmp(), "v", model.VariantRegressor.init(variants.VARIANTS["CIFG"]))).variant
+        saving.load_params(
+            _saved(tmp(), "v", regressors.VariantRegressor.init(variants.VARIANTS["CIFG"]))
+        ).variant
     ),
     equal(variants.VARIANTS["CIFG"]),
 )
@@ -152,13 +163,17 @@ LOAD_BAD: list[tuple[str, Callable[[], Any], tuple[str, ...]]] = [
     ),
     (
         "no cell key",
-        lambda: _rewritten(tmp(), config=_config(**{"layers.0.cell": None})),
+        lambda: _rewritten(tmp(), config=_config(**{"layers.0.config.cell": None})),
         ("layers[0]", "keys", "'cell'"),
     ),
-    ("unknown cell", lambda: _rewritten(tmp(), config=_config(**{"layers.0.cell": "Conv"})), ("'Conv'",)),
+    (
+        "unknown cell",
+        lambda: _rewritten(tmp(), config=_config(**{"layers.0.config.cell": "Conv"})),
+        ("'Conv'",),
+    ),
     (
         "return_sequences 'no'",
-        lambda: _rewritten(tmp(), config=_config(**{"layers.0.return_sequences": "no"})),
+        lambda: _rewritten(tmp(), config=_config(**{"layers.0.config.return_sequences": "no"})),
         ("return_sequences", "true or false"),
     ),
     ("no loss", lambda: _rewritten(tmp(), config=_config(loss=None)), ("config", "'loss'")),
@@ -166,7 +181,9 @@ LOAD_BAD: list[tuple[str, Callable[[], Any], tuple[str, ...]]] = [
     ("layers empty", lambda: _rewritten(tmp(), config=_config(layers=[])), ("layers", "non-empty")),
     (
         "an unknown cell config",
-        lambda: _rewritten(tmp(), config=_config(**{"layers.0.config": {"variant": {"name": "x"}}})),
+        lambda: _rewritten(
+            tmp(), config=_config(**{"layers.0.config.cell_config": {"variant": {"name": "x"}}})
+        ),
         ("config", "keys among"),
     ),
     ("extra array", lambda: _rewritten(tmp(), extra=np.zeros(2)), ("holds arrays", "extra")),
