@@ -5,9 +5,10 @@
     torch        to_torch / from_torch for every cell with a PyTorch twin, and for whole models
     agree        measured differences between NumPy, Keras and PyTorch
 
-Keras and PyTorch are imported only inside the functions that need them, so a
-bare install (NumPy and matplotlib) can import every module. These modules build
-on ``lstm_tutorial.nn`` and nothing above it.
+PyTorch is imported only inside the functions that need it, so a bare install
+(NumPy and matplotlib) can import ``torch`` and ``agree``; ``keras`` imports Keras
+when it is imported, and without the ``frameworks`` extra says how to install it.
+These modules build on ``lstm_tutorial.nn`` and nothing above it.
 """
 
 __all__: list[str] = []
