@@ -1,13 +1,16 @@
-"""Input checks shared by the package.
+"""Every validator of the package, in one place.
 
 Every public function validates what it is given and raises an error that names
 the argument, says what it got and what it expected. Nothing is broadcast, cast
-or truncated behind the reader's back.
+or truncated behind the reader's back. The checks of arrays and numbers come
+first, then Keras-style casting of a model's inputs, then the arguments of the
+recurrent core (generators, cells, states, sequences, ids). A layer's
+configuration is checked by the helpers of ``layer``, what a new layer calls.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -299,3 +302,68 @@ def cast_floating(name: str, value: Any, dtype: np.dtype[Any]) -> np.ndarray:
             f"and {dtype} holds at most {float(np.finfo(dtype).max):.3g}"
         )
     return cast
+
+
+# --- the recurrent core's own arguments ---------------------------------------------------
+
+
+def rng(name: str, value: Any) -> np.random.Generator:
+    """Refuse anything but a ``np.random.Generator`` (make one with ``np.random.default_rng(seed)``)."""
+    if not isinstance(value, np.random.Generator):
+        raise TypeError(
+            f"{name} must be a np.random.Generator, e.g. np.random.default_rng(0), got {describe(value)}"
+        )
+    return value
+
+
+T = TypeVar("T")
+
+
+def instance(name: str, value: Any, kind: type[T]) -> T:
+    """Refuse anything that is not a ``kind`` (a cell, a layer, a model), naming the argument; returns it."""
+    if not isinstance(value, kind):
+        article = "an" if kind.__name__[0] in "AEFHILMNORSX" else "a"
+        raise TypeError(f"{name} must be {article} {kind.__name__}, got {describe(value)}")
+    return value
+
+
+def state_arg(name: str, value: Any, batch: int, params: Any) -> np.ndarray:
+    """One (B, H) state given to a cell's step (``h_prev``, ``c_prev``), in the cell's dtype.
+
+    None is refused with a hint: the state before the first step is zeros, and a
+    step function does not guess it (a sequence's ``forward`` does, when its ``h0`` is None).
+    ``params`` is the cell (its ``hidden_size`` and ``dtype``).
+    """
+    hidden = params.hidden_size
+    if value is None:
+        raise TypeError(
+            f"{name} must be a (B, H) = {(batch, hidden)} array, got None; the state before the first "
+            f"step is zeros: np.zeros({(batch, hidden)}, dtype=np.{params.dtype})"
+        )
+    return matching(name, value, (batch, hidden), "(B, H)", params.dtype, "params")
+
+
+def sequence_input(x: Any, params: Any) -> tuple[int, int]:
+    """A (B, T, D) input sequence for the cell ``params`` (its ``input_size``, ``dtype``); returns (B, T)."""
+    float_array("x", x, ndim=3)
+    same_dtype("x", x, params.dtype, "params")
+    if x.shape[2] != params.input_size:
+        raise ValueError(
+            f"x must have shape (B, T, D) with D = input_size = {params.input_size}, got {x.shape}"
+        )
+    return int(x.shape[0]), int(x.shape[1])
+
+
+def ids(name: str, value: Any, vocab_size: int | None = None, allow_empty: bool = False) -> np.ndarray:
+    """A 1-D integer array of ids (below ``vocab_size``, if given); non-empty unless
+    ``allow_empty``. Returns it as int64 (the array itself if it is int64 already)."""
+    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iu":
+        raise TypeError(f"{name} must be a NumPy array of integer ids, got {describe(value)}")
+    if value.ndim != 1 or (value.size == 0 and not allow_empty):
+        raise ValueError(f"{name} must be a non-empty 1-D array of ids, got shape {value.shape}")
+    if vocab_size is not None and value.size and (value.min() < 0 or value.max() >= vocab_size):
+        raise ValueError(
+            f"{name} must hold ids in [0, {vocab_size - 1}] (vocab_size = {vocab_size}), "
+            f"got values from {value.min()} to {value.max()}"
+        )
+    return value.astype(np.int64, copy=False)

@@ -36,9 +36,6 @@ from . import _checks
 __all__ = [
     "CellParams",
     "State",
-    "check_cell",
-    "check_rng",
-    "check_state_arg",
     "gate_blocks",
     "glorot_uniform",
     "orthogonal",
@@ -50,19 +47,9 @@ State = tuple[np.ndarray, ...]
 C = TypeVar("C", bound="CellParams")
 
 
-def check_rng(name: str, value: Any) -> np.random.Generator:
-    """Refuse anything but a ``np.random.Generator`` (make one with ``np.random.default_rng(seed)``)."""
-    if not isinstance(value, np.random.Generator):
-        raise TypeError(
-            f"{name} must be a np.random.Generator, e.g. np.random.default_rng(0), "
-            f"got {_checks.describe(value)}"
-        )
-    return value
-
-
 def _matrix_args(rng: Any, shape: Any, dtype: Any) -> tuple[int, int, np.dtype[Any]]:
     """The checked arguments of an initialiser: a generator, a (rows, cols) shape, a float dtype."""
-    check_rng("rng", rng)
+    _checks.rng("rng", rng)
     if not isinstance(shape, tuple) or len(shape) != 2:
         raise TypeError(
             f"shape must be a tuple (rows, cols) of two integers >= 1, got {_checks.describe(shape)}"
@@ -253,7 +240,7 @@ class CellParams:
                 f"got {_checks.describe(state)}"
             )
         for name, array in zip(names, state, strict=True):
-            check_state_arg(name, array, batch, self)
+            _checks.state_arg(name, array, batch, self)
         return state
 
     def check_input(self, x_t: Any, name: str = "x_t") -> int:
@@ -301,26 +288,3 @@ class CellParams:
         ``last_state``, ``state(name)`` and ``backward``); the LSTM does.
         """
         return None
-
-
-def check_state_arg(name: str, value: Any, batch: int, params: CellParams) -> np.ndarray:
-    """Check one (B, H) state given to a step (``h_prev``, ``c_prev``), in the cell's dtype.
-
-    None is refused with a hint: the state before the first step is zeros, and a
-    step function does not guess it (``forward`` does, when its ``h0`` is None).
-    """
-    hidden = params.hidden_size
-    if value is None:
-        raise TypeError(
-            f"{name} must be a (B, H) = {(batch, hidden)} array, got None; the state before the first "
-            f"step is zeros: np.zeros({(batch, hidden)}, dtype=np.{params.dtype})"
-        )
-    return _checks.matching(name, value, (batch, hidden), "(B, H)", params.dtype, "params")
-
-
-def check_cell(name: str, value: Any, kind: type[C] = CellParams) -> C:  # type: ignore[assignment]
-    """Refuse anything that is not a cell of the expected kind, naming the argument; returns it."""
-    if not isinstance(value, kind):
-        article = "an" if kind.__name__[0] in "AEFHILMNORSX" else "a"
-        raise TypeError(f"{name} must be {article} {kind.__name__}, got {_checks.describe(value)}")
-    return value

@@ -38,7 +38,7 @@ import numpy as np
 
 from . import _checks, sequence
 from .activations import sigmoid, tanh
-from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform, orthogonal
+from .cell import CellParams, State, glorot_uniform, orthogonal
 from .sequence import SequenceCache
 
 __all__ = [
@@ -153,9 +153,9 @@ def gru_step(x_t: np.ndarray, h_prev: np.ndarray, params: GRUParams) -> np.ndarr
     Returns:
         (B, H) the new state h_t.
     """
-    check_cell("params", params, GRUParams)
+    _checks.instance("params", params, GRUParams)
     batch = params.check_input(x_t)
-    check_state_arg("h_prev", h_prev, batch, params)
+    _checks.state_arg("h_prev", h_prev, batch, params)
     (h_t,), _ = params.step(x_t, (h_prev,))
     return h_t
 
@@ -175,7 +175,7 @@ def gru_step_backward(
     Returns:
         ``(dx_t, dh_prev, grads)``: (B, D), (B, H) and this step's weight gradients.
     """
-    check_cell("params", params, GRUParams)
+    _checks.instance("params", params, GRUParams)
     dx_t, (dh_prev,), grads = params.checked_step_backward((dh_t,), cache, GRUStepCache)
     return dx_t, dh_prev, grads
 
@@ -194,7 +194,7 @@ def gru_forward(
         ``(hs, cache)``: hs (B, T, H) the states h_1 .. h_T (Keras' ``return_sequences=True``),
         and the cache for ``gru_backward``.
     """
-    check_cell("params", params, GRUParams)
+    _checks.instance("params", params, GRUParams)
     return sequence.forward(params, x, None if h0 is None else (h0,))
 
 

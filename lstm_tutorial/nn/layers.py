@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from . import _checks, sequence
-from .cell import CellParams, State, check_cell, check_rng
+from .cell import CellParams, State
 from .layer import FEATURES, SEQUENCE, VECTOR, Layer, check_config, check_weight_count
 
 __all__ = ["Dense", "MatrixSized", "Recurrent", "cell_config", "cell_from_config", "cell_kinds"]
@@ -132,7 +132,7 @@ class Recurrent(Layer):
     takes = SEQUENCE
 
     def __post_init__(self) -> None:
-        check_cell("cell", self.cell)
+        _checks.instance("cell", self.cell, CellParams)
         _checks.flag("return_sequences", self.return_sequences)
         _checks.flag("stateful", self.stateful)
 
@@ -147,7 +147,7 @@ class Recurrent(Layer):
 
     def check_input(self, x: Any) -> None:
         """Check (B, T, D) inputs for this layer (what ``model.Sequential`` does for its first layer)."""
-        sequence.check_sequence(x, self.cell)
+        _checks.sequence_input(x, self.cell)
 
     @property
     def output_size(self) -> int:
@@ -286,7 +286,7 @@ class Dense(MatrixSized, Layer):
 
         input_size = _checks.positive_int("input_size", input_size)
         units = _checks.positive_int("units", units)
-        check_rng("rng", rng)
+        _checks.rng("rng", rng)
         kernel = glorot_uniform(rng, (input_size, units), _checks.dtype_arg("dtype", dtype))
         return cls(kernel, np.zeros(units, dtype=kernel.dtype))
 

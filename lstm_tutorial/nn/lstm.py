@@ -43,7 +43,7 @@ import numpy as np
 
 from . import _checks, sequence
 from .activations import sigmoid, tanh
-from .cell import CellParams, State, check_cell, check_state_arg, gate_blocks, glorot_uniform, orthogonal
+from .cell import CellParams, State, gate_blocks, glorot_uniform, orthogonal
 from .lstm_fast import LSTMCache, fast_forward
 
 __all__ = [
@@ -199,10 +199,10 @@ class LSTMParams(CellParams):
 
 def _check_step_inputs(x_t: Any, params: Any, **states: Any) -> None:
     """Check a step's ``x_t`` and the states given by name (None is refused: see ``check_state_arg``)."""
-    check_cell("params", params, LSTMParams)
+    _checks.instance("params", params, LSTMParams)
     batch = params.check_input(x_t)
     for name, state in states.items():
-        check_state_arg(name, state, batch, params)
+        _checks.state_arg(name, state, batch, params)
 
 
 def lstm_gates(x_t: np.ndarray, h_prev: np.ndarray, params: LSTMParams) -> LSTMGates:
@@ -260,14 +260,14 @@ def lstm_step_backward(
         ``(dx_t, dh_prev, dc_prev, grads)``: (B, D), (B, H), (B, H) and the
         weight gradients of this step as an ``LSTMParams``.
     """
-    check_cell("params", params, LSTMParams)
+    _checks.instance("params", params, LSTMParams)
     dx_t, (dh_prev, dc_prev), grads = params.checked_step_backward((dh_t, dc_t), cache, LSTMStepCache)
     return dx_t, dh_prev, dc_prev, grads
 
 
 def _initial_states(params: LSTMParams, x: Any, h0: Any, c0: Any) -> State:
-    check_cell("params", params, LSTMParams)
-    batch, _ = sequence.check_sequence(x, params)
+    _checks.instance("params", params, LSTMParams)
+    batch, _ = _checks.sequence_input(x, params)
     zeros = np.zeros((batch, params.hidden_size), dtype=params.dtype)
     for name, state in (("h0", h0), ("c0", c0)):
         if state is not None:

@@ -17,7 +17,7 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 
 from . import _checks
-from .cell import CellParams, check_cell
+from .cell import CellParams
 from .gru import GRUParams
 from .layer import Layer
 from .layers import Dense, Recurrent
@@ -54,7 +54,7 @@ class _Regressor(Sequential):
     cell_name: ClassVar[str] = "cell"
 
     def __init__(self, cell: CellParams, dense_W: np.ndarray, dense_b: np.ndarray) -> None:
-        check_cell(self.cell_name, cell, self.cell_kind)
+        _checks.instance(self.cell_name, cell, self.cell_kind)
         super().__init__([Recurrent(cell), _dense_head(dense_W, dense_b, cell)])
 
     @classmethod
@@ -93,7 +93,7 @@ class _Regressor(Sequential):
 
     def _replace_cell(self, cell: CellParams) -> None:
         """Swap in another cell of the same kind and shape (``model.lstm = ...``)."""
-        check_cell(self.cell_name, cell, self.cell_kind)
+        _checks.instance(self.cell_name, cell, self.cell_kind)
         old = self.cell_params
         if (cell.input_size, cell.hidden_size, cell.dtype) != (old.input_size, old.hidden_size, old.dtype):
             raise ValueError(

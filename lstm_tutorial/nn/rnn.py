@@ -28,7 +28,7 @@ import numpy as np
 
 from . import _checks, sequence
 from .activations import tanh
-from .cell import CellParams, State, check_cell, check_state_arg, glorot_uniform, orthogonal
+from .cell import CellParams, State, glorot_uniform, orthogonal
 from .sequence import SequenceCache
 
 __all__ = [
@@ -107,7 +107,7 @@ def with_spectral_radius(params: RNNParams, radius: float) -> RNNParams:
         params: the RNN to copy.
         radius: the wanted largest absolute eigenvalue of U (> 0).
     """
-    check_cell("params", params, RNNParams)
+    _checks.instance("params", params, RNNParams)
     if not np.isfinite(radius) or radius <= 0:
         raise ValueError(f"radius must be a positive finite number, got {radius}")
     scale = radius / spectral_radius(params.U)
@@ -125,9 +125,9 @@ def rnn_step(x_t: np.ndarray, h_prev: np.ndarray, params: RNNParams) -> np.ndarr
     Returns:
         (B, H) the new hidden state.
     """
-    check_cell("params", params, RNNParams)
+    _checks.instance("params", params, RNNParams)
     batch = params.check_input(x_t)
-    check_state_arg("h_prev", h_prev, batch, params)
+    _checks.state_arg("h_prev", h_prev, batch, params)
     (h_t,), _ = params.step(x_t, (h_prev,))
     return h_t
 
@@ -147,7 +147,7 @@ def rnn_step_backward(
     Returns:
         ``(dx_t, dh_prev, grads)``: (B, D), (B, H) and this step's weight gradients.
     """
-    check_cell("params", params, RNNParams)
+    _checks.instance("params", params, RNNParams)
     dx_t, (dh_prev,), grads = params.checked_step_backward((dh_t,), cache, RNNStepCache)
     return dx_t, dh_prev, grads
 
@@ -165,7 +165,7 @@ def rnn_forward(
     Returns:
         ``(hs, cache)`` with hs of shape (B, T, H).
     """
-    check_cell("params", params, RNNParams)
+    _checks.instance("params", params, RNNParams)
     return sequence.forward(params, x, None if h0 is None else (h0,))
 
 

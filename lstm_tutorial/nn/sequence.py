@@ -25,30 +25,18 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 
 from . import _checks
-from .cell import CellParams, State, check_cell
+from .cell import CellParams, State
 
 __all__ = [
     "Run",
     "SequenceCache",
     "backward",
-    "check_sequence",
     "forward",
     "mean_norm_by_lag",
     "run",
     "state_gradients",
     "tbptt_grads",
 ]
-
-
-def check_sequence(x: Any, params: CellParams) -> tuple[int, int]:
-    """Check a (B, T, D) input sequence against the cell it is fed to; returns (B, T)."""
-    _checks.float_array("x", x, ndim=3)
-    _checks.same_dtype("x", x, params.dtype, "params")
-    if x.shape[2] != params.input_size:
-        raise ValueError(
-            f"x must have shape (B, T, D) with D = input_size = {params.input_size}, got {x.shape}"
-        )
-    return int(x.shape[0]), int(x.shape[1])
 
 
 def initial_state(params: CellParams, state: State | None, batch: int, names: tuple[str, ...]) -> State:
@@ -163,8 +151,8 @@ def forward(
         ``(hs, cache)``: hs (B, T, H), the output h_t after every step, and the
         cache for ``backward``.
     """
-    check_cell("params", params)
-    batch, _ = check_sequence(x, params)
+    _checks.instance("params", params, CellParams)
+    batch, _ = _checks.sequence_input(x, params)
     state = initial_state(params, state, batch, tuple(f"{n}0" for n in params.state_names))
     cache = run_forward(params, x, state)
     return cache.hs, cache
@@ -282,8 +270,8 @@ def tbptt_grads(
     Returns:
         ``(dx, grads, d_initial_state)`` as ``backward`` returns them.
     """
-    check_cell("params", params)
-    batch, steps = check_sequence(x, params)
+    _checks.instance("params", params, CellParams)
+    batch, steps = _checks.sequence_input(x, params)
     _checks.matching("dhs", dhs, (batch, steps, params.hidden_size), "(B, T, H)", params.dtype, "params")
     truncate = _checks.positive_int("truncate", truncate)
     state = initial_state(params, state, batch, tuple(f"{n}0" for n in params.state_names))

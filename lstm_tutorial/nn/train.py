@@ -12,7 +12,6 @@ import numpy as np
 
 from . import _checks
 from ._progress import progress_bar
-from .cell import check_rng
 from .model import Sequential
 from .optim import SGD, Adam, clip_by_global_norm
 
@@ -71,7 +70,7 @@ def batch_indices(n_samples: int, batch_size: int, rng: np.random.Generator | No
     n_samples = _checks.positive_int("n_samples", n_samples)
     batch_size = _checks.positive_int("batch_size", batch_size)
     if rng is not None:
-        check_rng("rng", rng)
+        _checks.rng("rng", rng)
     return _batches(n_samples, batch_size, rng)
 
 

@@ -42,7 +42,7 @@ import numpy as np
 
 from . import _checks, sequence
 from .activations import sigmoid, tanh
-from .cell import CellParams, State, check_cell, gate_blocks
+from .cell import CellParams, State, gate_blocks
 from .lstm import LSTMParams
 from .sequence import SequenceCache
 
@@ -175,7 +175,7 @@ class PeepholeParams(CellParams):
         cls, lstm: LSTMParams, P: np.ndarray, variant: Variant = VARIANTS["vanilla"]
     ) -> PeepholeParams:
         """An LSTM's weights (shared, not copied) with peepholes ``P`` (3, H)."""
-        check_cell("lstm", lstm, LSTMParams)
+        _checks.instance("lstm", lstm, LSTMParams)
         return cls(lstm.W, lstm.U, lstm.b, P, variant)
 
     @property
@@ -291,13 +291,13 @@ def variant_step_backward(
         ``(dx_t, dh_prev, dc_prev, grads)``: (B, D), (B, H), (B, H) and this step's
         weight gradients as a ``PeepholeParams``.
     """
-    check_cell("params", params, PeepholeParams)
+    _checks.instance("params", params, PeepholeParams)
     dx_t, (dh_prev, dc_prev), grads = params.checked_step_backward((dh_t, dc_t), cache, VariantStepCache)
     return dx_t, dh_prev, dc_prev, grads
 
 
 def _as_variant(params: Any, variant: Variant | None) -> PeepholeParams:
-    check_cell("params", params, PeepholeParams)
+    _checks.instance("params", params, PeepholeParams)
     return params if variant is None else params.with_variant(variant)
 
 
@@ -320,7 +320,7 @@ def variant_forward(
         ``(hs, cache)``: hs (B, T, H) the hidden states h_1 .. h_T, and the cache for ``variant_backward``.
     """
     params = _as_variant(params, variant)
-    batch, _ = sequence.check_sequence(x, params)
+    batch, _ = _checks.sequence_input(x, params)
     zeros = np.zeros((batch, params.hidden_size), dtype=params.dtype)
     state = (zeros if h0 is None else h0, zeros if c0 is None else c0)
     return sequence.forward(params, x, state)

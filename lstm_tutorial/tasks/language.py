@@ -33,7 +33,7 @@ from ..nn.layers import Dense, Recurrent
 from ..nn.losses import log_softmax
 from ..nn.lstm import LSTMParams
 from ..nn.model import Sequential
-from .text import check_ids, stream_batches
+from .text import stream_batches
 
 __all__ = ["char_model", "heldout_bits_per_char", "log_probs", "stepping_twin"]
 
@@ -120,7 +120,7 @@ def heldout_bits_per_char(model: Sequential, ids: Any, batch_size: int = 32, seq
         ``N - B S - 1`` ids are left out, as ``stream_batches`` says).
     """
     twin = stepping_twin(model)
-    ids = check_ids("ids", ids, twin.layers[0].input_size)
+    ids = _checks.ids("ids", ids, twin.layers[0].input_size)
     inputs, targets = stream_batches(ids, batch_size, seq_len)
     total = 0.0
     for x, y in zip(inputs, targets, strict=True):
@@ -147,7 +147,7 @@ def log_probs(model: Sequential, ids: Any, chunk: int = 1024) -> np.ndarray:
         (N - 1,) float64 natural-log probabilities.
     """
     twin = stepping_twin(model)
-    ids = check_ids("ids", ids, twin.layers[0].input_size)
+    ids = _checks.ids("ids", ids, twin.layers[0].input_size)
     chunk = _checks.positive_int("chunk", chunk)
     if ids.shape[0] < 2:
         raise ValueError(f"ids must hold at least 2 ids (a context and a target), got {ids.shape[0]}")

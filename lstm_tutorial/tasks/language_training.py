@@ -31,7 +31,7 @@ from ..nn.model import Sequential
 from ..nn.optim import SGD, Adam
 from ..nn.train import fit
 from .language import heldout_bits_per_char
-from .text import check_ids, stream_batches
+from .text import stream_batches
 
 __all__ = ["LearningCurve", "train_char_model"]
 
@@ -100,9 +100,9 @@ def train_char_model(
         raise TypeError(f"model must be a model.Sequential, got {_checks.describe(model)}")
     steps = _checks.positive_int("steps", steps)
     eval_every = steps if eval_every is None else _checks.positive_int("eval_every", eval_every)
-    inputs, targets = stream_batches(check_ids("train_ids", train_ids), batch_size, seq_len)
+    inputs, targets = stream_batches(_checks.ids("train_ids", train_ids), batch_size, seq_len)
     if heldout_ids is not None:
-        heldout_ids = check_ids("heldout_ids", heldout_ids)
+        heldout_ids = _checks.ids("heldout_ids", heldout_ids)
     if isinstance(verbose, bool) or verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1 or 2, got {_checks.describe(verbose)}")
     optimizer = Adam(learning_rate=3e-3) if optimizer is None else optimizer

@@ -58,7 +58,6 @@ from typing import Literal
 import numpy as np
 
 from ..nn import _checks
-from .text import check_ids
 
 __all__ = ["NGramModel", "Smoothing", "fit_ngram"]
 
@@ -253,7 +252,7 @@ class NGramModel:
         Returns:
             (V,) float64 probabilities, summing to 1.
         """
-        context = check_ids("context", context, self.vocab_size, allow_empty=True)
+        context = _checks.ids("context", context, self.vocab_size, allow_empty=True)
         padded = np.append(context, 0)  # a placeholder target after the context
         last = [c[-1:] for c in self._contexts(padded)]
         candidates = np.arange(self.vocab_size, dtype=np.int64)
@@ -272,7 +271,7 @@ class NGramModel:
         Returns:
             (N - 1,) float64 natural-log probabilities (-inf only if a discount is 0).
         """
-        ids = check_ids("ids", ids, self.vocab_size)
+        ids = _checks.ids("ids", ids, self.vocab_size)
         if ids.shape[0] < 2:
             raise ValueError(f"ids must hold at least 2 ids (a context and a target), got {ids.shape[0]}")
         contexts = [c[1:] for c in self._contexts(ids)]
@@ -311,7 +310,7 @@ def fit_ngram(
         The fitted ``NGramModel``.
     """
     vocab_size = _checks.positive_int("vocab_size", vocab_size)
-    ids = check_ids("ids", ids, vocab_size)
+    ids = _checks.ids("ids", ids, vocab_size)
     if isinstance(order, bool) or not isinstance(order, (int, np.integer)) or order < 0:
         raise ValueError(f"order must be an integer >= 0, got {_checks.describe(order)}")
     order = int(order)

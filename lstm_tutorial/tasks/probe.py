@@ -28,12 +28,10 @@ from typing import Any
 import numpy as np
 
 from ..nn import _checks
-from ..nn.cell import check_cell
 from ..nn.layers import Recurrent
 from ..nn.lstm import LSTMParams, lstm_forward
 from ..nn.model import Sequential
 from .language import stepping_twin
-from .text import check_ids
 
 __all__ = [
     "CellInternals",
@@ -92,7 +90,7 @@ def cell_internals(model: Sequential, ids: Any, layer: int = 0, chunk: int = 102
         The ``CellInternals``, arrays of shape (N, H) in the model's dtype.
     """
     twin = stepping_twin(model)
-    ids = check_ids("ids", ids, twin.layers[0].input_size)
+    ids = _checks.ids("ids", ids, twin.layers[0].input_size)
     chunk = _checks.positive_int("chunk", chunk)
     recurrent = [k for k, each in enumerate(twin.layers) if isinstance(each, Recurrent)]
     if isinstance(layer, bool) or not isinstance(layer, (int, np.integer)) or not 0 <= layer < len(recurrent):
@@ -102,7 +100,7 @@ def cell_internals(model: Sequential, ids: Any, layer: int = 0, chunk: int = 102
         )
     target = twin.layers[recurrent[layer]]
     assert isinstance(target, Recurrent)
-    cell = check_cell(f"the cell of layer {layer}", target.cell, LSTMParams)  # gates are an LSTM's
+    cell = _checks.instance(f"the cell of layer {layer}", target.cell, LSTMParams)  # gates are an LSTM's
     hidden = cell.hidden_size
     out = {name: np.empty((ids.shape[0], hidden), dtype=twin.dtype) for name in "chifgo"}
     below = twin.layers[: recurrent[layer]]  # the embedding and the layers under the one asked for

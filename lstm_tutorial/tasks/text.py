@@ -196,21 +196,6 @@ def _text(name: str, value: Any) -> str:
     return value
 
 
-def check_ids(name: str, value: Any, vocab_size: int | None = None, allow_empty: bool = False) -> np.ndarray:
-    """Check a 1-D integer array of ids (below ``vocab_size``, if given); non-empty unless
-    ``allow_empty``. Returns it as int64 (the array itself if it is int64 already)."""
-    if not isinstance(value, np.ndarray) or value.dtype.kind not in "iu":
-        raise TypeError(f"{name} must be a NumPy array of integer ids, got {_checks.describe(value)}")
-    if value.ndim != 1 or (value.size == 0 and not allow_empty):
-        raise ValueError(f"{name} must be a non-empty 1-D array of ids, got shape {value.shape}")
-    if vocab_size is not None and value.size and (value.min() < 0 or value.max() >= vocab_size):
-        raise ValueError(
-            f"{name} must hold ids in [0, {vocab_size - 1}] (vocab_size = {vocab_size}), "
-            f"got values from {value.min()} to {value.max()}"
-        )
-    return value.astype(np.int64, copy=False)
-
-
 @dataclass(frozen=True)
 class Vocabulary:
     """A character vocabulary: id i is ``chars[i]``, and one more id for unknown characters.
@@ -282,7 +267,7 @@ class Vocabulary:
             The N-character string. ``decode(encode(text)) == text`` for any text made
             of known characters.
         """
-        ids = check_ids("ids", ids, self.size)
+        ids = _checks.ids("ids", ids, self.size)
         table = self.chars + self.unknown_char
         return "".join([table[i] for i in ids.tolist()])
 
@@ -307,7 +292,7 @@ def stream_batches(ids: np.ndarray, batch_size: int, seq_len: int) -> tuple[np.n
         ``(inputs, targets)``, each (n_batches, B, T) with ``n_batches = S / T``, as int64;
         ``targets[k, i, t]`` is the character after ``inputs[k, i, t]``.
     """
-    ids = check_ids("ids", ids)
+    ids = _checks.ids("ids", ids)
     batch_size = _checks.positive_int("batch_size", batch_size)
     seq_len = _checks.positive_int("seq_len", seq_len)
     n_batches = (ids.shape[0] - 1) // (batch_size * seq_len)

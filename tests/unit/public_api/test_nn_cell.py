@@ -21,40 +21,6 @@ gives(
     lambda c: issubclass(lstm.LSTMParams, c),
 )
 gives("nn.cell.State", "a tuple of arrays", lambda: cell.State, lambda s: s == tuple[np.ndarray, ...])
-raises(
-    "nn.cell.check_cell",
-    "wrong kind",
-    lambda: cell.check_cell("params", RNN, lstm.LSTMParams),
-    TypeError,
-    "params",
-    "an LSTMParams",
-    "RNNParams",
-)
-raises(
-    "nn.cell.check_rng",
-    "a seed for a generator",
-    lambda: cell.check_rng("rng", 0),
-    TypeError,
-    "rng",
-    "np.random.Generator",
-    "int 0",
-)
-raises(
-    "nn.cell.check_state_arg",
-    "None",
-    lambda: cell.check_state_arg("h_prev", None, 2, P),
-    TypeError,
-    "h_prev",
-    "(2, 4)",
-    "got None",
-    "zeros",
-)
-gives(
-    "nn.cell.check_state_arg",
-    "a (B, H) array passes",
-    lambda: cell.check_state_arg("h_prev", H0, 2, P),
-    lambda r: r is H0,
-)
 gives(
     "nn.cell.glorot_uniform",
     "within the Glorot limit",

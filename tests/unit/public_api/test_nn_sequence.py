@@ -85,15 +85,6 @@ raises(
     "truncate",
     "integer",
 )
-raises(
-    "nn.sequence.check_sequence",
-    "D mismatch",
-    lambda: sequence.check_sequence(X[:, :, :2], RNN),
-    ValueError,
-    "x",
-    "input_size = 3",
-)
-gives("nn.sequence.check_sequence", "(B, T)", lambda: sequence.check_sequence(X, RNN), equal((2, 5)))
 gives(
     "nn.sequence.mean_norm_by_lag",
     "norms by hand",
