@@ -198,7 +198,7 @@ class LSTMParams(CellParams):
 
 
 def _check_step_inputs(x_t: Any, params: Any, **states: Any) -> None:
-    """Check a step's ``x_t`` and the states given by name (None is refused: see ``check_state_arg``)."""
+    """Check a step's ``x_t`` and the states given by name (None is refused: see ``_checks.state_arg``)."""
     _checks.instance("params", params, LSTMParams)
     batch = params.check_input(x_t)
     for name, state in states.items():
