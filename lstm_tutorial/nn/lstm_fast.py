@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from .cell import CellParams, State, gate_blocks
+from .sequence import Run
 
 __all__ = ["LSTMCache", "fast_backward", "fast_forward"]
 
@@ -41,7 +42,7 @@ calls, few enough to stay in the cache until the loop uses them."""
 
 
 @dataclass
-class LSTMCache:
+class LSTMCache(Run):
     """What the fast forward pass keeps for the fast backward pass.
 
     The buffers are time-major, (T, B, ...), so one step's slice is contiguous;

@@ -20,7 +20,7 @@ Sequences are batch-major, (B, T, D) in and (B, T, H) out, as Keras'
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 import numpy as np
 
@@ -46,10 +46,10 @@ def initial_state(params: CellParams, state: State | None, batch: int, names: tu
     return params.check_state(state, batch, names)
 
 
-@runtime_checkable
-class Run(Protocol):
-    """What a cell's pass over a sequence keeps: ``SequenceCache`` from the loop, or a
-    cell's own cache from its fast path (the LSTM's ``LSTMCache``).
+class Run:
+    """What a cell's pass over a sequence keeps, and its way back: the base of
+    ``SequenceCache`` (the loop's) and of a cell's own fast-path cache (the LSTM's
+    ``LSTMCache``). ``backward`` takes a ``Run``; each kind brings its own backward pass.
 
     Attributes:
         x: (B, T, D) the inputs.
@@ -62,26 +62,26 @@ class Run(Protocol):
     @property
     def hs(self) -> np.ndarray:
         """(B, T, H) the output h_t after every step."""
-        ...
+        raise NotImplementedError(f"{type(self).__name__} does not define hs")
 
     @property
     def last_state(self) -> State:
         """The state after the last step."""
-        ...
+        raise NotImplementedError(f"{type(self).__name__} does not define last_state")
 
     def state(self, name: str) -> np.ndarray:
         """(B, T, H) one state after every step."""
-        ...
+        raise NotImplementedError(f"{type(self).__name__} does not define state")
 
     def backward(
         self, dhs: np.ndarray, d_last_state: State | None, truncate: int | None
     ) -> tuple[np.ndarray, CellParams, State]:
         """BPTT on checked inputs: ``(dx, grads, d_initial_state)``."""
-        ...
+        raise NotImplementedError(f"{type(self).__name__} does not define backward")
 
 
 @dataclass
-class SequenceCache:
+class SequenceCache(Run):
     """What ``forward`` keeps for ``backward``.
 
     Attributes:

@@ -150,6 +150,29 @@ gives(
     equal(sequence.backward(DHS, SEQ_CACHE)[0]),
 )
 
+for member in ("hs", "last_state"):
+    raises(
+        f"nn.sequence.Run.{member}",
+        "the base alone has no run to show",
+        lambda member=member: getattr(sequence.Run(), member),
+        NotImplementedError,
+        member,
+    )
+raises(
+    "nn.sequence.Run.state",
+    "the base alone has no state",
+    lambda: sequence.Run().state("h"),
+    NotImplementedError,
+    "state",
+)
+raises(
+    "nn.sequence.Run.backward",
+    "the base alone has no backward pass",
+    lambda: sequence.Run().backward(DHS, None, None),
+    NotImplementedError,
+    "Run does not define backward",
+)
+
 
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
 def test_row(row: Row, tmp_path: Path) -> None:
