@@ -53,13 +53,19 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -c "import compileall, sys; compileall.compile_dir(sys.argv[1], quiet=2, workers=0)" $(VENV)/lib
 	touch $(STAMP)
 
+# One BLAS/OpenMP thread a kernel: on a machine busy with other work, threads that
+# outnumber the free cores spin waiting for one (the language model's training step
+# took 165 ms at the default threads against 71 ms at one, under load), and on an
+# idle two-core machine one thread costs the chapters almost nothing.
+ONE_THREAD := OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1 MKL_NUM_THREADS=1
+
 book: env
-	$(BIN)/jupyter-book build . --warningiserror --keep-going
+	$(ONE_THREAD) $(BIN)/jupyter-book build . --warningiserror --keep-going
 
 # One PDF of the whole book, printed from the executed notebooks of `make book`
 # (jupyter-cache): nothing is executed again.
 pdf: book
-	$(BIN)/python tools/make_pdf.py
+	$(ONE_THREAD) $(BIN)/python tools/make_pdf.py
 
 lint: env
 	$(BIN)/ruff check lstm_tutorial tests benchmarks tools _ext

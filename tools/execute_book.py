@@ -23,6 +23,7 @@ are printed, one line per chapter.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -60,12 +61,19 @@ def execute(path: str, notebook: Any, timeout: int, allow_errors: bool) -> tuple
     return result.nb, result.time, result.exc_string if result.err is not None else None
 
 
+# One BLAS/OpenMP thread a kernel (unless the caller chose otherwise): kernels run side by
+# side here, and threads that outnumber the cores spin waiting for one.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--path-output", type=Path, required=True, help="the build's --path-output")
     parser.add_argument("--jobs", type=int, default=2, help="chapters executed at once")
     parser.add_argument("chapters", type=Path, nargs="+", help="the notebook chapters (MyST Markdown)")
     args = parser.parse_args(argv)
+    for name, value in ONE_THREAD.items():
+        os.environ.setdefault(name, value)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     execute_config = config.get("execute", {})
     timeout = int(execute_config.get("timeout", 30))

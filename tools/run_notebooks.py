@@ -14,6 +14,7 @@ cores the build and the other tests leave idle.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from concurrent.futures import ProcessPoolExecutor
@@ -41,13 +42,22 @@ def run(notebook_path: Path, out: Path, timeout: int) -> bool:
     return True
 
 
+# One BLAS/OpenMP thread a kernel (unless the caller chose otherwise): kernels run side by
+# side here, and threads that outnumber the cores spin waiting for one.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", type=Path, required=True, help="folder for the executed notebooks")
-    parser.add_argument("--timeout", type=int, default=600, help="seconds one cell may take")
+    parser.add_argument(
+        "--timeout", type=int, default=-1, help="seconds one cell may take (-1, the default: no limit)"
+    )
     parser.add_argument("--jobs", type=int, default=1, help="notebooks executed at once")
     parser.add_argument("notebooks", type=Path, nargs="+")
     args = parser.parse_args(argv)
+    for name, value in ONE_THREAD.items():
+        os.environ.setdefault(name, value)
     args.out.mkdir(parents=True, exist_ok=True)
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
         ran = list(pool.map(partial(run, out=args.out, timeout=args.timeout), args.notebooks))
