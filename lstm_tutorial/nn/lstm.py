@@ -291,11 +291,13 @@ def lstm_forward(
 
     Returns:
         ``(hs, cache)``: ``hs`` is (B, T, H), the hidden state after every step
-        (Keras' output with ``return_sequences=True``); ``cache`` holds what
-        ``lstm_backward`` needs, and ``cache.c_last`` the final cell state.
+        (Keras' output with ``return_sequences=True``), an array of its own;
+        ``cache`` holds what ``lstm_backward`` needs, and ``cache.c_last`` the
+        final cell state. The cache keeps copies of ``x``, ``h0`` and ``c0``:
+        editing ``hs`` or the inputs before ``lstm_backward`` changes no gradient.
     """
     cache = fast_forward(params, x, _initial_states(params, x, h0, c0))
-    return cache.hs, cache
+    return cache.hs.copy(), cache
 
 
 def _check_cache(cache: Any) -> LSTMCache:

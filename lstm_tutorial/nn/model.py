@@ -61,6 +61,10 @@ def _described(layer: Layer) -> str:
 class Sequential:
     """Layers applied in order, and the loss on the last one's output.
 
+    The model holds the layers themselves, as Keras' ``Sequential`` does: training
+    it trains them (and the arrays each holds, ``layer.Layer``); ``copy()`` gives a
+    model of its own.
+
     Attributes:
         layers: the layers; the first takes the model's input, a sequence (N, T, D)
             (a ``Recurrent`` or ``Bidirectional`` layer) or (N, T) integer ids (an
