@@ -272,7 +272,8 @@ def _initial_states(params: LSTMParams, x: Any, h0: Any, c0: Any) -> State:
     for name, state in (("h0", h0), ("c0", c0)):
         if state is not None:
             _checks.matching(name, state, (batch, params.hidden_size), "(B, H)", params.dtype, "params")
-    return (zeros if h0 is None else h0, zeros if c0 is None else c0)
+    # Copies: the cache keeps them, and the caller may edit theirs before lstm_backward.
+    return (zeros if h0 is None else h0.copy(), zeros if c0 is None else c0.copy())
 
 
 def lstm_forward(

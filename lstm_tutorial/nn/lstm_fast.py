@@ -50,12 +50,12 @@ class LSTMCache(Run):
     of the cache itself, so copy one before writing to it (``lstm_forward`` returns
     a copy of ``hs``). It offers what ``sequence.SequenceCache`` offers (``hs``,
     ``last_state``, ``state(name)``, ``backward``), so a layer runs either without
-    asking which. It owns everything it holds: the caller's x and initial states
-    are copied, so editing them after the forward pass changes no gradient.
+    asking which. It keeps a copy of x, so editing the caller's x after the forward
+    pass changes no gradient (``lstm_forward`` copies the initial states too).
 
     Attributes:
         x: (B, T, D) a copy of the inputs (a view of the cache's time-major copy).
-        h0, c0: (B, H) copies of the initial states.
+        h0, c0: (B, H) the initial states.
         params: the weights used (an ``LSTMParams``).
         h_steps: (T, B, H) hidden states h_1..h_T.
         c_steps: (T, B, H) cell states c_1..c_T.
@@ -204,10 +204,9 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
         h_prev = np.multiply(o, tanh_c_steps[t], out=h_steps[t])  # h_t = o * tanh(c_t)
         c_prev = c_t
 
-    # The cache keeps its own copies of what it was given: x (as the (B, T, D) view of x_time)
-    # and the initial states, so that editing the caller's arrays cannot change the gradients.
-    x_own = x_time.transpose(1, 0, 2)
-    return LSTMCache(x_own, h0.copy(), c0.copy(), params, h_steps, c_steps, tanh_c_steps, gate_steps)
+    # The cache keeps its own copy of x (as the (B, T, D) view of x_time), so that editing the
+    # caller's x cannot change the gradients; ``lstm_forward`` copies the initial states it is given.
+    return LSTMCache(x_time.transpose(1, 0, 2), h0, c0, params, h_steps, c_steps, tanh_c_steps, gate_steps)
 
 
 Grads = tuple[np.ndarray, np.ndarray, np.ndarray]
