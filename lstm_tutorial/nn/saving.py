@@ -1,7 +1,11 @@
 """Saving and loading weights as ``.npz`` files, safely.
 
 A file holds plain arrays only and is read with ``allow_pickle=False``, so
-loading a file can never run code. Besides the weights it records a format
+loading a file can never run code; and it is read within limits sized for this
+package's models (``MAX_ELEMENTS`` an array, ``MAX_BYTES`` in all, a zip member
+inflating at most ``MAX_RATIO`` times, JSON nested at most ``_checks.JSON_DEPTH``
+deep), each checked before anything is allocated, so a damaged or hostile file is a
+ValueError, never a MemoryError or a RecursionError. Besides the weights it records a format
 version, what kind of object it holds and, as a JSON string, its configuration;
 ``load_params`` checks all of it (keys, shapes, dtypes, finiteness) by building
 the object through its own checked constructors, and refuses a file that fails,
@@ -267,7 +271,11 @@ def load_params(path: str | os.PathLike[str]) -> Saveable:
 
     Raises:
         ValueError: the file cannot be read as an ``.npz`` archive (missing, empty,
-            truncated, corrupt, a ``.npy`` or a pickle), is not a weights file of this
+            truncated, corrupt, a ``.npy`` or a pickle), breaks a limit (an array
+            declaring more than ``MAX_ELEMENTS`` elements, arrays taking more than
+            ``MAX_BYTES`` once inflated, a member that would inflate more than
+            ``MAX_RATIO`` times, a config nested deeper than ``_checks.JSON_DEPTH``),
+            is not a weights file of this
             version (``format_version`` must be the integer ``FORMAT_VERSION``), its
             configuration is not what ``save_params`` writes, or its arrays have the
             wrong keys, shapes, dtypes or non-finite values. The message names the file.
