@@ -203,9 +203,16 @@ def _read(where: str, path: Path) -> dict[str, np.ndarray]:
                 members = archive.infolist()
                 _check_directory(members)
                 return {info.filename[: -len(".npy")]: _member(archive, info) for info in members}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as error:
-        raise ValueError(f"{where} is not a readable .npz weights file: {error}") from None
-    except RuntimeError as error:  # zipfile's word for an encrypted member
+    # zipfile raises NotImplementedError for an unknown compression, RuntimeError for encryption.
+    except (
+        ValueError,
+        OSError,
+        EOFError,
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:
         raise ValueError(f"{where} is not a readable .npz weights file: {error}") from None
 
 
@@ -213,12 +220,13 @@ def _check_directory(members: list[zipfile.ZipInfo]) -> None:
     """The archive's members, from its directory alone: how many, their names, their sizes."""
     if len(members) > MAX_MEMBERS:
         raise ValueError(f"it holds {len(members)} members, more than the {MAX_MEMBERS} a weights file may")
-    names = [info.filename for info in members]
+    seen: set[str] = set()
     for info in members:
         if not info.filename.endswith(".npy"):
             raise ValueError(f"its member {info.filename!r} is not an array (.npy)")
-        if names.count(info.filename) > 1:
+        if info.filename in seen:
             raise ValueError(f"it holds two members named {info.filename!r}")
+        seen.add(info.filename)
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 2**20 and ratio > MAX_RATIO:
             raise ValueError(
@@ -260,7 +268,8 @@ def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
                 f"(shape {shape}, dtype {dtype}) but holds {info.file_size - member.tell()}"
             )
         member.seek(0)  # the header again, read by NumPy's own reader this time
-        return np.asarray(np.lib.format.read_array(member, allow_pickle=False))
+        array: np.ndarray = np.lib.format.read_array(member, allow_pickle=False)
+        return array
 
 
 def load_params(path: str | os.PathLike[str]) -> Saveable:

@@ -862,6 +862,12 @@ CORE_CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]
         ("'extra.npy'", "would inflate", "refused before decompressing"),
     ),
     (
+        "load_params member that is not an array",
+        lambda: load_with_member("notes.txt", [b"hello"]),
+        ValueError,
+        ("bad.npz", "'notes.txt' is not an array (.npy)"),
+    ),
+    (
         "load_params member of Python objects",
         lambda: load_with_member("extra.npy", [npy_header((1,), "|O"), bytes(8)]),
         ValueError,
