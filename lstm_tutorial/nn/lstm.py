@@ -139,7 +139,8 @@ class LSTMParams(CellParams):
         return cls(W, U, b)
 
     def gate(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The (D, H), (H, H) and (H,) blocks of W, U and b for one gate.
+        """The (D, H), (H, H) and (H,) blocks of W, U and b for one gate: views of the
+        weights, so writing to them writes the cell's own arrays.
 
         Args:
             name: one of ``"i"``, ``"f"``, ``"g"``, ``"o"`` (see ``GATE_ORDER``).

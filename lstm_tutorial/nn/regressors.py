@@ -121,12 +121,12 @@ class _Regressor(Sequential):
 
     @property
     def dense_W(self) -> np.ndarray:
-        """(H, 1) the Dense layer's kernel."""
+        """(H, 1) the Dense layer's kernel: the model's own array, not a copy."""
         return self.layers[1].weights()[0]
 
     @property
     def dense_b(self) -> np.ndarray:
-        """(1,) the Dense layer's bias."""
+        """(1,) the Dense layer's bias: the model's own array, not a copy."""
         return self.layers[1].weights()[1]
 
 
