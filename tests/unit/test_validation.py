@@ -656,6 +656,13 @@ def bidirectional_sum_model() -> Sequential:
     return Sequential([bi, Dense.init(3, 1, np.random.default_rng(0), np.float32)])
 
 
+def appended(layer: Any) -> Sequential:
+    """A model of one LSTM(3) returning sequences on D = 2, with ``layer`` appended to its list."""
+    model = Sequential([Recurrent(LSTMParams.init(2, 3), True)])
+    model.layers.append(layer)
+    return model
+
+
 def resumed(m: list[float], v: list[float], dtype: Any = np.float64) -> None:
     """A fresh Adam resumed on one parameter of two weights with these moments, after 3 steps."""
     Adam().resume([np.zeros(2, dtype)], [np.array(m, dtype)], [np.array(v, dtype)], 3)
@@ -724,6 +731,12 @@ CORE_CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]
         lambda: Sequential([Recurrent(LSTMParams.init(2, 3), True), Recurrent(RNNParams.init(4, 3))]),
         ValueError,
         ("layers[1] takes 4 features but layers[0] gives 3",),
+    ),
+    (
+        "stack: a layer appended after building, then predict",
+        lambda: appended(Recurrent(RNNParams.init(2, 3))).predict(np.zeros((3, 4, 2))),
+        ValueError,
+        ("layers[1] takes 2 features but layers[0] gives 3",),
     ),
     # Bidirectional.init draws fresh weights: a cell given to it is refused, not ignored.
     (
