@@ -32,6 +32,7 @@ import json
 import os
 import platform
 import tempfile
+import zipfile
 from collections.abc import Mapping
 from importlib import metadata
 from pathlib import Path
@@ -138,24 +139,61 @@ def keep(name: str, model: Any, recipe: Mapping[str, Any], extras: Mapping[str, 
     return weights
 
 
+RECORD_BYTES = 2**20
+"""The largest record ``load`` reads: one is a few hundred bytes (a key, a digest, the extras)."""
+
+
+def _entry(record: Path) -> dict[str, Any] | None:
+    """The record's entry if it is one ``keep`` could have written: a JSON object with the
+    key and the weights' name and digest as strings and the extras as an object; else None."""
+    try:
+        with open(record, "rb") as file:
+            raw = file.read(RECORD_BYTES + 1)
+        entry = _checks.json_value("the record", raw.decode())
+    except (OSError, ValueError):  # missing, unreadable, too deep, not JSON, not UTF-8
+        return None
+    if len(raw) > RECORD_BYTES or not isinstance(entry, dict):
+        return None
+    strings = all(isinstance(entry.get(field), str) for field in ("key", "weights", "weights_sha256"))
+    return entry if strings and isinstance(entry.get("extras"), dict) else None
+
+
+def _digest(path: Path) -> str | None:
+    """The SHA-256 (hex) of the file, read in blocks; None if it cannot be read."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as file:
+            for block in iter(lambda: file.read(2**20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
 def load(name: str, recipe: Mapping[str, Any]) -> tuple[Any, dict[str, Any]] | None:
     """``(model, extras)`` kept as ``name`` under this recipe and code; else None.
 
     None when nothing was kept, when it was kept under another key (another recipe,
-    an edited package, other versions) or when the weights file is not the one the
-    record describes (a write still under way).
+    an edited package, other versions), when the weights file is not the one the
+    record describes (a write still under way), and when the record or the weights
+    are damaged (not what ``keep`` writes, or a file that does not load): the caller
+    trains again, and ``keep`` writes both anew.
     """
     record = _record(name)
-    try:
-        entry = json.loads(record.read_text())
-        weights = record.parent / Path(entry["weights"]).name
-        content = weights.read_bytes()
-    except (OSError, ValueError, KeyError, TypeError):
+    entry = _entry(record)
+    if entry is None or entry["key"] != key(recipe):
         return None
-    if entry.get("key") != key(recipe) or entry.get("weights_sha256") != hashlib.sha256(content).hexdigest():
+    weights = record.parent / Path(entry["weights"]).name
+    if weights.suffix not in (".npz", ".keras") or _digest(weights) != entry["weights_sha256"]:
         return None
     if weights.suffix == ".keras":
         from ..frameworks.keras import load_keras_model
 
-        return load_keras_model(weights), entry["extras"]
-    return load_params(weights), entry["extras"]
+        try:
+            return load_keras_model(weights), entry["extras"]
+        except (ValueError, OSError, KeyError, TypeError, zipfile.BadZipFile):
+            return None
+    try:
+        return load_params(weights), entry["extras"]
+    except ValueError:  # load_params' one error for a file it cannot take
+        return None

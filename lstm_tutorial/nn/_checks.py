@@ -10,6 +10,8 @@ configuration is checked by the helpers of ``layer``, what a new layer calls.
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any, TypeVar
 
 import numpy as np
@@ -367,3 +369,36 @@ def ids(name: str, value: Any, vocab_size: int | None = None, allow_empty: bool 
             f"got values from {value.min()} to {value.max()}"
         )
     return value.astype(np.int64, copy=False)
+
+
+JSON_DEPTH = 32
+"""The deepest nesting of JSON arrays and objects the package reads: its own files nest 6 deep."""
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def json_value(name: str, text: str, max_depth: int = JSON_DEPTH) -> Any:
+    """``json.loads(text)`` for text read from a file, its nesting bounded first.
+
+    Python's JSON parser recurses once per level, so ``"[" * 100000`` would end in a
+    RecursionError; the levels are counted first (outside strings), in one pass.
+
+    Raises:
+        ValueError: ``text`` nests deeper than ``max_depth`` or is not valid JSON; the
+            message starts with ``name``.
+    """
+    depth = deepest = 0
+    for char in _JSON_STRING.sub("", text):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    if deepest > max_depth:
+        raise ValueError(
+            f"{name} nests {deepest} levels of JSON arrays and objects, more than the {max_depth} "
+            "this package reads"
+        )
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{name} is not valid JSON: {error}") from None

@@ -36,12 +36,31 @@ MERGE_MODES = ("concat", "sum", "mul", "ave")
 """How the two directions' outputs are combined (Keras' ``merge_mode``)."""
 
 
+def _initialiser(cell_kind: Any) -> Any:
+    """``cell_kind.init`` of a cell class; a cell (an instance) is refused: its weights would be
+    ignored, since ``init`` draws fresh ones."""
+    if isinstance(cell_kind, CellParams):
+        name = type(cell_kind).__name__
+        raise TypeError(
+            f"cell_kind must be a cell class such as {name}, got an instance of {name}: init draws "
+            "fresh weights and would ignore this cell's; to use the cells you have, build "
+            "Bidirectional(Recurrent(forward_cell), Recurrent(backward_cell))"
+        )
+    if not (isinstance(cell_kind, type) and issubclass(cell_kind, CellParams) and hasattr(cell_kind, "init")):
+        classes = sorted(name for name, kind in cell_kinds().items() if hasattr(kind, "init"))
+        raise TypeError(
+            f"cell_kind must be a cell class, one of {classes}, got {_checks.describe(cell_kind)}"
+        )
+    return cell_kind.init
+
+
 @dataclass
 class Bidirectional(Layer):
     """Keras' ``Bidirectional(layer, merge_mode)``: two recurrent layers, one per direction.
 
     The two layers may hold different cells (Keras' ``backward_layer`` argument); they
-    share the input size, the units and ``return_sequences``.
+    share the input size, the units and ``return_sequences``. The layer holds the two
+    layers themselves (``layer.Layer``): training it trains their cells.
 
     Attributes:
         forward_layer: reads x_1 .. x_T.
@@ -99,8 +118,11 @@ class Bidirectional(Layer):
             merge_mode: see the class.
             seed: the forward layer's seed; the backward layer's is ``seed + 1``.
             dtype: np.float32 or np.float64.
+
+        To use cells you already have, build the layer from them:
+        ``Bidirectional(Recurrent(forward_cell, ...), Recurrent(backward_cell, ...))``.
         """
-        make = cell_kind.init  # type: ignore[attr-defined]
+        make = _initialiser(cell_kind)
         layers = [
             Recurrent(make(input_size, units, seed=seed + k, dtype=dtype), return_sequences) for k in (0, 1)
         ]

@@ -36,7 +36,8 @@ ONE_HOT_LIMIT = 2**24
 class Embedding(MatrixSized, Layer):
     """``y = W[ids]``: Keras' ``Embedding(V, E)``; the first layer of a ``model.Sequential``.
 
-    ``input_size`` is V (the ids it takes are 0 .. V-1), ``output_size`` E.
+    ``input_size`` is V (the ids it takes are 0 .. V-1), ``output_size`` E. The layer
+    holds ``W`` itself (``layer.Layer``): training it trains that array.
 
     Attributes:
         W: (V, E) one row per id; Keras' ``embeddings``.

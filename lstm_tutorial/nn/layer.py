@@ -48,6 +48,12 @@ class Layer:
     A subclass sets ``takes`` (the kind of input it reads) and writes the methods below;
     defining it adds it to ``LAYERS`` under its class name (a name starting with ``_``
     stays out: a private helper class). Two layer classes cannot share a name.
+
+    A layer holds the arrays it is built from, not copies, as Keras' ``RNN(cell)``
+    holds the cell it is given: ``Recurrent(cell)`` trains ``cell``'s own arrays, and
+    two layers built from one cell share its weights. Build from copies
+    (``Recurrent(cell.copy())``) to keep the originals; the regressors
+    (``LSTMRegressor(cell, ...)``), which build their layers themselves, copy.
     """
 
     takes: ClassVar[str] = FEATURES
@@ -119,7 +125,13 @@ class Layer:
     # --- running it -------------------------------------------------------------------------
 
     def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
-        """The output for ``x`` and what ``backward`` needs (x is assumed checked)."""
+        """The output for ``x`` and what ``backward`` needs (x is assumed checked).
+
+        For speed, nothing is copied: the cache may hold ``x`` itself and the output
+        may be a view of the cache, so neither is to be written to before ``backward``
+        (``model.Sequential`` runs the two back to back; the public ``*_forward``
+        functions of the cells copy instead).
+        """
         raise NotImplementedError(f"{type(self).__name__} does not define forward")
 
     def backward(self, dy: np.ndarray, cache: Any) -> tuple[np.ndarray, list[np.ndarray]]:

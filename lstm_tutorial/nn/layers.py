@@ -108,6 +108,8 @@ class Recurrent(Layer):
 
     The cell runs over time through ``sequence.run``: its own fast path if it has
     one (the LSTM does), else the loop. The initial state is zeros, as in Keras.
+    The layer holds ``cell`` itself, as Keras' ``RNN(cell)`` does: training the
+    layer trains the cell's arrays (pass ``cell.copy()`` to keep yours).
 
     With ``stateful=True`` (Keras' ``stateful``), the state a batch ends in is the
     initial state of the next batch: row i of batch k + 1 continues row i of batch k,
@@ -213,7 +215,9 @@ class Recurrent(Layer):
         """(B, T, D) -> (B, T, H) or (B, H); x is assumed checked.
 
         A stateful layer starts from its carried state and keeps a copy of the state
-        it ends in for the next call.
+        it ends in for the next call. The output may be a view of the cache, and the
+        loop's cache holds ``x`` itself (``Layer.forward``): write to neither before
+        ``backward``.
         """
         cache = sequence.run(self.cell, x, self.initial_state(x.shape[0]))
         if self.stateful:
@@ -257,6 +261,8 @@ class MatrixSized:
 @dataclass
 class Dense(MatrixSized, Layer):
     """``y = x V + a`` on the last axis: Keras' ``Dense(K)`` without an activation.
+
+    The layer holds ``W`` and ``b`` themselves (``layer.Layer``): training it trains them.
 
     Attributes:
         W: (H, K) the kernel V.

@@ -139,7 +139,8 @@ class LSTMParams(CellParams):
         return cls(W, U, b)
 
     def gate(self, name: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """The (D, H), (H, H) and (H,) blocks of W, U and b for one gate.
+        """The (D, H), (H, H) and (H,) blocks of W, U and b for one gate: views of the
+        weights, so writing to them writes the cell's own arrays.
 
         Args:
             name: one of ``"i"``, ``"f"``, ``"g"``, ``"o"`` (see ``GATE_ORDER``).
@@ -272,7 +273,8 @@ def _initial_states(params: LSTMParams, x: Any, h0: Any, c0: Any) -> State:
     for name, state in (("h0", h0), ("c0", c0)):
         if state is not None:
             _checks.matching(name, state, (batch, params.hidden_size), "(B, H)", params.dtype, "params")
-    return (zeros if h0 is None else h0, zeros if c0 is None else c0)
+    # Copies: the cache keeps them, and the caller may edit theirs before lstm_backward.
+    return (zeros if h0 is None else h0.copy(), zeros if c0 is None else c0.copy())
 
 
 def lstm_forward(
@@ -291,11 +293,13 @@ def lstm_forward(
 
     Returns:
         ``(hs, cache)``: ``hs`` is (B, T, H), the hidden state after every step
-        (Keras' output with ``return_sequences=True``); ``cache`` holds what
-        ``lstm_backward`` needs, and ``cache.c_last`` the final cell state.
+        (Keras' output with ``return_sequences=True``), an array of its own;
+        ``cache`` holds what ``lstm_backward`` needs, and ``cache.c_last`` the
+        final cell state. The cache keeps copies of ``x``, ``h0`` and ``c0``:
+        editing ``hs`` or the inputs before ``lstm_backward`` changes no gradient.
     """
     cache = fast_forward(params, x, _initial_states(params, x, h0, c0))
-    return cache.hs, cache
+    return cache.hs.copy(), cache
 
 
 def _check_cache(cache: Any) -> LSTMCache:

@@ -46,12 +46,15 @@ class LSTMCache(Run):
     """What the fast forward pass keeps for the fast backward pass.
 
     The buffers are time-major, (T, B, ...), so one step's slice is contiguous;
-    the properties give batch-major (B, T, H) views for reading and plotting. It
-    offers what ``sequence.SequenceCache`` offers (``hs``, ``last_state``,
-    ``state(name)``, ``backward``), so a layer runs either without asking which.
+    the properties give batch-major (B, T, H) views for reading and plotting: views
+    of the cache itself, so copy one before writing to it (``lstm_forward`` returns
+    a copy of ``hs``). It offers what ``sequence.SequenceCache`` offers (``hs``,
+    ``last_state``, ``state(name)``, ``backward``), so a layer runs either without
+    asking which. It keeps a copy of x, so editing the caller's x after the forward
+    pass changes no gradient (``lstm_forward`` copies the initial states too).
 
     Attributes:
-        x: (B, T, D) the inputs.
+        x: (B, T, D) a copy of the inputs (a view of the cache's time-major copy).
         h0, c0: (B, H) the initial states.
         params: the weights used (an ``LSTMParams``).
         h_steps: (T, B, H) hidden states h_1..h_T.
@@ -171,8 +174,11 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
     U_half = U * scale
 
     # Trick 1: the input projection x_t W + b for every step at once.
-    # Its buffer then holds the gates.
-    x_steps = x.transpose(1, 0, 2).reshape(steps * batch, inputs)
+    # Its buffer then holds the gates. The time-major copy of x is the cache's own
+    # (editing the caller's x later changes nothing here), and the backward pass
+    # reads it as it is.
+    x_time = x.transpose(1, 0, 2).copy()
+    x_steps = x_time.reshape(steps * batch, inputs)
     gate_steps = (x_steps @ (W * scale)).reshape(steps, batch, 4 * hidden)
     gate_steps += b * scale
     # Trick 3: buffers written in place.
@@ -198,7 +204,9 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
         h_prev = np.multiply(o, tanh_c_steps[t], out=h_steps[t])  # h_t = o * tanh(c_t)
         c_prev = c_t
 
-    return LSTMCache(x, h0, c0, params, h_steps, c_steps, tanh_c_steps, gate_steps)
+    # The cache keeps its own copy of x (as the (B, T, D) view of x_time), so that editing the
+    # caller's x cannot change the gradients; ``lstm_forward`` copies the initial states it is given.
+    return LSTMCache(x_time.transpose(1, 0, 2), h0, c0, params, h_steps, c_steps, tanh_c_steps, gate_steps)
 
 
 Grads = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -298,7 +306,7 @@ def fast_backward(
 
     # The weight gradients sum over every step and example: one product each.
     dz_flat = dz_steps.reshape(steps * batch, 4 * hidden)
-    x_flat = cache.x.transpose(1, 0, 2).reshape(steps * batch, inputs)
+    x_flat = cache.x.transpose(1, 0, 2).reshape(steps * batch, inputs)  # a view of fast_forward's x_time
     h_prev_steps = np.concatenate([cache.h0[None], cache.h_steps[:-1]])
     dW = x_flat.T @ dz_flat
     dU = h_prev_steps.reshape(steps * batch, hidden).T @ dz_flat

@@ -10,7 +10,8 @@ Any stack of layers (``layer.Layer``) that can work is a model: the first layer
 takes the model's input, a sequence (N, T, D) or ids (N, T), and each later one
 takes what the one before gives (``Layer.takes``, ``Layer.gives``) with matching
 widths. A stack that cannot work is refused when the model is built, naming both
-layers. The model asks its layers, never a list of layer types.
+layers (and, if ``model.layers`` was edited since, when it is next used). The model
+asks its layers, never a list of layer types.
 
 Like Keras' model API, ``predict``, ``evaluate`` and ``train.fit`` take floating
 input of any precision (float16, float32 or float64 arrays, or nested lists of
@@ -61,6 +62,10 @@ def _described(layer: Layer) -> str:
 class Sequential:
     """Layers applied in order, and the loss on the last one's output.
 
+    The model holds the layers themselves, as Keras' ``Sequential`` does: training
+    it trains them (and the arrays each holds, ``layer.Layer``); ``copy()`` gives a
+    model of its own.
+
     Attributes:
         layers: the layers; the first takes the model's input, a sequence (N, T, D)
             (a ``Recurrent`` or ``Bidirectional`` layer) or (N, T) integer ids (an
@@ -73,6 +78,10 @@ class Sequential:
     loss: str = "mse"
 
     def __post_init__(self) -> None:
+        self._check_stack()
+
+    def _check_stack(self) -> None:
+        """Refuse a stack that cannot work, naming the two layers that do not fit; remember it as checked."""
         if not isinstance(self.layers, list) or not self.layers:
             raise TypeError(f"layers must be a non-empty list of layers, got {_checks.describe(self.layers)}")
         for k, layer in enumerate(self.layers):
@@ -109,6 +118,19 @@ class Sequential:
                 )
             _checks.same_dtype(f"layers[{k}]", layer.weights()[0], self.dtype, "layers[0]")
             given, width = layer.gives(given), layer.output_size
+        self._checked = list(self.layers)
+
+    def _check_stack_unchanged(self) -> None:
+        """Check the stack again if its layers changed since (``model.layers.append(...)``, say):
+        Keras checks a layer when it is added; here the list can be edited, so it is checked on use."""
+        checked: list[Layer] = getattr(self, "_checked", [])
+        layers = self.layers
+        if (
+            not isinstance(layers, list)
+            or len(layers) != len(checked)
+            or any(a is not b for a, b in zip(layers, checked, strict=True))
+        ):
+            self._check_stack()
 
     # --- weights, as Keras' models have them ------------------------------------------
 
@@ -204,7 +226,9 @@ class Sequential:
 
     def check_inputs(self, x: Any, y: Any = None) -> None:
         """Check (N, T, D) inputs ((N, T) ids after an ``Embedding``) and, if given, targets
-        of the shape ``predict`` returns ((N, T) ids for ``"sparse_categorical_crossentropy"``)."""
+        of the shape ``predict`` returns ((N, T) ids for ``"sparse_categorical_crossentropy"``).
+        A stack edited since the model was built is checked again first."""
+        self._check_stack_unchanged()
         self.layers[0].check_input(x)
         if y is None:
             return
@@ -238,6 +262,7 @@ class Sequential:
         Returns:
             ``(x, y)`` in the model's dtype, checked by ``check_inputs``.
         """
+        self._check_stack_unchanged()  # before reading the first layer and the dtype
         if self.layers[0].takes != IDS:
             x = _checks.cast_floating("x", x, self.dtype)
         if y is not None and self.loss != "sparse_categorical_crossentropy":

@@ -217,17 +217,64 @@ class Adam:
         (one array per parameter, of its shape) after ``iterations`` steps.
 
         What Keras does when it restores an optimizer's variables from a checkpoint.
+        Everything is checked before the optimizer changes, so that the next step
+        cannot be NaN or inf: ``m`` finite, ``v`` finite and >= 0 (a mean of squares;
+        sqrt of a negative v is NaN), and the step the moments call for,
+        ``alpha * m / (sqrt(v) + epsilon)``, finite in the parameters' dtype.
+
+        Args:
+            params: the parameter arrays (float32 or float64, one dtype, writeable).
+            m: the first moments, one array per parameter, of its shape and dtype.
+            v: the second moments, likewise.
+            iterations: the steps already taken, an integer >= 0.
         """
         if self._params:
             raise ValueError("resume needs a fresh Adam: this one has taken steps already")
         _check_pairs(params, m)
         _check_pairs(params, v)
+        if len({p.dtype for p in params}) > 1:
+            raise TypeError(f"params must share one dtype, got {[str(p.dtype) for p in params]}")
         if isinstance(iterations, bool) or not isinstance(iterations, (int, np.integer)) or iterations < 0:
             raise ValueError(f"iterations must be an integer >= 0, got {_checks.describe(iterations)}")
+        self._check_moments(m, v, int(iterations) + 1)
         self._params = list(params)
         self._m = np.concatenate([a.ravel() for a in m]).astype(params[0].dtype)
         self._v = np.concatenate([a.ravel() for a in v]).astype(params[0].dtype)
         self.iterations = int(iterations)
+
+    def _check_moments(self, m: Sequence[np.ndarray], v: Sequence[np.ndarray], step: int) -> None:
+        """Refuse moments that would make step ``step`` NaN or inf (see ``resume``)."""
+        for name, arrays in (("m", m), ("v", v)):
+            for k, array in enumerate(arrays):
+                bad = array.size - np.count_nonzero(np.isfinite(array))
+                if bad:
+                    raise ValueError(
+                        f"{name}[{k}] must be finite, got {bad} NaN or inf value(s) in shape {array.shape}: "
+                        "the next step would write them into the weights"
+                    )
+        for k, array in enumerate(v):
+            negative = np.count_nonzero(array < 0)
+            if negative:
+                raise ValueError(
+                    f"v[{k}] must be >= 0 (a mean of squared gradients), got {negative} negative value(s), "
+                    f"the smallest {float(array.min()):.3g}: sqrt(v) in the next step would be NaN"
+                )
+        # The step size of that step (as ``step`` computes it, in float64 here) and the move the
+        # moments alone call for: it must fit the parameters' dtype.
+        alpha = self.learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        for k, (first, second) in enumerate(zip(m, v, strict=True)):
+            with np.errstate(over="ignore"):  # an overflow is the inf caught below
+                move = (
+                    np.abs(first.astype(np.float64))
+                    * alpha
+                    / (np.sqrt(second.astype(np.float64)) + self.epsilon)
+                )
+            largest, limit = float(move.max()), float(np.finfo(first.dtype).max)
+            if not largest <= limit:
+                raise ValueError(
+                    f"m[{k}] is too large for v[{k}]: the next step would move a weight by {largest:.3g}, "
+                    f"beyond {first.dtype}'s range ({limit:.3g}); these are not the moments of an Adam run"
+                )
 
     def moments(self) -> tuple[list[np.ndarray], list[np.ndarray]]:
         """Copies of the moments m and v, one array per parameter, of its shape."""

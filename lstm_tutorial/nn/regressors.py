@@ -35,6 +35,13 @@ def _dense_head(dense_W: np.ndarray, dense_b: np.ndarray, cell: CellParams) -> D
     return Dense(dense_W, dense_b)
 
 
+def _copied(
+    cell: CellParams, dense_W: np.ndarray, dense_b: np.ndarray
+) -> tuple[CellParams, np.ndarray, np.ndarray]:
+    """Copies of a regressor's (checked) arrays: the model's own."""
+    return cell.copy(), dense_W.copy(), dense_b.copy()
+
+
 def _fresh_dense(cell: CellParams, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """Keras' Dense(1) defaults on the cell's H units: a Glorot-uniform kernel, a zero bias."""
     dense = Dense.init(cell.hidden_size, 1, np.random.default_rng([seed, 1]), cell.dtype)
@@ -44,10 +51,14 @@ def _fresh_dense(cell: CellParams, seed: int) -> tuple[np.ndarray, np.ndarray]:
 class _Regressor(Sequential):
     """A recurrent cell, then Dense(1) on its last hidden state: one number per sequence.
 
+    The model owns its weights, as a Keras model owns its variables: it holds copies
+    of ``cell``, ``dense_W`` and ``dense_b``, so training it never changes the
+    caller's arrays (``model.lstm`` is the model's own cell).
+
     Args:
-        cell: the recurrent layer's weights, a ``cell_kind``.
-        dense_W: (H, 1) the Dense layer's kernel.
-        dense_b: (1,) the Dense layer's bias.
+        cell: the recurrent layer's weights, a ``cell_kind`` (copied).
+        dense_W: (H, 1) the Dense layer's kernel (copied).
+        dense_b: (1,) the Dense layer's bias (copied).
     """
 
     cell_kind: ClassVar[type[CellParams]] = CellParams
@@ -55,6 +66,11 @@ class _Regressor(Sequential):
 
     def __init__(self, cell: CellParams, dense_W: np.ndarray, dense_b: np.ndarray) -> None:
         _checks.instance(self.cell_name, cell, self.cell_kind)
+        _dense_head(dense_W, dense_b, cell)  # checked before anything is copied
+        self._assemble(*_copied(cell, dense_W, dense_b))
+
+    def _assemble(self, cell: CellParams, dense_W: np.ndarray, dense_b: np.ndarray) -> None:
+        """Build the two layers around these very arrays (no copy)."""
         super().__init__([Recurrent(cell), _dense_head(dense_W, dense_b, cell)])
 
     @classmethod
@@ -78,8 +94,9 @@ class _Regressor(Sequential):
         """The regressor holding ``layers`` = [Recurrent(cell), Dense(1)], checked as ``__init__`` checks."""
         if len(layers) != 2 or not isinstance(layers[0], Recurrent) or layers[0].return_sequences:
             raise ValueError(f"layers must be [Recurrent(cell), Dense(1)] for a {cls.__name__}")
+        _checks.instance(cls.cell_name, layers[0].cell, cls.cell_kind)
         model = cls.__new__(cls)
-        _Regressor.__init__(model, layers[0].cell, *layers[1].weights())
+        model._assemble(layers[0].cell, *layers[1].weights())  # the layers' own arrays, as Sequential holds
         model.loss = loss
         model.__post_init__()
         return model
@@ -92,7 +109,7 @@ class _Regressor(Sequential):
         return first.cell
 
     def _replace_cell(self, cell: CellParams) -> None:
-        """Swap in another cell of the same kind and shape (``model.lstm = ...``)."""
+        """Swap in a copy of another cell of the same kind and shape (``model.lstm = ...``)."""
         _checks.instance(self.cell_name, cell, self.cell_kind)
         old = self.cell_params
         if (cell.input_size, cell.hidden_size, cell.dtype) != (old.input_size, old.hidden_size, old.dtype):
@@ -100,16 +117,16 @@ class _Regressor(Sequential):
                 f"{self.cell_name} must have input_size {old.input_size}, hidden_size {old.hidden_size} "
                 f"and dtype {old.dtype}, got {cell.input_size}, {cell.hidden_size} and {cell.dtype}"
             )
-        self.layers[0] = Recurrent(cell)
+        self.layers[0] = Recurrent(cell.copy())
 
     @property
     def dense_W(self) -> np.ndarray:
-        """(H, 1) the Dense layer's kernel."""
+        """(H, 1) the Dense layer's kernel: the model's own array, not a copy."""
         return self.layers[1].weights()[0]
 
     @property
     def dense_b(self) -> np.ndarray:
-        """(1,) the Dense layer's bias."""
+        """(1,) the Dense layer's bias: the model's own array, not a copy."""
         return self.layers[1].weights()[1]
 
 
@@ -174,10 +191,10 @@ class VariantRegressor(_Regressor):
     """A variant cell followed by Dense(1) on its last hidden state.
 
     Args:
-        cell: the cell's weights.
+        cell: the cell's weights (copied, as every regressor copies what it is given).
         variant: which parts of the cell are present (replaces ``cell.variant``).
-        dense_W: (H, 1) the Dense layer's kernel.
-        dense_b: (1,) the Dense layer's bias.
+        dense_W: (H, 1) the Dense layer's kernel (copied).
+        dense_b: (1,) the Dense layer's bias (copied).
     """
 
     cell_kind = PeepholeParams

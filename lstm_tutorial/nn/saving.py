@@ -1,7 +1,11 @@
 """Saving and loading weights as ``.npz`` files, safely.
 
 A file holds plain arrays only and is read with ``allow_pickle=False``, so
-loading a file can never run code. Besides the weights it records a format
+loading a file can never run code; and it is read within limits sized for this
+package's models (``MAX_ELEMENTS`` an array, ``MAX_BYTES`` in all, a zip member
+inflating at most ``MAX_RATIO`` times, JSON nested at most ``_checks.JSON_DEPTH``
+deep), each checked before anything is allocated, so a damaged or hostile file is a
+ValueError, never a MemoryError or a RecursionError. Besides the weights it records a format
 version, what kind of object it holds and, as a JSON string, its configuration;
 ``load_params`` checks all of it (keys, shapes, dtypes, finiteness) by building
 the object through its own checked constructors, and refuses a file that fails,
@@ -31,6 +35,7 @@ Keras models are saved in Keras' own ``.keras`` format instead; see
 from __future__ import annotations
 
 import json
+import math
 import os
 import zipfile
 import zlib
@@ -166,19 +171,105 @@ def _require(arrays: dict[str, np.ndarray], expected: set[str], kind: str, exact
         raise ValueError(f"holds arrays {sorted(arrays)} for a {kind}, expected {sorted(expected)}")
 
 
-def _read(where: str, path: Path) -> dict[str, Any]:
-    """Every entry of the ``.npz`` archive at ``path``, read without pickle."""
+NPY_MAGIC = b"\x93NUMPY"
+"""How a ``.npy`` file (and every member of an ``.npz`` archive) starts."""
+MAX_MEMBERS = 1_000
+"""The most arrays a weights file may hold: a model of this package has a few per layer."""
+MAX_ELEMENTS = 10**8
+"""The most elements one array may declare (400 MB in float32): the largest weight of the book's
+models has about 10^5, so only a damaged or hostile file declares more."""
+MAX_BYTES = 2**30
+"""The most bytes all the arrays together may take once decompressed (1 GiB)."""
+MAX_RATIO = 100
+"""How much more a member larger than 1 MiB may take decompressed than compressed: trained weights
+hardly compress (about 1.1 times), so a higher ratio is a zip bomb, refused before it is inflated."""
+
+
+def _read(where: str, path: Path) -> dict[str, np.ndarray]:
+    """Every array of the ``.npz`` archive at ``path``, read without pickle and within the limits.
+
+    The zip's directory is read first: the number of members, each one's declared size and
+    compression ratio, and their total. Then each member's ``.npy`` header: its dtype (no
+    objects, which would need pickle), its shape (at most ``MAX_ELEMENTS`` elements) and the
+    size they make, which must be the member's size. Only then is an array read, so a file
+    that declares 10^13 elements or inflates to gigabytes is refused before anything is allocated.
+    """
     try:
-        with open(path, "rb") as file:  # our own handle: NumPy leaves it open when a zip is corrupt
-            data = np.load(file, allow_pickle=False)
-            if not isinstance(data, np.lib.npyio.NpzFile):
-                raise ValueError(
-                    f"it holds a single {type(data).__name__} (a .npy file?), not an .npz archive"
-                )
-            with data:
-                return {key: data[key] for key in data.files}
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        with open(path, "rb") as file:
+            if file.read(len(NPY_MAGIC)) == NPY_MAGIC:
+                raise ValueError("it holds a single ndarray (a .npy file?), not an .npz archive")
+            file.seek(0)
+            with zipfile.ZipFile(file) as archive:
+                members = archive.infolist()
+                _check_directory(members)
+                return {info.filename[: -len(".npy")]: _member(archive, info) for info in members}
+    # zipfile raises NotImplementedError for an unknown compression, RuntimeError for encryption.
+    except (
+        ValueError,
+        OSError,
+        EOFError,
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+    ) as error:
         raise ValueError(f"{where} is not a readable .npz weights file: {error}") from None
+
+
+def _check_directory(members: list[zipfile.ZipInfo]) -> None:
+    """The archive's members, from its directory alone: how many, their names, their sizes."""
+    if len(members) > MAX_MEMBERS:
+        raise ValueError(f"it holds {len(members)} members, more than the {MAX_MEMBERS} a weights file may")
+    seen: set[str] = set()
+    for info in members:
+        if not info.filename.endswith(".npy"):
+            raise ValueError(f"its member {info.filename!r} is not an array (.npy)")
+        if info.filename in seen:
+            raise ValueError(f"it holds two members named {info.filename!r}")
+        seen.add(info.filename)
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > 2**20 and ratio > MAX_RATIO:
+            raise ValueError(
+                f"its member {info.filename!r} would inflate from {info.compress_size} to {info.file_size} "
+                f"bytes, {ratio:.0f} times, more than the {MAX_RATIO} times weights ever compress: refused "
+                "before decompressing it"
+            )
+    total = sum(info.file_size for info in members)
+    if total > MAX_BYTES:
+        raise ValueError(f"its arrays would take {total} bytes, more than the {MAX_BYTES} a weights file may")
+
+
+def _member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> np.ndarray:
+    """One member's array, its header checked against the limits before the array is read."""
+    with archive.open(info) as member:
+        version = np.lib.format.read_magic(member)
+        if version not in ((1, 0), (2, 0)):
+            raise ValueError(
+                f"its member {info.filename!r} has .npy format version {version}, expected 1.0 or 2.0"
+            )
+        read_header = (
+            np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        )
+        shape, _, dtype = read_header(member)
+        if dtype.hasobject:
+            raise ValueError(
+                f"its member {info.filename!r} holds Python objects, which only pickle could load: "
+                "a weights file holds numbers and strings"
+            )
+        count = math.prod(shape)
+        if count > MAX_ELEMENTS:
+            raise ValueError(
+                f"its member {info.filename!r} declares shape {shape}, {count} elements, more than the "
+                f"{MAX_ELEMENTS} an array of a weights file may hold"
+            )
+        if member.tell() + count * dtype.itemsize != info.file_size:
+            raise ValueError(
+                f"its member {info.filename!r} declares {count * dtype.itemsize} bytes of data "
+                f"(shape {shape}, dtype {dtype}) but holds {info.file_size - member.tell()}"
+            )
+        member.seek(0)  # the header again, read by NumPy's own reader this time
+        array: np.ndarray = np.lib.format.read_array(member, allow_pickle=False)
+        return array
 
 
 def load_params(path: str | os.PathLike[str]) -> Saveable:
@@ -189,7 +280,11 @@ def load_params(path: str | os.PathLike[str]) -> Saveable:
 
     Raises:
         ValueError: the file cannot be read as an ``.npz`` archive (missing, empty,
-            truncated, corrupt, a ``.npy`` or a pickle), is not a weights file of this
+            truncated, corrupt, a ``.npy`` or a pickle), breaks a limit (an array
+            declaring more than ``MAX_ELEMENTS`` elements, arrays taking more than
+            ``MAX_BYTES`` once inflated, a member that would inflate more than
+            ``MAX_RATIO`` times, a config nested deeper than ``_checks.JSON_DEPTH``),
+            is not a weights file of this
             version (``format_version`` must be the integer ``FORMAT_VERSION``), its
             configuration is not what ``save_params`` writes, or its arrays have the
             wrong keys, shapes, dtypes or non-finite values. The message names the file.
@@ -212,9 +307,9 @@ def load_params(path: str | os.PathLike[str]) -> Saveable:
             raise ValueError(f"{where} must hold {name} as a string, got {shown}")
     kind = str(kind_array)
     try:
-        config = json.loads(str(config_text))
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{where} holds a config that is not valid JSON: {error}") from None
+        config = _checks.json_value("config", str(config_text))
+    except ValueError as error:
+        raise ValueError(f"{where}: {error}") from None
     try:
         cells = cell_kinds()
         if kind in cells:

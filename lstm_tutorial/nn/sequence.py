@@ -61,7 +61,8 @@ class Run:
 
     @property
     def hs(self) -> np.ndarray:
-        """(B, T, H) the output h_t after every step."""
+        """(B, T, H) the output h_t after every step; it may be a view of the cache (the
+        LSTM's is), so copy it before writing to it."""
         raise NotImplementedError(f"{type(self).__name__} does not define hs")
 
     @property
@@ -148,13 +149,14 @@ def forward(
         state: the initial state, a tuple of (B, H) arrays; zeros if None.
 
     Returns:
-        ``(hs, cache)``: hs (B, T, H), the output h_t after every step, and the
-        cache for ``backward``.
+        ``(hs, cache)``: hs (B, T, H), the output h_t after every step (an array of
+        its own), and the cache for ``backward``. The cache keeps copies of ``x``
+        and ``state``: editing them, or ``hs``, before ``backward`` changes no gradient.
     """
     _checks.instance("params", params, CellParams)
     batch, _ = _checks.sequence_input(x, params)
     state = initial_state(params, state, batch, tuple(f"{n}0" for n in params.state_names))
-    cache = run_forward(params, x, state)
+    cache = run_forward(params, x.copy(), tuple(s.copy() for s in state))
     return cache.hs, cache
 
 

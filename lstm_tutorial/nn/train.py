@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import math
 import time
 from collections.abc import Callable, Iterator
@@ -176,8 +177,10 @@ def fit(
             before each step (``optim.clip_by_global_norm``).
 
     A model with stateful layers (``Recurrent(..., stateful=True)``) needs
-    ``shuffle=False`` and a batch size that divides N; its states are reset at the
-    start of every epoch and carried from batch to batch within it.
+    ``shuffle=False`` and a batch size that divides N (or is at least N: one batch
+    per epoch); its states are reset at the start of every epoch and carried from
+    batch to batch within it. Both are checked before the first update, as is
+    ``on_batch_end``'s signature.
 
     Returns:
         A ``History`` with the loss and wall time of every epoch.
@@ -197,25 +200,18 @@ def fit(
     seed = _checks.seed("seed", seed, allow_none=False)  # type: ignore[assignment]
     if isinstance(verbose, bool) or verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1 or 2, got {_checks.describe(verbose)}")
-    if on_batch_end is not None and not callable(on_batch_end):
-        raise TypeError(
-            "on_batch_end must be None or a function of (step, batch_loss), "
-            f"got {_checks.describe(on_batch_end)}"
-        )
+    _check_callback("on_batch_end", on_batch_end, ("step", "batch_loss"))
     if clip_norm is not None:
         clip_norm = _checks.finite_number(
             "clip_norm", clip_norm, 0.0, low_open=True, expected="a finite number > 0, or None"
         )
     optimizer = _optimizer(optimizer)
     stateful = any(getattr(layer, "stateful", False) for layer in model.layers)
-    if stateful and shuffle:
-        raise ValueError(
-            "shuffle must be False for a model with stateful layers: batch k + 1 continues batch k "
-            "(lay the data out with text.stream_batches)"
-        )
+    n_samples = len(y)
+    if stateful:
+        _check_stateful(shuffle, n_samples, batch_size)
     rng = np.random.default_rng(seed) if shuffle else None
     history = History()
-    n_samples = len(y)
     batches = -(-n_samples // batch_size)
     step = 0
     for epoch in range(epochs):
@@ -236,6 +232,43 @@ def fit(
                 flush=True,
             )
     return history
+
+
+def _check_callback(name: str, callback: Any, arguments: tuple[str, ...]) -> None:
+    """None, or a callable that takes ``arguments`` positionally: refused before training starts,
+    not at the end of the first step, after the first update."""
+    expected = f"None or a function of ({', '.join(arguments)})"
+    if callback is None:
+        return
+    if not callable(callback):
+        raise TypeError(f"{name} must be {expected}, got {_checks.describe(callback)}")
+    try:
+        signature = inspect.signature(callback)
+    except (TypeError, ValueError):  # some builtins have no signature to read: called as they are
+        return
+    try:
+        signature.bind(*(0 for _ in arguments))
+    except TypeError as error:
+        raise TypeError(
+            f"{name} must be {expected}, called as {name}({', '.join(arguments)}), "
+            f"got {getattr(callback, '__qualname__', type(callback).__name__)}{signature}: {error}"
+        ) from None
+
+
+def _check_stateful(shuffle: bool, n_samples: int, batch_size: int) -> None:
+    """A model with stateful layers reads parallel streams: unshuffled, in batches of one size."""
+    if shuffle:
+        raise ValueError(
+            "shuffle must be False for a model with stateful layers: batch k + 1 continues batch k "
+            "(lay the data out with text.stream_batches)"
+        )
+    if n_samples > batch_size and n_samples % batch_size:
+        raise ValueError(
+            f"batch_size must divide N for a model with stateful layers, which carry the state of "
+            f"batch_size streams from batch to batch: N = {n_samples} samples in batches of "
+            f"{batch_size} leave a last batch of {n_samples % batch_size}; use a batch_size that "
+            f"divides {n_samples}, or drop the last {n_samples % batch_size} samples"
+        )
 
 
 def _epoch(

@@ -7,6 +7,7 @@ table's own ``check``.
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -68,6 +69,30 @@ raises(
 )
 
 gives("_checks.sequence_input", "(B, T)", lambda: _checks.sequence_input(X, RNN), equal((2, 5)))
+
+gives(
+    "_checks.json_value",
+    "nested 32 deep, brackets in strings not counted",
+    lambda: _checks.json_value("config", "[" * 31 + '{"a": "]]]][[[["}' + "]" * 31),
+    lambda r: len(json.dumps(r)) == 31 * 2 + len('{"a": "]]]][[[["}'),
+)
+raises(
+    "_checks.json_value",
+    "nested 100000 deep",
+    lambda: _checks.json_value("config", "[" * 100_000),
+    ValueError,
+    "config",
+    "nests 100000 levels",
+    "more than the 32",
+)
+raises(
+    "_checks.json_value",
+    "not JSON",
+    lambda: _checks.json_value("record", "{a"),
+    ValueError,
+    "record",
+    "not valid JSON",
+)
 
 
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())

@@ -7,8 +7,12 @@ by hand (not copied from the code under test).
 
 from __future__ import annotations
 
+import io
 import math
-from collections.abc import Callable
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -16,12 +20,17 @@ import pytest
 
 from lstm_tutorial.nn import _checks
 from lstm_tutorial.nn.activations import sigmoid, tanh
+from lstm_tutorial.nn.bidirectional import Bidirectional
 from lstm_tutorial.nn.gradcheck import numerical_gradient, numerical_gradient_at, rel_error
+from lstm_tutorial.nn.layers import Dense, Recurrent
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step
+from lstm_tutorial.nn.model import Sequential
 from lstm_tutorial.nn.optim import SGD, Adam, KerasTorchAdam, clip_by_global_norm
 from lstm_tutorial.nn.regressors import LSTMRegressor
 from lstm_tutorial.nn.rnn import RNNParams, rnn_forward, rnn_step
+from lstm_tutorial.nn.saving import load_params, save_params
 from lstm_tutorial.nn.train import fit
+from lstm_tutorial.nn.variants import PeepholeParams
 from lstm_tutorial.tasks.data import adding_problem, make_windows, sine_wave, train_test_split
 from lstm_tutorial.tasks.forecast import LinearAR, recursive_forecast, rmse
 
@@ -626,6 +635,259 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]] = [
     ),
     ("keras load None", lambda: keras_call("load_keras_model", None), TypeError, ("path", "NoneType")),
 ]
+
+
+# --- Issue 27, the core's cases: stacks, Bidirectional, interop, Adam.resume, fit, files -------------
+
+
+def keras_model(
+    layers: Callable[[Any], list[Any]], shape: tuple[int, ...] = (5, 2), **input_kwargs: Any
+) -> Any:
+    """A Keras Sequential on inputs of ``shape``, its layers made by ``layers(keras.layers)``."""
+    from lstm_tutorial.frameworks.keras import keras
+
+    return keras.Sequential([keras.Input(shape, **input_kwargs), *layers(keras.layers)])
+
+
+def bidirectional_sum_model() -> Sequential:
+    """Ours, float32: Bidirectional(LSTM(3), merge_mode="sum") on D = 2, then Dense(1)."""
+    cells = [LSTMParams.init(2, 3, seed=k, dtype=np.float32) for k in (0, 1)]
+    bi = Bidirectional(Recurrent(cells[0]), Recurrent(cells[1]), "sum")
+    return Sequential([bi, Dense.init(3, 1, np.random.default_rng(0), np.float32)])
+
+
+def appended(layer: Any) -> Sequential:
+    """A model of one LSTM(3) returning sequences on D = 2, with ``layer`` appended to its list."""
+    model = Sequential([Recurrent(LSTMParams.init(2, 3), True)])
+    model.layers.append(layer)
+    return model
+
+
+def resumed(m: list[float], v: list[float], dtype: Any = np.float64) -> None:
+    """A fresh Adam resumed on one parameter of two weights with these moments, after 3 steps."""
+    Adam().resume([np.zeros(2, dtype)], [np.array(m, dtype)], [np.array(v, dtype)], 3)
+
+
+def stateful_model() -> Sequential:
+    """A stateful LSTM(2) on D = 1, then Dense(1)."""
+    dense = Dense.init(2, 1, np.random.default_rng(0), np.float64)
+    return Sequential([Recurrent(LSTMParams.init(1, 2), stateful=True), dense])
+
+
+def npy_header(shape: tuple[int, ...], descr: str = "<f8") -> bytes:
+    """The header a .npy file of this shape and dtype starts with (format 1.0)."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, {"descr": descr, "fortran_order": False, "shape": shape})
+    return buffer.getvalue()
+
+
+def load_with_member(name: str, chunks: Iterable[bytes], compress: bool = False) -> Any:
+    """``load_params`` on MODEL's file with the member ``name`` replaced, or added, written from
+    ``chunks`` (deflated if ``compress``)."""
+    with tempfile.TemporaryDirectory() as folder:
+        good, bad = save_params(Path(folder) / "good.npz", MODEL), Path(folder) / "bad.npz"
+        with zipfile.ZipFile(good) as source, zipfile.ZipFile(bad, "w", compresslevel=1) as target:
+            for info in source.infolist():
+                if info.filename != name:
+                    target.writestr(info, source.read(info))
+            member = zipfile.ZipInfo(name)
+            member.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+            with target.open(member, "w") as stream:
+                for chunk in chunks:
+                    stream.write(chunk)
+        return load_params(bad)
+
+
+def load_with_config(text: str) -> Any:
+    """``load_params`` on MODEL's file with its config replaced by ``text``."""
+    buffer = io.BytesIO()
+    np.lib.format.write_array(buffer, np.array(text))
+    return load_with_member("config.npy", [buffer.getvalue()])
+
+
+def zeros_member(megabytes: int) -> Iterator[bytes]:
+    """A .npy member of ``megabytes`` MiB of float64 zeros, written a MiB at a time."""
+    yield npy_header((megabytes * 2**17,))
+    for _ in range(megabytes):
+        yield bytes(2**20)
+
+
+CORE_CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]] = [
+    # Stacks that cannot work are refused when the model is built, naming both layers.
+    (
+        "stack: LSTM giving a vector, then an RNN",
+        lambda: Sequential([Recurrent(LSTMParams.init(2, 2)), Recurrent(RNNParams.init(2, 3))]),
+        TypeError,
+        ("layers[1] must be a Dense layer", "layers[0]", "gives a vector (N, 2)", "RNNParams", "(N, T, 2)"),
+    ),
+    (
+        "stack: LSTM giving a vector, then a Peephole",
+        lambda: Sequential([Recurrent(LSTMParams.init(2, 3)), Recurrent(PeepholeParams.init(3, 3))]),
+        TypeError,
+        ("layers[1] must be a Dense layer", "LSTMParams", "PeepholeParams", "vector (N, 3)"),
+    ),
+    (
+        "stack: widths differ",
+        lambda: Sequential([Recurrent(LSTMParams.init(2, 3), True), Recurrent(RNNParams.init(4, 3))]),
+        ValueError,
+        ("layers[1] takes 4 features but layers[0] gives 3",),
+    ),
+    (
+        "stack: a layer appended after building, then predict",
+        lambda: appended(Recurrent(RNNParams.init(2, 3))).predict(np.zeros((3, 4, 2))),
+        ValueError,
+        ("layers[1] takes 2 features but layers[0] gives 3",),
+    ),
+    # Bidirectional.init draws fresh weights: a cell given to it is refused, not ignored.
+    (
+        "Bidirectional.init with a cell",
+        lambda: Bidirectional.init(LSTMParams.init(2, 3), 2, 3),
+        TypeError,
+        ("cell_kind", "cell class", "instance of LSTMParams", "Bidirectional(Recurrent(forward_cell)"),
+    ),
+    (
+        "Bidirectional.init with an int",
+        lambda: Bidirectional.init(3, 2, 3),
+        TypeError,
+        ("cell_kind", "int 3"),
+    ),
+    # Interop compares whole configurations and names the field it cannot carry.
+    (
+        "from_keras Embedding(mask_zero=True)",
+        lambda: keras_call(
+            "from_keras",
+            keras_model(
+                lambda L: [L.Embedding(6, 3, mask_zero=True), L.LSTM(4), L.Dense(6)], (5,), dtype="int32"
+            ),
+        ),
+        ValueError,
+        ("layers[0]", "mask_zero=True", "cannot carry"),
+    ),
+    (
+        "from_keras backward layer activation='relu'",
+        lambda: keras_call(
+            "from_keras",
+            keras_model(
+                lambda L: [
+                    L.Bidirectional(
+                        L.LSTM(3), backward_layer=L.LSTM(3, activation="relu", go_backwards=True)
+                    ),
+                    L.Dense(1),
+                ]
+            ),
+        ),
+        ValueError,
+        ("layers[0].backward_layer", "activation='relu'", "activation='tanh'"),
+    ),
+    (
+        "from_keras LSTM(dropout=0.1)",
+        lambda: keras_call("from_keras", keras_model(lambda L: [L.LSTM(3, dropout=0.1), L.Dense(1)])),
+        ValueError,
+        ("layers[0]", "dropout=0.1", "dropout=0.0"),
+    ),
+    (
+        "to_keras into a Bidirectional merge_mode='ave' for 'sum'",
+        lambda: keras_call(
+            "to_keras",
+            bidirectional_sum_model(),
+            keras_model(lambda L: [L.Bidirectional(L.LSTM(3), merge_mode="ave"), L.Dense(1)]),
+        ),
+        ValueError,
+        ("layers[0]", "merge_mode='ave'", "merge_mode='sum'"),
+    ),
+    (
+        "to_keras into a Bidirectional returning sequences",
+        lambda: keras_call(
+            "to_keras",
+            bidirectional_sum_model(),
+            keras_model(
+                lambda L: [L.Bidirectional(L.LSTM(3, return_sequences=True), merge_mode="sum"), L.Dense(1)]
+            ),
+        ),
+        ValueError,
+        ("layers[0]", "return_sequences=True", "return_sequences=False"),
+    ),
+    # Adam.resume refuses moments that would make the next step NaN or inf.
+    ("resume v negative", lambda: resumed([0, 0], [1, -1]), ValueError, ("v[0]", ">= 0", "1 negative", "-1")),
+    ("resume m NaN", lambda: resumed([math.nan, 0], [1, 1]), ValueError, ("m[0]", "finite", "1 NaN or inf")),
+    ("resume v inf", lambda: resumed([0, 0], [math.inf, 1]), ValueError, ("v[0]", "finite", "1 NaN or inf")),
+    (
+        "resume m too large for v = 0",
+        lambda: resumed([3e38, 0], [0, 0], np.float32),
+        ValueError,
+        ("m[0] is too large for v[0]", "float32"),
+    ),
+    (
+        "resume mixed dtypes",
+        lambda: Adam().resume(
+            [np.zeros(1), np.zeros(1, np.float32)],
+            [np.zeros(1), np.zeros(1, np.float32)],
+            [np.zeros(1), np.zeros(1, np.float32)],
+            0,
+        ),
+        TypeError,
+        ("params", "one dtype", "float32"),
+    ),
+    # fit: every check that can run before the first update runs before it.
+    (
+        "fit stateful, N not a multiple of batch_size",
+        lambda: fit(stateful_model(), np.ones((5, 3, 1)), np.ones(5), batch_size=2, shuffle=False, verbose=0),
+        ValueError,
+        ("batch_size must divide N", "N = 5", "batches of 2", "last batch of 1"),
+    ),
+    (
+        "fit on_batch_end of one argument",
+        lambda: fit(MODEL.copy(), np.ones((4, 10, 1)), np.ones(4), verbose=0, on_batch_end=lambda step: None),
+        TypeError,
+        ("on_batch_end", "(step, batch_loss)", "<lambda>(step)"),
+    ),
+    (
+        "fit on_batch_end of three arguments",
+        lambda: fit(
+            MODEL.copy(), np.ones((4, 10, 1)), np.ones(4), verbose=0, on_batch_end=lambda a, b, c: None
+        ),
+        TypeError,
+        ("on_batch_end", "(step, batch_loss)", "missing a required argument: 'c'"),
+    ),
+    # Files: bounded JSON, headers checked before allocating, decompressed sizes capped.
+    (
+        "load_params config of 100000 [",
+        lambda: load_with_config("[" * 100_000),
+        ValueError,
+        ("bad.npz", "config nests 100000 levels", "more than the 32"),
+    ),
+    (
+        "load_params member declaring 10**13 elements",
+        lambda: load_with_member("layer0.kernel.npy", [npy_header((10**13,)), bytes(64)]),
+        ValueError,
+        ("bad.npz", "'layer0.kernel.npy'", "(10000000000000,)", "more than the 100000000"),
+    ),
+    (
+        "load_params member whose header and size disagree",
+        lambda: load_with_member("layer0.kernel.npy", [npy_header((1, 16)), bytes(64)]),
+        ValueError,
+        ("'layer0.kernel.npy'", "declares 128 bytes of data", "holds 64"),
+    ),
+    (
+        "load_params member that would inflate 1000 times",
+        lambda: load_with_member("extra.npy", zeros_member(8), compress=True),
+        ValueError,
+        ("'extra.npy'", "would inflate", "refused before decompressing"),
+    ),
+    (
+        "load_params member that is not an array",
+        lambda: load_with_member("notes.txt", [b"hello"]),
+        ValueError,
+        ("bad.npz", "'notes.txt' is not an array (.npy)"),
+    ),
+    (
+        "load_params member of Python objects",
+        lambda: load_with_member("extra.npy", [npy_header((1,), "|O"), bytes(8)]),
+        ValueError,
+        ("'extra.npy'", "Python objects", "pickle"),
+    ),
+]
+CASES += CORE_CASES
 
 
 def sgd_step() -> np.ndarray:
