@@ -197,6 +197,7 @@ def horizon_errors(
             f"origins must lie in [look_back, len(series) - horizon] = [{low}, {high}] so that every "
             f"window and target exists, got values from {starts.min()} to {starts.max()}"
         )
+    starts = starts.astype(np.int64)  # uint64 plus int64 would be float64, which cannot index
     windows = series[starts[:, None] + np.arange(-look_back, 0)][:, :, None]
     truth = series[starts[:, None] + np.arange(horizon)]
     return recursive_forecast(predict, windows, horizon) - truth
@@ -210,7 +211,8 @@ def rmse(errors: np.ndarray, axis: int | None = None) -> Any:
         axis: None for one number, or an axis of ``errors`` (negative counts from the end).
 
     Returns:
-        A scalar for ``axis=None``, else an array with that axis removed.
+        A scalar for ``axis=None``, else an array with that axis removed; in the dtype of
+        ``errors``, finite for every finite input (the squares of 1e200 do not overflow).
     """
     _checks.float_array("errors", errors)
     if axis is not None:
@@ -221,4 +223,8 @@ def rmse(errors: np.ndarray, axis: int | None = None) -> Any:
                 f"axis must be an axis of errors of shape {errors.shape}, i.e. in "
                 f"[{-errors.ndim}, {errors.ndim - 1}], got {axis}"
             )
-    return np.sqrt(np.mean(np.square(errors), axis=axis))
+    # Work at the scale of the largest error, a power of two: exact, and no square overflows
+    # (or underflows); the result is then scaled back by the same power.
+    _, exponent = np.frexp(np.max(np.abs(errors), axis=axis, keepdims=True))
+    root = np.sqrt(np.mean(np.square(np.ldexp(errors, -exponent)), axis=axis))
+    return np.ldexp(root, exponent.reshape(np.shape(root)))
