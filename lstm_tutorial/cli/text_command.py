@@ -26,6 +26,7 @@ from ..frameworks import _imports
 from ..nn.model import Sequential
 from ..nn.optim import Adam
 from ..nn.saving import load_params, save_params
+from ..tasks.data import MAX_VALUES
 from ..tasks.language import char_model, heldout_bits_per_char
 from ..tasks.language_training import train_char_model
 from ..tasks.ngram import fit_ngram
@@ -106,6 +107,8 @@ def _check_sampling(args: argparse.Namespace) -> str | None:
         return f"argument --weights: the vocabulary {str(vocabulary_path(weights))!r} is missing beside it"
     if not args.prime:
         return "argument --prime: must hold at least one character"
+    if args.length > MAX_VALUES:
+        return f"argument --length: must be at most {MAX_VALUES:,} characters, got {args.length:,}"
     return None
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..nn import _checks
+from .data import MAX_VALUES
 
 __all__ = [
     "LinearAR",
@@ -138,7 +139,7 @@ def recursive_forecast(predict: Forecaster, windows: np.ndarray, horizon: int) -
     Args:
         predict: a one-step forecaster, (N, look_back, 1) -> (N,), e.g. ``LSTMRegressor.predict``.
         windows: (B, look_back, 1) the last observed values at B forecast origins.
-        horizon: number of steps ahead, >= 1.
+        horizon: number of steps ahead, >= 1; B horizon at most ``data.MAX_VALUES``.
 
     Returns:
         (B, horizon) forecasts; column k is the forecast k + 1 steps ahead.
@@ -149,6 +150,11 @@ def recursive_forecast(predict: Forecaster, windows: np.ndarray, horizon: int) -
         )
     window = _windows("windows", windows).copy()
     horizon = _checks.positive_int("horizon", horizon)
+    if window.shape[0] * horizon > MAX_VALUES:
+        raise ValueError(
+            f"horizon too large: {window.shape[0]} windows x {horizon:,} steps is more than the "
+            f"{MAX_VALUES:,} forecasts (data.MAX_VALUES) one call may return"
+        )
     out = np.empty((window.shape[0], horizon), dtype=window.dtype)
     for k in range(horizon):
         step = np.asarray(predict(window))

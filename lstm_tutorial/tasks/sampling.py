@@ -17,6 +17,7 @@ import numpy as np
 
 from ..nn import _checks
 from ..nn.model import Sequential
+from .data import MAX_VALUES
 from .language import stepping_twin
 
 __all__ = ["inverse_cdf", "next_probabilities", "sample", "sample_streams"]
@@ -102,6 +103,8 @@ def sample_streams(
 ) -> np.ndarray:
     """Draw ``streams`` independent continuations of ``prime_ids`` at once (see ``sample``).
 
+    ``streams`` times ``length`` (and times P) may be at most ``data.MAX_VALUES``.
+
     Returns:
         (streams, length) integer ids.
     """
@@ -111,6 +114,11 @@ def sample_streams(
     length = _checks.positive_int("length", length)
     streams = _checks.positive_int("streams", streams)
     temperature = _checks.positive_number("temperature", temperature)
+    if streams * max(length, prime.shape[0]) > MAX_VALUES:
+        raise ValueError(
+            f"streams = {streams:,} and length = {length:,} (with a prime of {prime.shape[0]:,} ids) ask "
+            f"for more than the {MAX_VALUES:,} ids (data.MAX_VALUES) one call may hold"
+        )
     rng = np.random.default_rng(_checks.seed("seed", seed, allow_none=False))
     logits = twin.predict(np.tile(prime, (streams, 1)))[:, -1]  # the whole prime, one pass
     out = np.empty((streams, length), dtype=np.int64)
@@ -135,7 +143,7 @@ def sample(
         model: a trained model that starts with an ``Embedding`` and ends with one
             logit per id (``char_model``'s shape); stateful or not.
         prime_ids: (P,) integer ids to start from, P >= 1.
-        length: how many ids to generate.
+        length: how many ids to generate, at most ``data.MAX_VALUES``.
         temperature: > 0; small is nearly greedy, 1 samples the model's own distribution.
         seed: seed of NumPy's generator: the same seed gives the same text.
 

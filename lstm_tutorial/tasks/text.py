@@ -116,7 +116,8 @@ def load_stdlib_corpus(
     never patched with replacement characters. Files named ``_sysconfigdata*``
     are skipped too: they are generated when Python is built and hold that
     machine's build paths, so they would make the text differ between machines
-    with the same Python version. Text is kept exactly as read (no newline
+    with the same Python version; so is anything that is not a file (a folder
+    named ``x.py``). Text is kept exactly as read (no newline
     translation) and the modules are concatenated with nothing in between.
 
     Training text is the first modules, whole: as many as bring its length
@@ -147,7 +148,7 @@ def load_stdlib_corpus(
     modules: list[tuple[str, str]] = []
     skipped: list[str] = []
     for path in sorted(folder.glob("*.py"), key=lambda p: p.name):
-        if path.name.startswith("_sysconfigdata"):
+        if path.name.startswith("_sysconfigdata") or not path.is_file():
             skipped.append(path.name)
             continue
         try:
@@ -226,7 +227,7 @@ class Vocabulary:
             raise ValueError(f"unknown_char must be one character, got {self.unknown_char!r}")
         if not self.chars:
             raise ValueError("chars must hold at least one character, got an empty string")
-        codes = np.frombuffer(self.chars.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(self.chars.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         object.__setattr__(self, "_codes", codes)
 
     @classmethod
@@ -253,7 +254,9 @@ class Vocabulary:
         Returns:
             (N,) int64 ids; characters not in ``chars`` get ``unknown_id``.
         """
-        codes = np.frombuffer(_text("text", text).encode("utf-32-le"), dtype=np.uint32)
+        # surrogatepass: a str may hold lone surrogates (from errors="surrogateescape"); each is
+        # one character, with its own code point, like any other.
+        codes = np.frombuffer(_text("text", text).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         known = self._codes
         position = np.minimum(np.searchsorted(known, codes), known.shape[0] - 1)
         found = known[position] == codes  # chars is sorted, so its position is the id
@@ -263,13 +266,13 @@ class Vocabulary:
         """Ids to characters; the unknown id becomes ``unknown_char``.
 
         Args:
-            ids: (N,) integer ids in [0, size - 1].
+            ids: (N,) integer ids in [0, size - 1], N >= 0.
 
         Returns:
             The N-character string. ``decode(encode(text)) == text`` for any text made
             of known characters.
         """
-        ids = _checks.ids("ids", ids, self.size)
+        ids = _checks.ids("ids", ids, self.size, allow_empty=True)
         table = self.chars + self.unknown_char
         return "".join([table[i] for i in ids.tolist()])
 
@@ -348,7 +351,7 @@ class SourceLabels:
 def _line_ends(source: str) -> np.ndarray:
     """Offsets of the last character of every line ending: each "\\n", the "\\n" of each
     "\\r\\n" and each lone "\\r" (as ``io.StringIO(source, newline="")`` splits lines)."""
-    codes = np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(source.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     feed = codes == ord("\n")
     ret = codes == ord("\r")
     ret[:-1] &= ~feed[1:]  # the "\r" of "\r\n" ends nothing: its "\n" does
