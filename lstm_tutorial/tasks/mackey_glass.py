@@ -38,8 +38,9 @@ def _multiple(name: str, value: float, step: float, step_name: str) -> int:
     or more than ``MAX_STEPS`` of them."""
     if value / step > MAX_STEPS:
         raise ValueError(
-            f"{name} = {value:g} is {value / step:.3g} steps of {step_name} = {step:g}, more than "
-            f"the {MAX_STEPS:,} one integration may take; use a larger {step_name}"
+            f"{step_name} = {step:g} makes {name} = {value:g} a span of {value / step:.3g} steps, more "
+            f"than the {MAX_STEPS:,} (MAX_STEPS) one integration may take; use a larger {step_name} "
+            f"or a smaller {name}"
         )
     count = round(value / step)
     if abs(count * step - value) > 1e-9 * max(1.0, abs(value)):
@@ -133,7 +134,7 @@ def mackey_glass(
         raise ValueError(
             f"n_samples = {n_samples} at sample_every = {sample_every:g} after warmup = {warmup:g} "
             f"(with tau = {tau:g}) takes {delay + steps:,} steps of dt = {dt:g}, more than the "
-            f"{MAX_STEPS:,} one integration may take; ask for fewer samples or use a larger dt"
+            f"{MAX_STEPS:,} (MAX_STEPS) one integration may take; ask for fewer samples or use a larger dt"
         )
 
     # x[k] is x(t_k) at t_k = (k - delay) dt: the history fills x[0 .. delay].
