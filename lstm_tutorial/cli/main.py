@@ -131,22 +131,51 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="train the character language model on Python's standard library, or sample from it",
         description=text_command.DESCRIPTION,
     )
-    text.add_argument("--steps", type=_positive_int, default=1000, help="training steps (batches of 32 x 64)")
-    text.add_argument("--layers", type=_positive_int, default=1, help="stacked LSTM layers")
-    text.add_argument("--hidden", type=_positive_int, default=128, help="units per LSTM layer")
-    text.add_argument("--seed", type=_seed, default=0, help="initialisation (and sampling) seed")
-    text.add_argument("--train-chars", type=_positive_int, default=1_000_000, help="training text size")
-    text.add_argument("--heldout-chars", type=_positive_int, default=100_000, help="held-out text size")
-    text.add_argument("--impl", choices=["numpy", "keras"], default="numpy")
+    # The options of one mode default to None here, so that check_arguments can tell those
+    # given from those left out: an option the mode would ignore is refused, not dropped.
+    training, sampling = text_command.TRAINING_OPTIONS, text_command.SAMPLING_OPTIONS
     text.add_argument(
-        "--eval-every", type=_positive_int, help="steps between held-out evaluations (default: at the end)"
+        "--steps",
+        type=_positive_int,
+        help=f"training steps of 32 x 64 characters (default {training['steps']})",
     )
-    text.add_argument("--out", default="char_model.npz", help="where to save the weights (.npz)")
+    text.add_argument(
+        "--layers", type=_positive_int, help=f"stacked LSTM layers (default {training['layers']})"
+    )
+    text.add_argument(
+        "--hidden", type=_positive_int, help=f"units per LSTM layer (default {training['hidden']})"
+    )
+    text.add_argument("--seed", type=_seed, default=0, help="initialisation (and sampling) seed (default 0)")
+    text.add_argument(
+        "--train-chars", type=_positive_int, help=f"training text size (default {training['train_chars']:,})"
+    )
+    text.add_argument(
+        "--heldout-chars",
+        type=_positive_int,
+        help=f"held-out text size (default {training['heldout_chars']:,})",
+    )
+    text.add_argument(
+        "--impl", choices=["numpy", "keras"], help=f"training code (default {training['impl']})"
+    )
+    text.add_argument(
+        "--eval-every",
+        type=_positive_int,
+        help="steps between held-out evaluations (numpy; default: at the end)",
+    )
+    text.add_argument(
+        "--out", help=f"where to save the weights, in an existing folder (default {training['out']})"
+    )
     text.add_argument("--sample", action="store_true", help="print text from --weights instead of training")
     text.add_argument("--weights", help="weights saved by a training run (with --sample)")
-    text.add_argument("--temperature", type=_positive_float, default=1.0)
-    text.add_argument("--prime", default="def ", help="the text to start from (with --sample)")
-    text.add_argument("--length", type=_positive_int, default=300, help="characters to print (with --sample)")
+    text.add_argument(
+        "--temperature",
+        type=_positive_float,
+        help=f"sampling temperature (default {sampling['temperature']})",
+    )
+    text.add_argument("--prime", help=f"the text to start from (default {sampling['prime']!r})")
+    text.add_argument(
+        "--length", type=_positive_int, help=f"characters to print (default {sampling['length']})"
+    )
     text.set_defaults(run=text_command.run, error=text.error)
     args = parser.parse_args(argv)
     if args.command == "text":

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import time
 from pathlib import Path
 from typing import NoReturn
@@ -25,6 +26,7 @@ from ..frameworks import _imports
 from ..nn.model import Sequential
 from ..nn.optim import Adam
 from ..nn.saving import load_params, save_params
+from ..tasks.data import MAX_VALUES
 from ..tasks.language import char_model, heldout_bits_per_char
 from ..tasks.language_training import train_char_model
 from ..tasks.ngram import fit_ngram
@@ -47,19 +49,83 @@ def vocabulary_path(weights: str | Path) -> Path:
     return path.with_name(path.stem + ".vocab.json")
 
 
+# The options of each mode, with their defaults (main leaves them None when not given).
+TRAINING_OPTIONS = {
+    "steps": 1000,
+    "layers": 1,
+    "hidden": 128,
+    "train_chars": 1_000_000,
+    "heldout_chars": 100_000,
+    "impl": "numpy",
+    "eval_every": None,  # only at the end
+    "out": "char_model.npz",
+}
+SAMPLING_OPTIONS = {"weights": None, "temperature": 1.0, "prime": "def ", "length": 300}
+
+
+def _flag(option: str) -> str:
+    return "--" + option.replace("_", "-")
+
+
 def check_arguments(args: argparse.Namespace) -> str | None:
-    """The usage error of a bad combination of options, or None."""
-    if not args.sample:
-        return None
+    """The usage error of a bad combination of options, or None; then the options of the
+    mode that were not given get their defaults.
+
+    Everything that can be known before the work starts is checked here: an option the
+    mode would ignore (``--temperature`` without ``--sample``, ``--steps`` with it,
+    ``--eval-every`` with ``--impl keras``), the weights to sample from, and the folder
+    the trained weights will be saved in (which must exist: a training run must not end in
+    an error because of a typo in ``--out``).
+    """
+    unused, why = (
+        (TRAINING_OPTIONS, "sets up training, not used with --sample")
+        if args.sample
+        else (SAMPLING_OPTIONS, "used only with --sample (training would ignore it)")
+    )
+    given = [option for option in unused if getattr(args, option) is not None]
+    if given:
+        return f"argument {_flag(given[0])}: {why}"
+    if args.impl == "keras" and args.eval_every is not None:
+        return (
+            "argument --eval-every: not used with --impl keras (it measures held-out text once, at the end)"
+        )
+    for option, default in (SAMPLING_OPTIONS if args.sample else TRAINING_OPTIONS).items():
+        if getattr(args, option) is None:
+            setattr(args, option, default)
+    return _check_sampling(args) if args.sample else _check_out(args.out)
+
+
+def _check_sampling(args: argparse.Namespace) -> str | None:
     if args.weights is None:
         return "--sample needs --weights PATH (a file saved by a training run)"
     weights = Path(args.weights)
+    if weights.is_dir():
+        return f"argument --weights: {args.weights!r} is a folder, not a weights file"
     if not weights.is_file():
         return f"argument --weights: no such file: {args.weights!r}"
     if not vocabulary_path(weights).is_file():
         return f"argument --weights: the vocabulary {str(vocabulary_path(weights))!r} is missing beside it"
     if not args.prime:
         return "argument --prime: must hold at least one character"
+    if args.length > MAX_VALUES:
+        return f"argument --length: must be at most {MAX_VALUES:,} characters, got {args.length:,}"
+    return None
+
+
+def _check_out(out: str) -> str | None:
+    """Whether the weights and their vocabulary can be written where ``--out`` says."""
+    path = Path(out)
+    if not path.name:
+        return f"argument --out: must name a file, got {out!r}"
+    folder = path.parent
+    if not folder.is_dir():
+        return f"argument --out: the folder {str(folder)!r} does not exist; create it first"
+    if not os.access(folder, os.W_OK):
+        return f"argument --out: the folder {str(folder)!r} is not writable"
+    weights = path if path.suffix.lower() == ".npz" else path.with_name(path.name + ".npz")  # as save_params
+    for target in (weights, vocabulary_path(weights)):
+        if target.is_dir():
+            return f"argument --out: {str(target)!r} is a folder; the weights and their vocabulary are files"
     return None
 
 
@@ -80,7 +146,7 @@ def _sample(args: argparse.Namespace) -> int:
         model = load_params(args.weights)
         chars = json.loads(vocabulary_path(args.weights).read_text(encoding="utf-8"))["chars"]
         vocab = Vocabulary(chars)
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, OSError) as error:
         _fail(args, f"argument --weights: {error}")
     if not isinstance(model, Sequential) or model.layers[-1].output_size != vocab.size:
         _fail(

@@ -3,6 +3,10 @@
 Windows follow Keras' convention for recurrent layers, ``[samples, time steps,
 features]``: a batch of N windows of ``look_back`` steps of one feature is an
 array of shape (N, look_back, 1).
+
+No function here returns an array of more than ``MAX_VALUES`` = 10,000,000 numbers
+(80 MB in float64, far more than the book needs): a larger request is refused
+before anything is allocated, with the sizes that make it up.
 """
 
 from __future__ import annotations
@@ -14,6 +18,17 @@ import numpy as np
 from ..nn import _checks
 
 __all__ = ["adding_problem", "make_windows", "sine_wave", "train_test_split"]
+
+MAX_VALUES = 10**7
+
+
+def _within_limit(name: str, count: int, how: str) -> None:
+    """Refuse an array of ``count`` numbers above ``MAX_VALUES``; ``how`` says how it was counted."""
+    if count > MAX_VALUES:
+        raise ValueError(
+            f"{name} too large: {count:,} values ({how}), more than the {MAX_VALUES:,} (MAX_VALUES) "
+            f"one array of this module may hold"
+        )
 
 
 def sine_wave(
@@ -27,7 +42,7 @@ def sine_wave(
     """The series ``sin(2 * pi * t / period)`` for t = 0, 1, ..., n - 1.
 
     Args:
-        n: number of samples (the classic example uses 1000).
+        n: number of samples (the classic example uses 1000), at most ``MAX_VALUES``.
         period: samples per cycle (the classic example uses 50).
         noise: standard deviation of Gaussian noise added to every sample, a finite
             number >= 0 (0: none).
@@ -39,6 +54,7 @@ def sine_wave(
         (n,) array.
     """
     n = _checks.positive_int("n", n)
+    _within_limit("n", n, "one per sample")
     dtype = _checks.dtype_arg("dtype", dtype)
     period = _checks.positive_number("period", period)
     noise = _checks.finite_number("noise", noise, 0.0)
@@ -67,7 +83,7 @@ def make_windows(
 
     Args:
         series: (n,) float array.
-        look_back: number of past steps in each input window.
+        look_back: number of past steps in each input window; N look_back at most ``MAX_VALUES``.
         drop_last: drop the last usable window, as the classic example does (True or
             False: a string such as ``"no"`` is refused, not read as true).
 
@@ -83,6 +99,9 @@ def make_windows(
             f"look_back must be shorter than the series: look_back={look_back} with a series "
             f"of {len(series)} samples leaves {n_windows} windows; it must leave at least 1"
         )
+    _within_limit(
+        "series and look_back", n_windows * look_back, f"{n_windows:,} windows of {look_back:,} steps"
+    )
     # Row i of the index matrix is i, i+1, ..., i+look_back-1.
     index = np.arange(n_windows)[:, None] + np.arange(look_back)[None, :]
     x = series[index][:, :, None]
@@ -146,7 +165,7 @@ def adding_problem(
 
     Args:
         n_samples: N, the number of sequences.
-        length: T, steps per sequence (>= 2).
+        length: T, steps per sequence (>= 2); N T 2 at most ``MAX_VALUES``.
         seed: seed of the random generator, an integer >= 0 (None: fresh,
             unreproducible data).
         dtype: np.float32 or np.float64.
@@ -158,6 +177,11 @@ def adding_problem(
     length = _checks.positive_int("length", length)
     if length < 2:
         raise ValueError(f"length must be at least 2 to hold two markers, got {length}")
+    _within_limit(
+        "n_samples * length",
+        n_samples * length * 2,
+        f"{n_samples:,} sequences of {length:,} steps, 2 features",
+    )
     dtype = _checks.dtype_arg("dtype", dtype)
     seed = _checks.seed("seed", seed)
     rng = np.random.default_rng(seed)

@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..nn import _checks
+from .data import MAX_VALUES
 
 __all__ = [
     "LinearAR",
@@ -138,7 +139,7 @@ def recursive_forecast(predict: Forecaster, windows: np.ndarray, horizon: int) -
     Args:
         predict: a one-step forecaster, (N, look_back, 1) -> (N,), e.g. ``LSTMRegressor.predict``.
         windows: (B, look_back, 1) the last observed values at B forecast origins.
-        horizon: number of steps ahead, >= 1.
+        horizon: number of steps ahead, >= 1; B horizon at most ``data.MAX_VALUES``.
 
     Returns:
         (B, horizon) forecasts; column k is the forecast k + 1 steps ahead.
@@ -149,6 +150,11 @@ def recursive_forecast(predict: Forecaster, windows: np.ndarray, horizon: int) -
         )
     window = _windows("windows", windows).copy()
     horizon = _checks.positive_int("horizon", horizon)
+    if window.shape[0] * horizon > MAX_VALUES:
+        raise ValueError(
+            f"horizon too large: {window.shape[0]} windows x {horizon:,} steps is more than the "
+            f"{MAX_VALUES:,} forecasts (data.MAX_VALUES) one call may return"
+        )
     out = np.empty((window.shape[0], horizon), dtype=window.dtype)
     for k in range(horizon):
         step = np.asarray(predict(window))
@@ -197,6 +203,7 @@ def horizon_errors(
             f"origins must lie in [look_back, len(series) - horizon] = [{low}, {high}] so that every "
             f"window and target exists, got values from {starts.min()} to {starts.max()}"
         )
+    starts = starts.astype(np.int64)  # uint64 plus int64 would be float64, which cannot index
     windows = series[starts[:, None] + np.arange(-look_back, 0)][:, :, None]
     truth = series[starts[:, None] + np.arange(horizon)]
     return recursive_forecast(predict, windows, horizon) - truth
@@ -210,7 +217,8 @@ def rmse(errors: np.ndarray, axis: int | None = None) -> Any:
         axis: None for one number, or an axis of ``errors`` (negative counts from the end).
 
     Returns:
-        A scalar for ``axis=None``, else an array with that axis removed.
+        A scalar for ``axis=None``, else an array with that axis removed; in the dtype of
+        ``errors``, finite for every finite input (the squares of 1e200 do not overflow).
     """
     _checks.float_array("errors", errors)
     if axis is not None:
@@ -221,4 +229,8 @@ def rmse(errors: np.ndarray, axis: int | None = None) -> Any:
                 f"axis must be an axis of errors of shape {errors.shape}, i.e. in "
                 f"[{-errors.ndim}, {errors.ndim - 1}], got {axis}"
             )
-    return np.sqrt(np.mean(np.square(errors), axis=axis))
+    # Work at the scale of the largest error, a power of two: exact, and no square overflows
+    # (or underflows); the result is then scaled back by the same power.
+    _, exponent = np.frexp(np.max(np.abs(errors), axis=axis, keepdims=True))
+    root = np.sqrt(np.mean(np.square(np.ldexp(errors, -exponent)), axis=axis))
+    return np.ldexp(root, exponent.reshape(np.shape(root)))

@@ -30,7 +30,7 @@ from ..nn._progress import progress_bar
 from ..nn.model import Sequential
 from ..nn.optim import SGD, Adam
 from ..nn.train import fit
-from .language import heldout_bits_per_char
+from .language import heldout_bits_per_char, stepping_twin
 from .text import stream_batches
 
 __all__ = ["LearningCurve", "train_char_model"]
@@ -79,10 +79,11 @@ def train_char_model(
     measured (``heldout_bits_per_char``, read in the same B x T layout).
 
     Args:
-        model: a stateful ``char_model`` (or any model of that shape), trained in place.
-        train_ids: (N,) integer ids of the training text.
+        model: a stateful ``char_model`` (or any model of that shape: an ``Embedding`` of V
+            ids first, one logit per id last), trained in place.
+        train_ids: (N,) integer ids of the training text, in [0, V).
         steps: how many gradient steps, >= 1.
-        heldout_ids: None, or (M,) ids of the held-out text.
+        heldout_ids: None, or (M,) ids of the held-out text, in [0, V), M >= B T + 1.
         batch_size: B, the number of parallel streams.
         seq_len: T, the truncation length: characters per batch and stream.
         optimizer: as ``train.fit`` takes it; ``Adam(learning_rate=3e-3)`` if None.
@@ -96,13 +97,20 @@ def train_char_model(
     Returns:
         The ``LearningCurve``.
     """
-    if not isinstance(model, Sequential):
-        raise TypeError(f"model must be a model.Sequential, got {_checks.describe(model)}")
+    # Every argument is checked here, before the first step: an evaluation that could only
+    # fail after minutes of training (held-out ids the model has no embedding for, a held-out
+    # text shorter than one batch) fails now instead.
+    vocab_size = stepping_twin(model).layers[0].input_size  # the shape each evaluation reads
     steps = _checks.positive_int("steps", steps)
     eval_every = steps if eval_every is None else _checks.positive_int("eval_every", eval_every)
-    inputs, targets = stream_batches(_checks.ids("train_ids", train_ids), batch_size, seq_len)
+    inputs, targets = stream_batches(_checks.ids("train_ids", train_ids, vocab_size), batch_size, seq_len)
     if heldout_ids is not None:
-        heldout_ids = _checks.ids("heldout_ids", heldout_ids)
+        heldout_ids = _checks.ids("heldout_ids", heldout_ids, vocab_size)
+        if heldout_ids.shape[0] < batch_size * seq_len + 1:
+            raise ValueError(
+                f"heldout_ids must hold at least batch_size * seq_len + 1 = {batch_size * seq_len + 1} ids "
+                f"for one batch of shape ({batch_size}, {seq_len}), got {heldout_ids.shape[0]}"
+            )
     if isinstance(verbose, bool) or verbose not in (0, 1, 2):
         raise ValueError(f"verbose must be 0, 1 or 2, got {_checks.describe(verbose)}")
     optimizer = Adam(learning_rate=3e-3) if optimizer is None else optimizer

@@ -45,7 +45,9 @@ fixes one value for all levels.
 How the counts are stored: every distinct string of length L seen in training
 gets a dense id, its rank among them; the (j + 1)-gram ``h w`` is the integer
 ``id(h) V + w``. So the codes stay below N V at every order (no limit on k), and
-counting and looking up are a sort and a binary search over NumPy arrays.
+counting and looking up are a sort and a binary search over NumPy arrays. The codes
+are int64: ``fit_ngram`` refuses a text and vocabulary for which N V (or N^2, the codes
+of Kneser-Ney's continuation pairs) would not fit, before it counts anything.
 
 Shapes: N ids of text, V the vocabulary size (``Vocabulary.size``), k the order.
 """
@@ -287,6 +289,23 @@ class NGramModel:
         return float(-self.log_probs(ids).mean())
 
 
+def _check_codes_fit(n: int, vocab_size: int, order: int) -> None:
+    """Refuse a text of ``n`` ids and a vocabulary whose n-gram codes would overflow int64.
+
+    Order 0 codes the ids themselves; from order 1 on a code is ``id(h) V + w < N V``,
+    and Kneser-Ney's continuation pairs ``id(h w) S + id(v h w) < N^2`` (S <= N strings).
+    """
+    if order == 0:
+        return
+    largest = n * max(vocab_size, n)
+    if largest >= 2**63:
+        raise ValueError(
+            f"vocab_size = {vocab_size} with order = {order} and {n} ids gives n-gram codes up to "
+            f"len(ids) * max(vocab_size, len(ids)) = {largest:.3g}, beyond the int64 they are stored in "
+            f"(< 2**63 = {2.0**63:.3g}); use a smaller vocabulary (Vocabulary.size) or order 0"
+        )
+
+
 def fit_ngram(
     ids: np.ndarray,
     vocab_size: int,
@@ -318,6 +337,7 @@ def fit_ngram(
         raise ValueError(f"smoothing must be one of {_SMOOTHINGS}, got {smoothing!r}")
     if discount is not None:
         discount = _checks.finite_number("discount", discount, 0.0, 1.0)
+    _check_codes_fit(ids.shape[0], vocab_size, order)
     # Raw counts of every length 1 .. k + 1, and the dense id of the string ending at each t.
     strings: list[np.ndarray] = []
     raw: list[tuple[np.ndarray, np.ndarray]] = []

@@ -118,11 +118,20 @@ def cell_internals(model: Sequential, ids: Any, layer: int = 0, chunk: int = 102
     return CellInternals(**out)
 
 
-def _activations(value: Any) -> np.ndarray:
-    _checks.float_array("activations", value, ndim=2)
-    if value.shape[0] < 2 or value.shape[1] < 1:
-        raise ValueError(f"activations must have shape (N, H) with N >= 2 steps, got shape {value.shape}")
+def _activations(value: Any, name: str = "activations", fewest: int = 2) -> np.ndarray:
+    """(N, H) finite floats with N >= ``fewest`` steps, as float64."""
+    _checks.float_array(name, value, ndim=2)
+    if value.shape[0] < fewest or value.shape[1] < 1:
+        raise ValueError(f"{name} must have shape (N, H) with N >= {fewest} steps, got shape {value.shape}")
     return np.asarray(value, dtype=np.float64)
+
+
+def _to_unit_range(values: np.ndarray) -> np.ndarray:
+    """``values`` scaled, column by column (axis 0), by the power of two that brings its largest
+    magnitude into [0.5, 1). Exact, and r does not depend on the scale: so the sums of squares
+    of 1e200 cannot overflow, nor those of 1e-200 underflow, and r is what it is at scale 1."""
+    _, exponent = np.frexp(np.abs(values).max(axis=0))
+    return np.ldexp(values, -exponent)
 
 
 def _labels(value: Any, n: int) -> np.ndarray:
@@ -152,8 +161,8 @@ def unit_correlations(activations: Any, labels: Any) -> np.ndarray:
     Returns:
         (H,) float64 r in [-1, 1]; NaN for a unit whose activation is constant.
     """
-    a = _activations(activations)
-    y = _labels(labels, a.shape[0])
+    a = _to_unit_range(_activations(activations))
+    y = _to_unit_range(_labels(labels, a.shape[0]))
     y = y - y.mean()
     y_norm = np.sqrt(y @ y)
     scale = np.abs(a).max(axis=0)
@@ -198,7 +207,8 @@ def character_ratio(ids: Any, labels: Any) -> float:
     unit that beats it carries context, memory of earlier characters.
 
     Args:
-        ids: (N,) integer ids of the characters read.
+        ids: (N,) integer ids >= 0 of the characters read, N >= 2 (any size of id: only the
+            distinct ones are counted).
         labels: (N,) numbers or booleans, not all equal.
 
     Returns:
@@ -206,12 +216,16 @@ def character_ratio(ids: Any, labels: Any) -> float:
     """
     if not isinstance(ids, np.ndarray) or ids.dtype.kind not in "iu" or ids.ndim != 1:
         raise TypeError(f"ids must be a 1-D NumPy array of integer ids, got {_checks.describe(ids)}")
-    if ids.size and ids.min() < 0:
+    if ids.shape[0] < 2:
+        raise ValueError(f"ids must hold at least 2 ids, got {ids.shape[0]}")
+    if ids.min() < 0:
         raise ValueError(f"ids must be >= 0, got a smallest id of {ids.min()}")
     y = _labels(labels, ids.shape[0])
-    sums, counts = np.bincount(ids, weights=y), np.bincount(ids)
-    means = sums / np.maximum(counts, 1)  # ids that never occur get 0; they are never looked up
-    r = unit_correlations(means[ids][:, None], y)[0]
+    # Number the distinct ids 0, 1, ...: counting by the ids themselves would allocate max(ids) + 1
+    # bins (an id of 10**11 asks for 800 GB), and bincount refuses uint64.
+    _, codes = np.unique(ids, return_inverse=True)
+    sums, counts = np.bincount(codes, weights=y), np.bincount(codes)
+    r = unit_correlations((sums / counts)[codes][:, None], y)[0]
     return 0.0 if np.isnan(r) else float(r)
 
 
@@ -230,7 +244,7 @@ def gate_saturation(gates: Any, low: float = 0.1, high: float = 0.9) -> tuple[np
         ``(left, right)``, each (H,) float64: the fraction of the N steps each unit's
         gate is below ``low`` and above ``high``.
     """
-    g = _activations(gates)
+    g = _activations(gates, "gates", fewest=1)
     low = _checks.finite_number("low", low)
     high = _checks.finite_number("high", high)
     if not low < high:

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..nn import _checks
 from ..nn.model import Sequential
+from .data import MAX_VALUES
 from .language import stepping_twin
 
 __all__ = ["inverse_cdf", "next_probabilities", "sample", "sample_streams"]
@@ -26,20 +27,26 @@ def next_probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
     """softmax(logits / temperature) over the last axis, in float64.
 
     A temperature below 1 sharpens the distribution towards the most likely id
-    (greedy decoding in the limit), above 1 flattens it towards uniform.
+    (greedy decoding in the limit), above 1 flattens it towards uniform. Every
+    finite input gives a distribution: the largest logit is subtracted *before*
+    dividing, so no quotient overflows (logits of 1e308 at a temperature of 0.5, or
+    any logits at 1e-310); a gap that overflows to -inf gives probability 0, which
+    is what its exponential rounds to anyway.
 
     Args:
         logits: (..., V) scores.
         temperature: a finite number > 0.
 
     Returns:
-        (..., V) probabilities, each row summing to 1.
+        (..., V) probabilities, each row summing to 1 (for a temperature so small
+        that every gap overflows, one-hot on the largest logit, shared among ties).
     """
     temperature = _checks.positive_number("temperature", temperature)
     _checks.float_array("logits", logits)
-    scaled = logits.astype(np.float64) / temperature
-    scaled -= scaled.max(axis=-1, keepdims=True)
-    p = np.exp(scaled)
+    wide = logits.astype(np.float64)
+    with np.errstate(over="ignore"):  # a gap of -inf is a probability of exactly 0
+        scaled = (wide - wide.max(axis=-1, keepdims=True)) / temperature
+    p = np.exp(scaled)  # the largest logit gives exp(0) = 1, so every row sums to >= 1
     return np.asarray(p / p.sum(axis=-1, keepdims=True))
 
 
@@ -49,10 +56,11 @@ def inverse_cdf(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
     Row b's id is the first k whose cumulative probability ``p_0 + ... + p_k`` exceeds
     ``u_b`` times the row's total, so for u uniform in [0, 1) id k comes with
     probability ``p_k`` (the total is 1 up to rounding; scaling by it keeps the last
-    id reachable).
+    id reachable). An id of probability 0 is never drawn.
 
     Args:
-        probabilities: (B, V) rows of probabilities (``next_probabilities``).
+        probabilities: (B, V) rows of probabilities (``next_probabilities``): every
+            entry >= 0, every row's total > 0 and finite.
         uniforms: (B,) numbers in [0, 1), e.g. ``rng.random(B)``.
 
     Returns:
@@ -65,15 +73,37 @@ def inverse_cdf(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
             f"probabilities must be (B, V) and uniforms (B,), got shapes {probabilities.shape} "
             f"and {uniforms.shape}"
         )
-    cdf = np.cumsum(probabilities, axis=1)
+    if probabilities.min() < 0:
+        row, column = np.unravel_index(int(np.argmin(probabilities)), probabilities.shape)
+        raise ValueError(
+            f"probabilities must be >= 0, got {probabilities[row, column]:.3g} at row {row}, id {column}"
+        )
+    with np.errstate(over="ignore"):  # a total that overflows is refused just below
+        cdf = np.cumsum(probabilities, axis=1)
+    totals = cdf[:, -1]
+    bad = np.flatnonzero(~((totals > 0) & np.isfinite(totals)))
+    if bad.size:
+        raise ValueError(
+            f"probabilities must have rows that sum to a finite number > 0, got a sum of "
+            f"{totals[bad[0]]:.3g} in row {bad[0]}"
+        )
+    if uniforms.min() < 0 or uniforms.max() >= 1:
+        outside = uniforms[(uniforms < 0) | (uniforms >= 1)]
+        raise ValueError(
+            f"uniforms must lie in [0, 1), got {outside.size} outside it, e.g. {float(outside[0])!r}"
+        )
     u = uniforms[:, None] * cdf[:, -1:]
-    return np.minimum((cdf <= u).sum(axis=1), probabilities.shape[1] - 1).astype(np.int64)
+    # u * total can round up to the total itself; then the last id of probability > 0 is drawn.
+    last = probabilities.shape[1] - 1 - np.argmax(probabilities[:, ::-1] > 0, axis=1)
+    return np.minimum((cdf <= u).sum(axis=1), last).astype(np.int64)
 
 
 def sample_streams(
     model: Sequential, prime_ids: Any, length: int, temperature: float = 1.0, seed: int = 0, streams: int = 1
 ) -> np.ndarray:
     """Draw ``streams`` independent continuations of ``prime_ids`` at once (see ``sample``).
+
+    ``streams`` times ``length`` (and times P) may be at most ``data.MAX_VALUES``.
 
     Returns:
         (streams, length) integer ids.
@@ -84,6 +114,11 @@ def sample_streams(
     length = _checks.positive_int("length", length)
     streams = _checks.positive_int("streams", streams)
     temperature = _checks.positive_number("temperature", temperature)
+    if streams * max(length, prime.shape[0]) > MAX_VALUES:
+        raise ValueError(
+            f"streams = {streams:,} and length = {length:,} (with a prime of {prime.shape[0]:,} ids) ask "
+            f"for more than the {MAX_VALUES:,} ids (data.MAX_VALUES) one call may hold"
+        )
     rng = np.random.default_rng(_checks.seed("seed", seed, allow_none=False))
     logits = twin.predict(np.tile(prime, (streams, 1)))[:, -1]  # the whole prime, one pass
     out = np.empty((streams, length), dtype=np.int64)
@@ -108,7 +143,7 @@ def sample(
         model: a trained model that starts with an ``Embedding`` and ends with one
             logit per id (``char_model``'s shape); stateful or not.
         prime_ids: (P,) integer ids to start from, P >= 1.
-        length: how many ids to generate.
+        length: how many ids to generate, at most ``data.MAX_VALUES``.
         temperature: > 0; small is nearly greedy, 1 samples the model's own distribution.
         seed: seed of NumPy's generator: the same seed gives the same text.
 

@@ -116,7 +116,8 @@ def load_stdlib_corpus(
     never patched with replacement characters. Files named ``_sysconfigdata*``
     are skipped too: they are generated when Python is built and hold that
     machine's build paths, so they would make the text differ between machines
-    with the same Python version. Text is kept exactly as read (no newline
+    with the same Python version; so is anything that is not a file (a folder
+    named ``x.py``). Text is kept exactly as read (no newline
     translation) and the modules are concatenated with nothing in between.
 
     Training text is the first modules, whole: as many as bring its length
@@ -147,13 +148,15 @@ def load_stdlib_corpus(
     modules: list[tuple[str, str]] = []
     skipped: list[str] = []
     for path in sorted(folder.glob("*.py"), key=lambda p: p.name):
-        if path.name.startswith("_sysconfigdata"):
+        if path.name.startswith("_sysconfigdata") or not path.is_file():
             skipped.append(path.name)
             continue
         try:
             modules.append((path.name, path.read_bytes().decode("utf-8")))
         except UnicodeDecodeError:
             skipped.append(path.name)
+    if not modules:
+        raise ValueError(f"directory must hold Python modules (*.py files), found none in {str(folder)!r}")
     train_end = _nearest_boundary(modules, 0, train_chars)
     heldout_end = _nearest_boundary(modules, train_end, heldout_chars)
     if heldout_end == train_end:
@@ -224,7 +227,7 @@ class Vocabulary:
             raise ValueError(f"unknown_char must be one character, got {self.unknown_char!r}")
         if not self.chars:
             raise ValueError("chars must hold at least one character, got an empty string")
-        codes = np.frombuffer(self.chars.encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer(self.chars.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         object.__setattr__(self, "_codes", codes)
 
     @classmethod
@@ -251,7 +254,9 @@ class Vocabulary:
         Returns:
             (N,) int64 ids; characters not in ``chars`` get ``unknown_id``.
         """
-        codes = np.frombuffer(_text("text", text).encode("utf-32-le"), dtype=np.uint32)
+        # surrogatepass: a str may hold lone surrogates (from errors="surrogateescape"); each is
+        # one character, with its own code point, like any other.
+        codes = np.frombuffer(_text("text", text).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         known = self._codes
         position = np.minimum(np.searchsorted(known, codes), known.shape[0] - 1)
         found = known[position] == codes  # chars is sorted, so its position is the id
@@ -261,13 +266,13 @@ class Vocabulary:
         """Ids to characters; the unknown id becomes ``unknown_char``.
 
         Args:
-            ids: (N,) integer ids in [0, size - 1].
+            ids: (N,) integer ids in [0, size - 1], N >= 0.
 
         Returns:
             The N-character string. ``decode(encode(text)) == text`` for any text made
             of known characters.
         """
-        ids = _checks.ids("ids", ids, self.size)
+        ids = _checks.ids("ids", ids, self.size, allow_empty=True)
         table = self.chars + self.unknown_char
         return "".join([table[i] for i in ids.tolist()])
 
@@ -284,15 +289,19 @@ def stream_batches(ids: np.ndarray, batch_size: int, seq_len: int) -> tuple[np.n
     with ``B S + 1 <= N``; the last ``N - B S - 1`` ids are not used.
 
     Args:
-        ids: (N,) integer ids of the text.
+        ids: (N,) integer ids of the text, >= 0.
         batch_size: B >= 1, the number of parallel streams.
         seq_len: T >= 1, characters per batch and stream.
 
     Returns:
         ``(inputs, targets)``, each (n_batches, B, T) with ``n_batches = S / T``, as int64;
-        ``targets[k, i, t]`` is the character after ``inputs[k, i, t]``.
+        ``targets[k, i, t]`` is the character after ``inputs[k, i, t]``. Both are new
+        arrays, whatever the shapes: writing to one changes neither the other nor ``ids``.
     """
-    ids = _checks.ids("ids", ids)
+    checked = _checks.ids("ids", ids)
+    if ids.min() < 0 or ids.max() > np.iinfo(np.int64).max:  # the int64 cast would wrap 2**64 - 1 to -1
+        raise ValueError(f"ids must be >= 0 and below 2**63, got values from {ids.min()} to {ids.max()}")
+    ids = checked
     batch_size = _checks.positive_int("batch_size", batch_size)
     seq_len = _checks.positive_int("seq_len", seq_len)
     n_batches = (ids.shape[0] - 1) // (batch_size * seq_len)
@@ -305,8 +314,10 @@ def stream_batches(ids: np.ndarray, batch_size: int, seq_len: int) -> tuple[np.n
     used = batch_size * stream
 
     def layout(flat: np.ndarray) -> np.ndarray:
-        # (B, S) streams -> (B, n_batches, T) -> (n_batches, B, T)
-        return np.ascontiguousarray(flat.reshape(batch_size, n_batches, seq_len).transpose(1, 0, 2))
+        # (B, S) streams -> (B, n_batches, T) -> (n_batches, B, T). A copy, always: with one
+        # stream or one batch the transpose is already contiguous, and ascontiguousarray would
+        # hand back a view of ``ids`` (inputs and targets would then share memory).
+        return flat.reshape(batch_size, n_batches, seq_len).transpose(1, 0, 2).copy()
 
     return layout(ids[:used]), layout(ids[1 : used + 1])
 
@@ -327,13 +338,24 @@ class SourceLabels:
             0, 1, 1, 1. Brackets inside strings and comments are not operators and
             do not count.
         column: int64, the character's position in its line, 0 for the first
-            character after a newline ``"\\n"`` (the newline itself gets the line's length).
+            character after a line ending (the ending itself gets the line's length; the
+            ``"\\n"`` of ``"\\r\\n"`` one more).
     """
 
     in_string: np.ndarray
     in_comment: np.ndarray
     bracket_depth: np.ndarray
     column: np.ndarray
+
+
+def _line_ends(source: str) -> np.ndarray:
+    """Offsets of the last character of every line ending: each "\\n", the "\\n" of each
+    "\\r\\n" and each lone "\\r" (as ``io.StringIO(source, newline="")`` splits lines)."""
+    codes = np.frombuffer(source.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    feed = codes == ord("\n")
+    ret = codes == ord("\r")
+    ret[:-1] &= ~feed[1:]  # the "\r" of "\r\n" ends nothing: its "\n" does
+    return np.flatnonzero(feed | ret)
 
 
 _OPENING = {"(", "[", "{"}
@@ -349,6 +371,10 @@ def python_labels(source: str) -> SourceLabels:
     its whole span is labelled string and the brackets inside it are ignored, as
     on earlier versions where it is one ``STRING`` token.
 
+    Lines end as Python reads them: at ``"\\n"``, ``"\\r\\n"`` or a lone ``"\\r"``
+    (universal newlines), so a file saved with old Mac line endings has as many
+    lines, and the same labels, as the same file with Unix ones.
+
     Args:
         source: N characters of complete Python source (e.g. one module, or several
             concatenated); tokenize must read it to the end without error.
@@ -358,7 +384,8 @@ def python_labels(source: str) -> SourceLabels:
     """
     source = _text("source", source)
     n = len(source)
-    line_starts = [0] + [i + 1 for i, c in enumerate(source) if c == "\n"]
+    ends = _line_ends(source)
+    line_starts = [0, *(ends + 1).tolist()]
 
     def offset(position: tuple[int, int]) -> int:
         row, col = position
@@ -371,7 +398,9 @@ def python_labels(source: str) -> SourceLabels:
     fstring_end = getattr(tokenize, "FSTRING_END", None)
     fstring_open: list[int] = []
     try:
-        for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        # newline="": split at every line ending tokenize knows, and translate none of them,
+        # so that token positions index the source as it is.
+        for token in tokenize.generate_tokens(io.StringIO(source, newline="").readline):
             start, end = offset(token.start), offset(token.end)
             if token.type == fstring_start:
                 fstring_open.append(start)
@@ -399,10 +428,8 @@ def python_labels(source: str) -> SourceLabels:
             f"source must be complete Python that tokenize can read, got an error: {error}"
         ) from None
     column = np.arange(n, dtype=np.int64)
-    newline = np.flatnonzero(np.frombuffer(source.encode("utf-32-le"), dtype=np.uint32) == ord("\n"))
-    line_of = np.searchsorted(newline, column, side="left")  # newlines strictly before each character
-    starts = np.concatenate([[0], newline + 1])
-    column -= starts[line_of]
+    line_of = np.searchsorted(ends, column, side="left")  # line endings strictly before each character
+    column -= np.asarray(line_starts, dtype=np.int64)[line_of]
     return SourceLabels(
         in_string=np.cumsum(string_edges[:n]) > 0,
         in_comment=comment,

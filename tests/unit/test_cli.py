@@ -196,6 +196,27 @@ def test_text_sample_is_reproducible_and_the_seed_matters(
             "argument --temperature: must be a finite",
         ),
         (["--sample", "--weights", "w.npz", "--length", "-1"], "argument --length: must be an integer >= 1"),
+        # An option the mode would ignore is refused, naming it, before anything runs.
+        (["--temperature", "0.5"], "argument --temperature: used only with --sample"),
+        (["--weights", "w.npz"], "argument --weights: used only with --sample"),
+        (["--prime", "def"], "argument --prime: used only with --sample"),
+        (["--length", "10"], "argument --length: used only with --sample"),
+        (["--sample", "--weights", "w.npz", "--steps", "3"], "argument --steps: sets up training"),
+        (["--sample", "--weights", "w.npz", "--layers", "2"], "argument --layers: sets up training"),
+        (["--sample", "--weights", "w.npz", "--hidden", "8"], "argument --hidden: sets up training"),
+        (
+            ["--sample", "--weights", "w.npz", "--train-chars", "9"],
+            "argument --train-chars: sets up training",
+        ),
+        (["--sample", "--weights", "w.npz", "--heldout-chars", "9"], "argument --heldout-chars: sets up"),
+        (["--sample", "--weights", "w.npz", "--impl", "numpy"], "argument --impl: sets up training"),
+        (["--sample", "--weights", "w.npz", "--eval-every", "5"], "argument --eval-every: sets up training"),
+        (["--sample", "--weights", "w.npz", "--out", "m.npz"], "argument --out: sets up training"),
+        (["--impl", "keras", "--eval-every", "5"], "argument --eval-every: not used with --impl keras"),
+        # --out is checked before training, not when the weights are saved at the end.
+        (["--out", "no/such/folder/m.npz"], "argument --out: the folder 'no/such/folder' does not exist"),
+        (["--out", ""], "argument --out: must name a file, got ''"),
+        (["--sample", "--weights", "."], "argument --weights: '.' is a folder, not a weights file"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else None,
 )
@@ -207,9 +228,40 @@ def test_text_bad_options_are_usage_errors(
     with pytest.raises(SystemExit) as info:
         main(["text", *argv])
     assert info.value.code == 2
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert err.startswith("usage: lstm-tutorial text")
     assert fragment in err
+    assert out == ""  # refused before the corpus was read: nothing trained
+
+
+def test_text_out_onto_a_folder_is_refused_before_training(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lstm_tutorial.cli.main import main
+
+    (tmp_path / "m.npz").mkdir()
+    (tmp_path / "v.vocab.json").mkdir()
+    for out, folder in (
+        (tmp_path / "m", tmp_path / "m.npz"),
+        (tmp_path / "v.npz", tmp_path / "v.vocab.json"),
+    ):
+        with pytest.raises(SystemExit) as info:
+            main(["text", "--out", str(out)])
+        assert info.value.code == 2
+        printed, err = capsys.readouterr()
+        assert printed == "" and f"argument --out: {str(folder)!r} is a folder" in err
+
+
+def test_text_sample_refuses_a_length_beyond_the_limit(
+    trained: tuple[Path, subprocess.CompletedProcess[str]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lstm_tutorial.cli.main import main
+
+    weights, _ = trained
+    with pytest.raises(SystemExit) as info:
+        main(["text", "--sample", "--weights", str(weights), "--length", str(10**8)])
+    assert info.value.code == 2
+    assert "argument --length: must be at most 10,000,000 characters" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

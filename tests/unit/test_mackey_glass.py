@@ -92,3 +92,17 @@ def test_bad_arguments_are_named() -> None:
         mackey_glass(10, seed=1.5)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="dtype"):
         mackey_glass(10, dtype=np.int64)
+
+
+def test_the_largest_stable_step_is_taken_and_a_larger_one_refused() -> None:
+    # For gamma = 3 (beta = 0.2, n = 10) x must stay >= 0, which bounds gamma dt by 1.2956:
+    # dt <= 0.43187; dt = 0.4 (tau = 2, 5 steps) is taken, dt = 0.5 (tau = 2, 4 steps) is not.
+    series = mackey_glass(200, tau=2.0, gamma=3.0, dt=0.4, sample_every=0.4, warmup=0.0)
+    assert np.all(np.isfinite(series)) and series.min() > 0 and series.max() < 1.31  # the history's top
+    with pytest.raises(ValueError, match=r"dt = 0\.5 is too large .* dt must be at most 0\.4319"):
+        mackey_glass(200, tau=2.0, gamma=3.0, dt=0.5, sample_every=0.5, warmup=0.0)
+    # With gamma small, the stability of the delayed term binds: L = 0.01 + 0.2 * 81 / 40 = 0.415,
+    # so dt <= 2.7853 / 0.415 = 6.712.
+    with pytest.raises(ValueError, match=r"at most 6\.712"):
+        mackey_glass(10, tau=7.0, gamma=0.01, dt=7.0, sample_every=7.0, warmup=0.0)
+    assert np.all(np.isfinite(mackey_glass(10, tau=6.0, gamma=0.01, dt=6.0, sample_every=6.0, warmup=0.0)))

@@ -254,3 +254,43 @@ def test_labels_of_concatenated_modules_are_the_modules_labels_end_to_end() -> N
         part = python_labels(corpus.heldout[a:b])
         for name in ("in_string", "in_comment", "bracket_depth", "column"):
             np.testing.assert_array_equal(getattr(whole, name)[a:b], getattr(part, name), err_msg=name)
+
+
+@pytest.mark.parametrize("batch_size, seq_len", [(1, 4), (1, 2), (2, 2), (4, 5)])
+def test_stream_batches_are_new_arrays_whatever_the_shape(batch_size: int, seq_len: int) -> None:
+    # With one stream or one batch the (n_batches, B, T) layout of ids is already contiguous,
+    # which once made inputs and targets views of ids (and of each other).
+    ids = np.arange(21, dtype=np.int64)
+    inputs, targets = stream_batches(ids, batch_size, seq_len)
+    assert not np.shares_memory(inputs, ids) and not np.shares_memory(targets, ids)
+    assert not np.shares_memory(inputs, targets)
+    inputs[...] = -1
+    targets[...] = -1
+    np.testing.assert_array_equal(ids, np.arange(21))
+
+
+def test_labels_are_the_same_whatever_the_line_endings() -> None:
+    # tokenize ends a line at "\n", "\r\n" or a lone "\r"; so must the labels and the columns.
+    unix = (STDLIB / "bisect.py").read_text(encoding="utf-8")
+    assert "\r" not in unix
+    reference = python_labels(unix)
+    newline = np.array(list(unix)) == "\n"
+    old_mac = python_labels(unix.replace("\n", "\r"))  # one character for one: the same labels
+    windows_source = unix.replace("\n", "\r\n")
+    windows = python_labels(windows_source)
+    not_cr = np.array(list(windows_source)) != "\r"  # the characters of the Unix text, in order
+    for name in ("in_string", "in_comment", "bracket_depth", "column"):
+        expected = getattr(reference, name)
+        np.testing.assert_array_equal(getattr(old_mac, name), expected, err_msg=f"{name}, CR")
+        if name == "column":
+            expected = np.where(newline, expected + 1, expected)  # the "\n" comes after its "\r"
+        np.testing.assert_array_equal(getattr(windows, name)[not_cr], expected, err_msg=f"{name}, CRLF")
+
+
+def test_a_folder_named_like_a_module_is_skipped_not_read(tmp_path: Path) -> None:
+    (tmp_path / "a.py").write_text("x = 1\n")
+    (tmp_path / "b.py").mkdir()  # not a file: reading it raised IsADirectoryError
+    (tmp_path / "c.py").write_text("y = 2\n")
+    corpus = load_stdlib_corpus(train_chars=1, heldout_chars=1, directory=tmp_path)
+    assert corpus.train == "x = 1\n" and corpus.heldout == "y = 2\n"
+    assert corpus.skipped == ("b.py",)

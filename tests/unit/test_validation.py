@@ -32,7 +32,20 @@ from lstm_tutorial.nn.saving import load_params, save_params
 from lstm_tutorial.nn.train import fit
 from lstm_tutorial.nn.variants import PeepholeParams
 from lstm_tutorial.tasks.data import adding_problem, make_windows, sine_wave, train_test_split
-from lstm_tutorial.tasks.forecast import LinearAR, recursive_forecast, rmse
+from lstm_tutorial.tasks.forecast import (
+    LinearAR,
+    horizon_errors,
+    persistence_forecast,
+    recursive_forecast,
+    rmse,
+)
+from lstm_tutorial.tasks.language import char_model
+from lstm_tutorial.tasks.language_training import train_char_model
+from lstm_tutorial.tasks.mackey_glass import mackey_glass
+from lstm_tutorial.tasks.ngram import fit_ngram
+from lstm_tutorial.tasks.probe import character_ratio, gate_saturation, unit_correlations
+from lstm_tutorial.tasks.sampling import inverse_cdf, next_probabilities, sample
+from lstm_tutorial.tasks.text import Vocabulary, load_stdlib_corpus, python_labels, stream_batches
 
 P = LSTMParams.init(3, 4, seed=0)
 X = np.zeros((2, 5, 3))
@@ -73,6 +86,16 @@ def with_nan(*shape: int) -> np.ndarray:
     array = np.ones(shape)
     array.flat[-1] = np.nan
     return array
+
+
+CHAR_MODEL = char_model(5, 4, 6, layers=1)  # ids 0 .. 4
+IDS = np.arange(200) % 5
+
+
+def corpus_of_no_modules() -> Any:
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "notes.txt").write_text("x = 1\n")
+        return load_stdlib_corpus(10, 10, folder)
 
 
 def raises(error: Exception) -> Callable[[], float]:
@@ -614,6 +637,164 @@ CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]] = [
     ("rmse axis float", lambda: rmse(np.ones(3), axis=0.0), TypeError, ("axis", "float")),
     ("rmse axis too large", lambda: rmse(np.ones(3), axis=1), ValueError, ("axis", "[-1, 0]", "got 1")),
     ("rmse axis too small", lambda: rmse(np.ones((2, 3)), axis=-3), ValueError, ("axis", "[-2, 1]", "-3")),
+    # tasks: helpers that gave NaN, a silent wrong result, a raw library error or a MemoryError.
+    (
+        "next_probabilities temperature 0",
+        lambda: next_probabilities(np.zeros((1, 2)), 0.0),
+        ValueError,
+        ("temperature", "positive", "0.0"),
+    ),
+    (
+        "inverse_cdf all-zero row",
+        lambda: inverse_cdf(np.array([[0.5, 0.5], [0.0, 0.0]]), np.array([0.1, 0.2])),
+        ValueError,
+        ("probabilities", "sum to a finite number > 0", "0 in row 1"),
+    ),
+    (
+        "inverse_cdf negative probability",
+        lambda: inverse_cdf(np.array([[0.5, -0.5, 1.0]]), np.array([0.5])),
+        ValueError,
+        ("probabilities", ">= 0", "-0.5", "row 0, id 1"),
+    ),
+    (
+        "inverse_cdf row total overflows",
+        lambda: inverse_cdf(np.array([[1e308, 1e308]]), np.array([0.5])),
+        ValueError,
+        ("probabilities", "finite", "inf in row 0"),
+    ),
+    (
+        "inverse_cdf uniform 1",
+        lambda: inverse_cdf(np.array([[0.5, 0.5]]), np.array([1.0])),
+        ValueError,
+        ("uniforms", "[0, 1)", "1.0"),
+    ),
+    (
+        "inverse_cdf uniform negative",
+        lambda: inverse_cdf(np.array([[0.5, 0.5]]), np.array([-0.1])),
+        ValueError,
+        ("uniforms", "[0, 1)", "-0.1"),
+    ),
+    (
+        "sample length 10**12",
+        lambda: sample(CHAR_MODEL, np.array([1]), 10**12),
+        ValueError,
+        ("length = 1,000,000,000,000", "10,000,000", "MAX_VALUES"),
+    ),
+    (
+        "stream_batches uint64 id past int64",
+        lambda: stream_batches(np.array([0, 1, 2**64 - 1], np.uint64), 1, 2),
+        ValueError,
+        ("ids", ">= 0 and below 2**63", "18446744073709551615"),
+    ),
+    (
+        "stream_batches negative id",
+        lambda: stream_batches(np.array([0, -1, 3]), 1, 2),
+        ValueError,
+        ("ids", ">= 0", "from -1 to 3"),
+    ),
+    (
+        "load_stdlib_corpus folder without modules",
+        corpus_of_no_modules,
+        ValueError,
+        ("directory", "Python modules (*.py files)", "found none"),
+    ),
+    (
+        "fit_ngram codes overflow int64",
+        lambda: fit_ngram(np.arange(10), 2**62, 3),
+        ValueError,
+        ("vocab_size = 4611686018427387904", "order = 3", "10 ids", "2**63"),
+    ),
+    (
+        "mackey_glass unstable step",
+        lambda: mackey_glass(50, gamma=3, dt=1),
+        ValueError,
+        ("dt = 1", "gamma = 3", "stable", "at most 0.4319"),
+    ),
+    (
+        "mackey_glass step too large for beta",
+        lambda: mackey_glass(10, beta=1e300),
+        ValueError,
+        ("dt = 0.1", "beta = 1e+300", "at most 1.375e-300"),
+    ),
+    (
+        "mackey_glass dt 1e-9",
+        lambda: mackey_glass(dt=1e-9),
+        ValueError,
+        ("dt = 1e-09", "1.7e+10 steps", "MAX_STEPS"),
+    ),
+    (
+        "mackey_glass n_samples 10**12",
+        lambda: mackey_glass(10**12),
+        ValueError,
+        ("n_samples = 1000000000000", "MAX_STEPS", "larger dt"),
+    ),
+    (
+        "mackey_glass sample_every below dt",
+        lambda: mackey_glass(10, sample_every=1e-300),
+        ValueError,
+        ("sample_every", "at least one step dt = 0.1", "1e-300"),
+    ),
+    (
+        "mackey_glass history below 0",
+        lambda: mackey_glass(20, n=10.5, initial=0.05),
+        ValueError,
+        ("initial", "> 0.1 with a seed", "0.05"),
+    ),
+    (
+        "mackey_glass x**n overflows",
+        lambda: mackey_glass(10, initial=1e300),
+        ValueError,
+        ("overflowed", "initial = 1e+300", "n = 10"),
+    ),
+    (
+        "sine_wave 10**12",
+        lambda: sine_wave(10**12),
+        ValueError,
+        ("n too large", "1,000,000,000,000", "MAX_VALUES"),
+    ),
+    (
+        "make_windows over MAX_VALUES",
+        lambda: make_windows(np.zeros(10**6), 10**5),
+        ValueError,
+        ("series and look_back", "899,999 windows of 100,000 steps", "MAX_VALUES"),
+    ),
+    (
+        "adding_problem over MAX_VALUES",
+        lambda: adding_problem(10**7, 10**7),
+        ValueError,
+        ("n_samples * length", "MAX_VALUES"),
+    ),
+    (
+        "recursive_forecast horizon 10**12",
+        lambda: recursive_forecast(persistence_forecast, np.ones((1, 2, 1)), 10**12),
+        ValueError,
+        ("horizon", "1,000,000,000,000", "MAX_VALUES"),
+    ),
+    (
+        "character_ratio no ids",
+        lambda: character_ratio(np.array([], np.int64), np.array([])),
+        ValueError,
+        ("ids", "at least 2", "got 0"),
+    ),
+    ("gate_saturation NaN", lambda: gate_saturation(with_nan(3, 2)), ValueError, ("gates", "finite")),
+    (
+        "train_char_model held-out id outside the vocabulary",
+        lambda: train_char_model(CHAR_MODEL, IDS, 2, np.arange(100) % 7, batch_size=2, seq_len=8),
+        ValueError,
+        ("heldout_ids", "[0, 4]", "from 0 to 6"),
+    ),
+    (
+        "train_char_model held-out text shorter than a batch",
+        lambda: train_char_model(CHAR_MODEL, IDS, 2, IDS[:10], batch_size=2, seq_len=8),
+        ValueError,
+        ("heldout_ids", "batch_size * seq_len + 1 = 17", "got 10"),
+    ),
+    (
+        "train_char_model training id outside the vocabulary",
+        lambda: train_char_model(CHAR_MODEL, np.arange(200) % 9, 2, batch_size=2, seq_len=8),
+        ValueError,
+        ("train_ids", "[0, 4]", "from 0 to 8"),
+    ),
     # frameworks.keras (the checks run before Keras builds anything).
     ("keras lr -1", lambda: build(learning_rate=-1.0), ValueError, ("learning_rate", "positive", "-1.0")),
     ("keras lr nan", lambda: build(learning_rate=math.nan), ValueError, ("learning_rate", "nan")),
@@ -992,6 +1173,105 @@ RESULTS: list[tuple[str, Callable[[], Any], Any, float | None]] = [
         "rmse axis -1",
         lambda: rmse(np.array([[3.0, 4.0], [0.0, 0.0]]), axis=-1),
         np.array([math.sqrt(12.5), 0]),
+        None,
+    ),
+    # tasks: what used to be NaN, inf, 0 or a raw error, now the value by hand.
+    (
+        "rmse [1e200, 1e200] (squares overflow)",
+        lambda: rmse(np.array([1e200, 1e200])),
+        np.float64(1e200),
+        None,
+    ),
+    (
+        "rmse [3e-200, 4e-200] (squares underflow)",
+        lambda: rmse(np.array([3e-200, 4e-200])),
+        np.float64(math.sqrt(12.5) * 1e-200),
+        1e-15,
+    ),
+    (
+        "next_probabilities temperature 1e-310: greedy, ties shared",
+        lambda: next_probabilities(np.array([[1.0, 2.0, 2.0]]), 1e-310),
+        np.array([[0.0, 0.5, 0.5]]),
+        None,
+    ),
+    (
+        "next_probabilities logits +-1e308",
+        lambda: next_probabilities(np.array([[1e308, -1e308]]), 1.0),
+        np.array([[1.0, 0.0]]),
+        None,
+    ),
+    (
+        "next_probabilities equal logits 1e308 at temperature 0.5",
+        lambda: next_probabilities(np.array([[1e308, 1e308], [-1e308, -1e308]]), 0.5),
+        np.full((2, 2), 0.5),
+        None,
+    ),
+    (
+        # The total 1e-320 is subnormal: u = 1 - 2**-53 times it rounds to the total itself.
+        "inverse_cdf never draws an id of probability 0",
+        lambda: inverse_cdf(np.array([[1e-320, 0.0]]), np.array([1 - 2**-53])).tolist(),
+        [0],
+        None,
+    ),
+    (
+        "fit_ngram order 0 takes V = 2**62 (its codes are the ids)",
+        lambda: fit_ngram(np.arange(10), 2**62, 0).cross_entropy(np.arange(10)),
+        62 * math.log(2),  # ten ids seen once: D = 1, so P(w) = 1 / V for every w
+        1e-15,
+    ),
+    (
+        "python_labels columns restart after a lone CR",
+        lambda: python_labels("a = 1\rb = (2)\r").column.tolist(),
+        [0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 5, 6, 7],
+        None,
+    ),
+    (
+        "python_labels: a comment ends at a lone CR",
+        lambda: python_labels("# c (\rx = (1)\r").bracket_depth.tolist(),
+        [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 0],  # "(" of the comment is no operator
+        None,
+    ),
+    ("Vocabulary.decode of no ids", lambda: Vocabulary("ab").decode(np.array([], np.int64)), "", None),
+    (
+        "Vocabulary with a lone surrogate",
+        lambda: Vocabulary.from_text("a\ud800").encode("\ud800ab").tolist(),
+        [1, 0, 2],
+        None,
+    ),
+    (
+        "character_ratio with an id of 10**11",
+        lambda: character_ratio(np.array([0, 0, 10**11, 10**11]), np.array([0.0, 1.0, 1.0, 1.0])),
+        1 / math.sqrt(3),  # id means [0.5, 0.5, 1, 1] against [0, 1, 1, 1]: r = 0.25 / sqrt(0.25 * 0.75)
+        1e-15,
+    ),
+    (
+        "character_ratio with uint64 ids",
+        lambda: character_ratio(np.array([0, 0, 2**64 - 1, 2**64 - 1], np.uint64), np.array([0.0, 1, 1, 1])),
+        1 / math.sqrt(3),
+        1e-15,
+    ),
+    (
+        "unit_correlations at 1e300",
+        lambda: unit_correlations(np.array([[0.0], [1], [2], [4]]) * 1e300, np.arange(4.0)),
+        np.array([6.5 / math.sqrt(8.75 * 5)]),  # centred: [-1.75, -0.75, 0.25, 2.25], [-1.5, -0.5, 0.5, 1.5]
+        1e-15,
+    ),
+    (
+        "unit_correlations at 1e-300, labels at 1e-320",
+        lambda: unit_correlations(np.array([[0.0], [1], [2], [4]]) * 1e-300, np.arange(4.0) * 1e-320),
+        np.array([6.5 / math.sqrt(8.75 * 5)]),
+        1e-15,
+    ),
+    (
+        "gate_saturation of one step",
+        lambda: gate_saturation(np.array([[0.05, 0.5, 0.95]])),
+        (np.array([1.0, 0.0, 0.0]), np.array([0.0, 0.0, 1.0])),
+        None,
+    ),
+    (
+        "horizon_errors uint64 origins",
+        lambda: horizon_errors(persistence_forecast, np.arange(20.0), 3, 2, np.array([3, 5], np.uint64)),
+        np.array([[-1.0, -2.0], [-1.0, -2.0]]),  # persistence forecasts o - 1 for o and o + 1
         None,
     ),
 ]
