@@ -204,9 +204,10 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
         h_prev = np.multiply(o, tanh_c_steps[t], out=h_steps[t])  # h_t = o * tanh(c_t)
         c_prev = c_t
 
-    # The cache keeps its own copy of x (as the (B, T, D) view of x_time), so that editing the
-    # caller's x cannot change the gradients; ``lstm_forward`` copies the initial states it is given.
-    return LSTMCache(x_time.transpose(1, 0, 2), h0, c0, params, h_steps, c_steps, tanh_c_steps, gate_steps)
+    # The cache keeps its own copy of x (the (B, T, D) view of x_time), so editing
+    # the caller's x cannot change the gradients; ``lstm_forward`` copies h0 and c0.
+    x_own = x_time.transpose(1, 0, 2)
+    return LSTMCache(x_own, h0, c0, params, h_steps, c_steps, tanh_c_steps, gate_steps)
 
 
 Grads = tuple[np.ndarray, np.ndarray, np.ndarray]
