@@ -121,17 +121,23 @@ def viewer_data(
             {
                 "label": label,
                 "unit": int(unit),
-                "values": np.round(values, VALUE_DECIMALS).tolist(),
-                "low": round(float(low), VALUE_DECIMALS),
-                "high": round(float(high), VALUE_DECIMALS),
+                "values": _rounded(values, VALUE_DECIMALS).tolist(),
+                "low": float(_rounded(low, VALUE_DECIMALS)),
+                "high": float(_rounded(high, VALUE_DECIMALS)),
             }
         )
     return {
         "text": text[shown],
         "next": alphabet[order].tolist(),
-        "p": np.round(p, P_DECIMALS).tolist(),
+        "p": _rounded(p, P_DECIMALS).tolist(),
         "units": described,
     }
+
+
+def _rounded(values: Any, decimals: int) -> np.ndarray:
+    """``values`` rounded, with no negative zero: -0.0004 becomes 0.0, not the "-0.0" a page
+    should not print (adding +0.0 turns -0.0 into 0.0 and changes nothing else)."""
+    return np.round(np.asarray(values, dtype=np.float64), decimals) + 0.0
 
 
 def viewer_html(data: Mapping[str, Any], element_id: str = "cell-viewer") -> str:

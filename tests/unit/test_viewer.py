@@ -105,6 +105,18 @@ def test_the_units_values_are_the_cell_states_pytorch_computes(reading) -> None:
         assert described["high"] == pytest.approx(high, abs=1e-3 + 1e-12)
 
 
+def test_no_number_is_a_negative_zero() -> None:
+    """A cell state of -0.0004 rounds to -0.0, which a page must not print; it is written 0.0."""
+    model = _model()
+    model.layers[1].cell.W[:, 12:18] = 0.0  # the candidate g (gates i, f, g, o): every c_t stays tiny
+    model.layers[1].cell.U[:, 12:18] = 0.0
+    model.layers[1].cell.b[12:18] = -1e-5  # and negative
+    data = viewer.viewer_data(model, VOCAB, SOURCE, UNITS)
+    values = [v for unit in data["units"] for v in (*unit["values"], unit["low"], unit["high"])]
+    assert values and all(v == 0.0 for v in values)
+    assert "-0.0" not in json.dumps(data)
+
+
 def test_the_text_before_start_is_context_and_the_chunk_changes_nothing(reading) -> None:  # type: ignore[no-untyped-def]
     model, data, _, _ = reading
     whole = viewer.viewer_data(model, VOCAB, SOURCE, UNITS, top=5, chunk=1000)  # type: ignore[arg-type]
