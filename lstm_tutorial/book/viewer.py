@@ -93,14 +93,15 @@ def viewer_data(
     if isinstance(top, bool) or not isinstance(top, int) or not 1 <= top <= vocab.size:
         raise ValueError(f"top must be an int in [1, {vocab.size}] (the vocabulary's size), got {top!r}")
     chunk = _checks.positive_int("chunk", chunk)
-    ids = vocab.encode(text)
-    internals = cell_internals(model, ids, chunk=chunk)
-    hidden = internals.c.shape[1]
     if not isinstance(units, Mapping) or not units:
         raise ValueError(f"units must be a non-empty mapping of label to unit, got {_checks.describe(units)}")
     for label, unit in units.items():
         if not isinstance(label, str) or isinstance(unit, bool) or not isinstance(unit, (int, np.integer)):
             raise TypeError(f"units must map str labels to int units, got {label!r}: {unit!r}")
+    ids = vocab.encode(text)
+    internals = cell_internals(model, ids, chunk=chunk)
+    hidden = internals.c.shape[1]
+    for label, unit in units.items():
         if not 0 <= unit < hidden:
             raise ValueError(
                 f"units[{label!r}] must be a unit in [0, {hidden - 1}] (H = {hidden}), got {unit}"

@@ -53,6 +53,14 @@ raises(
 )
 raises(
     "book.viewer.viewer_data",
+    "a unit given as a float",
+    lambda: viewer.viewer_data(CHAR, VOCAB, "abc", {"u": 1.0}),
+    TypeError,
+    "units",
+    "'u': 1.0",
+)
+raises(
+    "book.viewer.viewer_data",
     "no units",
     lambda: viewer.viewer_data(CHAR, VOCAB, "abc", {}),
     ValueError,
