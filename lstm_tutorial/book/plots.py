@@ -19,7 +19,9 @@ from ..nn import _checks
 
 __all__ = [
     "COLORS",
+    "contrast_ratio",
     "heatmap",
+    "readable_on",
     "text_heatmap",
     "use_book_style",
 ]
@@ -99,6 +101,32 @@ def heatmap(
     return image
 
 
+def _luminance(colour: Any) -> float:
+    """WCAG 2's relative luminance of a matplotlib colour, 0 (black) to 1 (white)."""
+    rgb = np.asarray(mpl.colors.to_rgb(colour), dtype=np.float64)
+    linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    return float(linear @ [0.2126, 0.7152, 0.0722])
+
+
+def contrast_ratio(foreground: Any, background: Any) -> float:
+    """WCAG 2's contrast ratio of two colours, 1 (the same) to 21 (black on white).
+
+    WCAG asks at least 4.5 for text of ordinary size. Colours are anything
+    matplotlib reads ("white", "#b2182b", an RGB or RGBA tuple; alpha is ignored).
+    """
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def readable_on(background: Any) -> str:
+    """``"black"`` or ``"white"``, whichever contrasts more with ``background`` (a matplotlib colour).
+
+    The worse of the two is never chosen, and the better is always at least 4.58 (they
+    tie at a luminance of 0.179), above the 4.5 that WCAG asks for text.
+    """
+    return "black" if contrast_ratio("black", background) >= contrast_ratio("white", background) else "white"
+
+
 def text_heatmap(
     ax: Any,
     text: str,
@@ -157,6 +185,7 @@ def text_heatmap(
         interpolation="nearest",
         extent=(0, columns, len(lines), 0),
     )
+    cells = image.cmap(image.norm(grid))  # (rows, columns, 4): each cell's colour
     for row, line in enumerate(lines):
         for col, char in enumerate(line[:columns]):
             if not char.isspace():
@@ -168,6 +197,7 @@ def text_heatmap(
                     va="center",
                     family="monospace",
                     fontsize=fontsize,
+                    color=readable_on(cells[row, col]),
                     in_layout=False,  # inside the axes: a layout need not measure a thousand texts
                 )
     ax.set_xlim(0, columns)

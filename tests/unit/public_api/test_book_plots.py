@@ -36,6 +36,46 @@ gives(
         and np.array_equal(grid.mask, [[False, False, False], [False, True, True]])
     ),
 )
+gives(
+    "book.plots.text_heatmap",
+    "white characters on the deep ends of the scale, black in its pale middle",
+    lambda: [
+        t.get_color()
+        for t in _text_colours(plots.text_heatmap(_axes(), "abc", np.array([-1.0, 0.0, 1.0]), columns=3))
+    ],
+    lambda colours: colours == ["white", "black", "white"],
+)
+gives(
+    "book.plots.contrast_ratio",
+    "black on white, WCAG's 21",
+    lambda: plots.contrast_ratio("black", "white"),
+    lambda r: abs(r - 21.0) < 1e-12,
+)
+gives(
+    "book.plots.contrast_ratio",
+    "a colour on itself, 1",
+    lambda: plots.contrast_ratio("#b2182b", (0.698, 0.094, 0.169)),
+    lambda r: abs(r - 1.0) < 1e-3,
+)
+raises(
+    "book.plots.contrast_ratio",
+    "not a colour",
+    lambda: plots.contrast_ratio("nocolour", "white"),
+    ValueError,
+    "nocolour",
+)
+gives(
+    "book.plots.readable_on",
+    "white on deep red",
+    lambda: plots.readable_on("#67001f"),
+    lambda c: c == "white",
+)
+gives(
+    "book.plots.readable_on",
+    "black on pale pink",
+    lambda: plots.readable_on("#fddbc7"),
+    lambda c: c == "black",
+)
 raises(
     "book.plots.text_heatmap",
     "one value short",
@@ -44,6 +84,10 @@ raises(
     "values",
     "(3,)",
 )
+
+
+def _text_colours(image: matplotlib.image.AxesImage) -> list[matplotlib.text.Text]:
+    return list(image.axes.texts)
 
 
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
