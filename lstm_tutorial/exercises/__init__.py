@@ -45,6 +45,7 @@ from .ch09_variants import check_cifg_step, check_gru_step, check_peephole_step
 from .ch10_char_language_model import EXERCISES as _CH10
 from .ch10_char_language_model import (
     check_bigram_bits_per_char,
+    check_copied_share,
     check_perplexity_from_bits,
     check_sample_next,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "check_cell_path_gain",
     "check_cifg_step",
     "check_clip_by_global_norm",
+    "check_copied_share",
     "check_fit_ar",
     "check_gru_step",
     "check_hidden_grad_norms",

@@ -1,9 +1,11 @@
-"""Chapter 10's exercises: a bigram baseline, a temperature sampler, perplexity from bits.
+"""Chapter 10's exercises: a bigram baseline, a temperature sampler, perplexity from bits,
+the novelty measure.
 
 Each reference is the package's own function (``ngram.fit_ngram``,
 ``metrics.bits_per_char``, ``sampling.next_probabilities``,
-``sampling.inverse_cdf``, ``metrics.perplexity``), called with the exercise's
-arguments; each known mistake is that reference called with the mistake made.
+``sampling.inverse_cdf``, ``metrics.perplexity``, ``novelty.verbatim_share``), called
+with the exercise's arguments; each known mistake is that reference called with the
+mistake made.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import numpy as np
 
 from ..tasks.metrics import bits_per_char, perplexity
 from ..tasks.ngram import fit_ngram
+from ..tasks.novelty import verbatim_mask, verbatim_share
 from ..tasks.sampling import inverse_cdf, next_probabilities
 from .checking import Case, CheckResult, Exercise, Mistake, rng, run_cases
 
@@ -23,8 +26,10 @@ __all__ = [
     "EXERCISES",
     "bigram_bits_per_char",
     "check_bigram_bits_per_char",
+    "check_copied_share",
     "check_perplexity_from_bits",
     "check_sample_next",
+    "copied_share",
     "perplexity_from_bits",
     "sample_next",
 ]
@@ -200,3 +205,83 @@ EXERCISES = [
         perplexity_from_bits,
     ),
 ]
+
+
+# --------------------------------------------------------------------------- the novelty measure
+
+
+def copied_share(sample: str, training_text: str, n: int) -> float:
+    """The reference: ``novelty.verbatim_share``, the share of the sample's n-character windows
+    (every position, overlapping) that occur verbatim in the training text."""
+    return verbatim_share(sample, training_text, n)
+
+
+def _every_nth_window(sample: str, training_text: str, n: int) -> float:
+    return float(verbatim_mask(sample, training_text, n)[::n].mean())  # windows that do not overlap
+
+
+def _last_window_left_out(sample: str, training_text: str, n: int) -> float:
+    return float(verbatim_mask(sample, training_text, n)[:-1].mean())  # range(len(sample) - n)
+
+
+def _over_sample_length(sample: str, training_text: str, n: int) -> float:
+    return float(verbatim_mask(sample, training_text, n).sum() / len(sample))
+
+
+def _count_not_share(sample: str, training_text: str, n: int) -> float:
+    return float(verbatim_mask(sample, training_text, n).sum())
+
+
+def _novelty_case(seed: int, train_chars: int, copied: int, new: int, n: int) -> Case:
+    """A training text of short words, and a sample that copies ``copied`` characters of it
+    (at a random place) and adds ``new`` characters of fresh words before and after."""
+    r = rng(seed)
+    words = ["def", "self", "return", "x", "in", "for", "(", ")", ":", "\n    "]
+
+    def text(length: int) -> str:
+        out = ""
+        while len(out) < length:
+            out += words[int(r.integers(len(words)))] + " "
+        return out[:length]
+
+    training_text = text(train_chars)
+    start = int(r.integers(train_chars - copied))
+    sample = text(new // 2) + training_text[start : start + copied] + text(new - new // 2)
+    return Case(
+        (sample, training_text, n),
+        f"sample of {len(sample)} characters, training text of {train_chars}, n = {n}",
+    )
+
+
+def check_copied_share(your_fn: Callable[..., Any]) -> CheckResult:
+    """Check ``copied_share(sample, training_text, n) -> float``.
+
+    The windows of a sample of L characters are ``sample[i : i + n]`` for every
+    i = 0 .. L - n (L - n + 1 of them, overlapping); the result is the share of them
+    that occur somewhere in ``training_text``, a number in [0, 1].
+    """
+    cases = [
+        _novelty_case(200, 400, 30, 23, 6),
+        _novelty_case(201, 600, 45, 40, 10),
+        _novelty_case(202, 300, 0, 25, 4),  # nothing copied: only chance matches
+        _novelty_case(203, 500, 50, 0, 8),  # copied whole: every window is found
+    ]
+    mistakes = [
+        Mistake(
+            _every_nth_window,
+            "count a window at EVERY position i = 0 .. L - n (they overlap), not only at multiples of n.",
+        ),
+        Mistake(
+            _last_window_left_out,
+            "a sample of L characters has L - n + 1 windows: range(len(sample) - n + 1) includes the last.",
+        ),
+        Mistake(
+            _over_sample_length,
+            "divide by the number of windows, L - n + 1, not by the sample's length L.",
+        ),
+        Mistake(_count_not_share, "return the share of windows found (found / windows), not their count."),
+    ]
+    return run_cases("copied_share", your_fn, copied_share, cases, mistakes)
+
+
+EXERCISES.append(Exercise("ch10-novelty", "The novelty measure", check_copied_share, copied_share))

@@ -143,7 +143,16 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_perplexity_from_bits, lambda bpc: np.e**bpc, "not e ** bpc"),
     (ex.check_perplexity_from_bits, lambda bpc: 2 ** (bpc * np.log(2)), "already in bits"),
     (ex.check_perplexity_from_bits, lambda bpc: 2.0**-bpc, "at least 1"),
+    (ex.check_copied_share, lambda s, t, n: np.mean(windows_found(s, t, n)[::n]), "EVERY position"),
+    (ex.check_copied_share, lambda s, t, n: np.mean(windows_found(s, t, n)[:-1]), "L - n + 1 windows"),
+    (ex.check_copied_share, lambda s, t, n: sum(windows_found(s, t, n)) / len(s), "not by the sample's"),
+    (ex.check_copied_share, lambda s, t, n: float(sum(windows_found(s, t, n))), "not their count"),
 ]
+
+
+def windows_found(sample: str, training_text: str, n: int) -> list[bool]:
+    """For each window sample[i : i + n], i = 0 .. L - n, whether Python's str search finds it."""
+    return [sample[i : i + n] in training_text for i in range(len(sample) - n + 1)]
 
 
 def _softmax(z: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -404,7 +413,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 27 and len({e.check for e in exercises}) == 27
+    assert len(exercises) == 28 and len({e.check for e in exercises}) == 28
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -817,3 +826,11 @@ def test_bigram_sampler_and_perplexity_references_match_loops_and_torch() -> Non
     draws = REFERENCE["sample_next"](np.log(np.array([[0.1, 0.6, 0.3]] * 20000)), 1.0, r.random(20000))[1]
     assert np.abs(np.bincount(draws, minlength=3) / 20000 - [0.1, 0.6, 0.3]).max() < 0.015  # ~4 sigma
     assert REFERENCE["perplexity_from_bits"](3.0) == 8.0 and REFERENCE["perplexity_from_bits"](0.5) == 2**0.5
+
+
+def test_the_novelty_reference_matches_pythons_substring_search() -> None:
+    training_text = "def f(x):\n    return x + 1\n\ndef g(y):\n    return f(y) * 2\n"
+    for sample, n in [("    return f(x) + 1", 5), ("def h(z):\n    return z", 3), (training_text, 12)]:
+        expected = float(np.mean(windows_found(sample, training_text, n)))
+        assert REFERENCE["copied_share"](sample, training_text, n) == pytest.approx(expected, abs=1e-15)
+    assert REFERENCE["copied_share"]("zzzzzz", training_text, 2) == 0.0
