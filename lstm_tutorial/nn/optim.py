@@ -26,6 +26,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from . import _checks
+from .schedules import CosineDecay, LearningRate, rate_at
 
 __all__ = ["SGD", "Adam", "KerasTorchAdam", "clip_by_global_norm"]
 
@@ -96,15 +97,27 @@ def _check_finite(grads: Sequence[np.ndarray], arrays: Sequence[np.ndarray]) -> 
             )
 
 
+def _learning_rate(value: object) -> LearningRate:
+    """A finite number > 0, or a schedule, as Keras' optimizers take."""
+    if isinstance(value, CosineDecay):
+        return value
+    return _checks.positive_number("learning_rate", value)
+
+
 class SGD:
     """Plain stochastic gradient descent: ``w = w - learning_rate * g``.
 
     Args:
-        learning_rate: the step size, a finite number > 0.
+        learning_rate: the step size, a finite number > 0, or a schedule
+            (``schedules.CosineDecay``) giving the step size of every step.
+
+    Attributes:
+        iterations: how many steps have been taken (Keras' ``optimizer.iterations``).
     """
 
-    def __init__(self, learning_rate: float = 0.01) -> None:
-        self.learning_rate = _checks.positive_number("learning_rate", learning_rate)
+    def __init__(self, learning_rate: LearningRate = 0.01) -> None:
+        self.learning_rate = _learning_rate(learning_rate)
+        self.iterations = 0
 
     def step(self, params: Sequence[np.ndarray], grads: Sequence[np.ndarray]) -> None:
         """Update every array of ``params`` in place from the matching gradient.
@@ -115,8 +128,10 @@ class SGD:
         """
         _check_pairs(params, grads)
         _check_finite(grads, grads)
+        rate = rate_at(self.learning_rate, self.iterations)  # a schedule's rate of this step
+        self.iterations += 1
         for param, grad in zip(params, grads, strict=True):
-            param -= param.dtype.type(self.learning_rate) * grad
+            param -= param.dtype.type(rate) * grad
 
 
 class Adam:
@@ -128,7 +143,8 @@ class Adam:
     ``Adam`` for each model (or after replacing a model's arrays).
 
     Args:
-        learning_rate: the step size, a finite number > 0.
+        learning_rate: the step size, a finite number > 0, or a schedule
+            (``schedules.CosineDecay``) giving the step size of every step.
         beta_1: decay of the first moment (the mean of the gradients), in [0, 1).
         beta_2: decay of the second moment (the mean of their squares), in [0, 1).
         epsilon: added to sqrt(v) against division by zero, a finite number > 0.
@@ -139,12 +155,12 @@ class Adam:
 
     def __init__(
         self,
-        learning_rate: float = 1e-3,
+        learning_rate: LearningRate = 1e-3,
         beta_1: float = 0.9,
         beta_2: float = 0.999,
         epsilon: float = 1e-7,
     ) -> None:
-        self.learning_rate = _checks.positive_number("learning_rate", learning_rate)
+        self.learning_rate = _learning_rate(learning_rate)
         self.beta_1 = _checks.finite_number("beta_1", beta_1, 0.0, 1.0, high_open=True)
         self.beta_2 = _checks.finite_number("beta_2", beta_2, 0.0, 1.0, high_open=True)
         self.epsilon = _checks.positive_number("epsilon", epsilon)
@@ -185,15 +201,14 @@ class Adam:
                 f"got {len(params)} arrays of shapes {[p.shape for p in params]}, not the same objects. "
                 "Use a new Adam for each model (an optimizer keeps state per parameter, as in Keras)"
             )
+        rate = rate_at(self.learning_rate, self.iterations)  # a schedule's rate of this step
         self.iterations += 1
         # The step size of this iteration, with both bias corrections folded in; the
         # scalars are computed in the parameters' dtype, as Keras does.
         real = params[0].dtype.type
         step = real(self.iterations)
         alpha = (
-            real(self.learning_rate)
-            * np.sqrt(real(1) - real(self.beta_2) ** step)
-            / (real(1) - real(self.beta_1) ** step)
+            real(rate) * np.sqrt(real(1) - real(self.beta_2) ** step) / (real(1) - real(self.beta_1) ** step)
         )
         self._update_moments(grad)
         # update = m * alpha / (sqrt(v) + epsilon), in place in two buffers (grad's is free now)
@@ -261,7 +276,9 @@ class Adam:
                 )
         # The step size of that step (as ``step`` computes it, in float64 here) and the move the
         # moments alone call for: it must fit the parameters' dtype.
-        alpha = self.learning_rate * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        alpha = (
+            rate_at(self.learning_rate, step - 1) * math.sqrt(1 - self.beta_2**step) / (1 - self.beta_1**step)
+        )
         for k, (first, second) in enumerate(zip(m, v, strict=True)):
             with np.errstate(over="ignore"):  # an overflow is the inf caught below
                 move = (

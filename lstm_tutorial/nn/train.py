@@ -15,6 +15,7 @@ from . import _checks
 from ._progress import progress_bar
 from .model import Sequential
 from .optim import SGD, Adam, clip_by_global_norm
+from .schedules import rate_at
 
 __all__ = ["OPTIMIZERS", "DivergenceError", "History", "batch_indices", "fit"]
 
@@ -128,7 +129,8 @@ def _diverged(
     return (
         f"training diverged at step {step} (epoch {epoch}, batch {batch} of {batches}): "
         f"{' and '.join(what)}. The model keeps {kept}. Try a smaller learning rate "
-        f"(this {type(optimizer).__name__}'s is {optimizer.learning_rate:g}), or clip_norm=1.0"
+        f"(this {type(optimizer).__name__}'s is {rate_at(optimizer.learning_rate, optimizer.iterations):g} "
+        "at this step), or clip_norm=1.0"
     )
 
 
