@@ -290,7 +290,12 @@ class Recurrent(Layer):
                 "dropout_mask is used in training only, by a layer with dropout > 0: got "
                 f"training={training!r} and dropout={self.dropout}"
             )
-        _checks.matching("dropout_mask", given, (batch, features), "(B, D)", x.dtype, "x")
+        _checks.float_array("dropout_mask", given)
+        if given.shape != (batch, features):
+            raise ValueError(
+                f"dropout_mask must have shape (B, D) = {(batch, features)}, one mask per sequence that "
+                f"every step shares, got {given.shape}"
+            )
         mask = given[:, None, :]  # the same mask at every step
         _check_mask("dropout_mask", mask, self.dropout, x.shape, x.dtype)
         return _apply(x, mask)
@@ -303,7 +308,7 @@ class Recurrent(Layer):
         dx is the gradient of the layer's inputs x, through the dropout mask when they were dropped.
         """
         dropped = None
-        if isinstance(cache, tuple):
+        if not isinstance(cache, sequence.Run):  # the inputs were dropped: (run, dropout cache)
             cache, dropped = cache
         if self.return_sequences:
             dhs = dy

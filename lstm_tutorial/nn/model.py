@@ -107,7 +107,7 @@ class Sequential:
             raise TypeError(
                 f"layers[0] must be {_one_of(starters)} layer, one that takes the model's input "
                 f"({describe_kind(SEQUENCE, 'D')} or ids (N, T)), got {_described(first)}, which takes "
-                f"{describe_kind(first.takes, first.input_size)}"
+                f"{describe_kind(first.takes, 'F' if first.keeps_shape else first.input_size)}"
             )
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {self.loss!r}")
