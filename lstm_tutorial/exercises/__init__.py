@@ -45,6 +45,7 @@ from .ch09_variants import check_cifg_step, check_gru_step, check_peephole_step
 from .ch10_char_language_model import EXERCISES as _CH10
 from .ch10_char_language_model import (
     check_bigram_bits_per_char,
+    check_input_dropout_grad,
     check_perplexity_from_bits,
     check_sample_next,
 )
@@ -70,6 +71,7 @@ __all__ = [
     "check_fit_ar",
     "check_gru_step",
     "check_hidden_grad_norms",
+    "check_input_dropout_grad",
     "check_lstm_bptt",
     "check_lstm_step",
     "check_lstm_step_backward",
