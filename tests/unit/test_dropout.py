@@ -5,7 +5,7 @@ The backward pass is checked against centred finite differences with the masks h
 against what inverted dropout promises (zeros and 1 / (1 - p) only, a kept fraction within
 a binomial bound, one mask per sequence for a recurrent layer's inputs, the same seed giving
 the same masks); the model API against Keras' rules (dropout in fit's steps, never in
-predict or evaluate). Keras and torch themselves are compared in tests/agreement/test_dropout.py.
+predict or evaluate). Keras and torch themselves are compared in tests/agreement/test_dropout_agreement.py.
 """
 
 from __future__ import annotations
