@@ -145,7 +145,7 @@ class Recurrent(Layer):
     stateful: bool = False
     _: KW_ONLY
     dropout: float = 0.0
-    recurrent_dropout: float = 0.0
+    recurrent_dropout: float = field(default=0.0, repr=False)  # always 0: refused otherwise
     seed: int | None = None
     state: State | None = field(default=None, init=False, repr=False, compare=False)
     _rng: np.random.Generator | None = field(default=None, init=False, repr=False, compare=False)
