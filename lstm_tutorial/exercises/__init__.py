@@ -46,6 +46,7 @@ from .ch10_char_language_model import EXERCISES as _CH10
 from .ch10_char_language_model import (
     check_bigram_bits_per_char,
     check_copied_share,
+    check_input_dropout_grad,
     check_perplexity_from_bits,
     check_sample_next,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "check_fit_ar",
     "check_gru_step",
     "check_hidden_grad_norms",
+    "check_input_dropout_grad",
     "check_lstm_bptt",
     "check_lstm_step",
     "check_lstm_step_backward",

@@ -1,9 +1,10 @@
 """Chapter 10's exercises: a bigram baseline, a temperature sampler, perplexity from bits,
-the novelty measure.
+the novelty measure, a dropout mask's gradient.
 
 Each reference is the package's own function (``ngram.fit_ngram``,
 ``metrics.bits_per_char``, ``sampling.next_probabilities``,
-``sampling.inverse_cdf``, ``metrics.perplexity``, ``novelty.verbatim_share``), called
+``sampling.inverse_cdf``, ``metrics.perplexity``, ``novelty.verbatim_share``,
+``dropout.dropout_backward``), called
 with the exercise's arguments; each known mistake is that reference called with the
 mistake made.
 """
@@ -16,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..nn.dropout import DropoutCache, dropout_backward
 from ..tasks.metrics import bits_per_char, perplexity
 from ..tasks.ngram import fit_ngram
 from ..tasks.novelty import verbatim_mask, verbatim_share
@@ -27,9 +29,11 @@ __all__ = [
     "bigram_bits_per_char",
     "check_bigram_bits_per_char",
     "check_copied_share",
+    "check_input_dropout_grad",
     "check_perplexity_from_bits",
     "check_sample_next",
     "copied_share",
+    "input_dropout_grad",
     "perplexity_from_bits",
     "sample_next",
 ]
@@ -285,3 +289,99 @@ def check_copied_share(your_fn: Callable[..., Any]) -> CheckResult:
 
 
 EXERCISES.append(Exercise("ch10-novelty", "The novelty measure", check_copied_share, copied_share))
+
+
+# --------------------------------------------------------------------------- a dropout mask's gradient
+# Input dropout, as Recurrent(dropout=p) and Keras' LSTM(dropout=p) apply it: one keep mask (B, D) per
+# batch of sequences, the same at every step, the kept inputs scaled by 1 / (1 - p). The reader writes
+# the gradient that reaches the inputs x (B, T, D) from the gradient of the dropped inputs.
+
+
+def input_dropout_grad(d_dropped: np.ndarray, keep: np.ndarray, rate: float) -> np.ndarray:
+    """The reference: ``dropout.dropout_backward`` with the layer's mask, ``keep`` scaled by
+    1 / (1 - rate) and shared by every step, (B, 1, D)."""
+    mask = keep[:, None, :] / (1.0 - rate)
+    return dropout_backward(d_dropped, DropoutCache(mask, d_dropped.shape))
+
+
+def _unscaled(d_dropped: np.ndarray, keep: np.ndarray, rate: float) -> np.ndarray:
+    return input_dropout_grad(d_dropped, keep, 0.0)  # keep / (1 - 0): the 0/1 mask alone
+
+
+def _times_keep_probability(d_dropped: np.ndarray, keep: np.ndarray, rate: float) -> np.ndarray:
+    return input_dropout_grad(d_dropped, keep, rate) * (1.0 - rate) ** 2  # keep * (1 - p)
+
+
+def _over_rate(d_dropped: np.ndarray, keep: np.ndarray, rate: float) -> np.ndarray:
+    return input_dropout_grad(d_dropped, keep, rate) * (1.0 - rate) / rate  # keep / p
+
+
+def _through_the_dropped(d_dropped: np.ndarray, keep: np.ndarray, rate: float) -> np.ndarray:
+    return input_dropout_grad(d_dropped, ~keep, rate)  # the gradient let through where x was dropped
+
+
+def _not_masked(d_dropped: np.ndarray, keep: np.ndarray, rate: float) -> np.ndarray:
+    return input_dropout_grad(d_dropped, np.ones_like(keep), rate)  # every input treated as kept
+
+
+def _summed_over_time(d_dropped: np.ndarray, keep: np.ndarray, rate: float) -> np.ndarray:
+    return input_dropout_grad(d_dropped, keep, rate).sum(axis=1)  # (B, D): one gradient per mask entry
+
+
+def _dropout_case(seed: int, batch: int, steps: int, features: int, rate: float) -> Case:
+    r = rng(seed)
+    keep = r.random((batch, features)) >= rate
+    keep.flat[0], keep.flat[-1] = False, True  # at least one input dropped and one kept
+    if batch * features == 1:
+        keep[...] = True
+    d_dropped = r.normal(size=(batch, steps, features))
+    return Case((d_dropped, keep, rate), f"(B, T, D) = ({batch}, {steps}, {features}), rate {rate}")
+
+
+def check_input_dropout_grad(your_fn: Callable[..., Any]) -> CheckResult:
+    """Check ``input_dropout_grad(d_dropped, keep, rate) -> dx``, the gradient through input dropout.
+
+    d_dropped (B, T, D) is dL/d(dropped inputs); keep (B, D) bools, True where an input is kept,
+    one mask per sequence shared by its T steps; rate p in [0, 1). The forward pass was
+    ``dropped[:, t] = x[:, t] * keep / (1 - p)``; dx (B, T, D) is dL/dx.
+    """
+    cases = [
+        _dropout_case(200, 3, 5, 4, 0.25),
+        _dropout_case(201, 2, 6, 3, 0.6),
+        _dropout_case(202, 1, 1, 1, 0.5),
+        _dropout_case(203, 4, 2, 5, 0.0),
+    ]
+    mistakes = [
+        Mistake(
+            _unscaled,
+            "inverted dropout scales the kept inputs by 1 / (1 - rate) on the way forward, so their "
+            "gradient is scaled by 1 / (1 - rate) too.",
+        ),
+        Mistake(
+            _times_keep_probability,
+            "divide by the keep probability 1 - rate; multiplying by it is how the original dropout "
+            "rescaled at test time, which inverted dropout does not need.",
+        ),
+        Mistake(_over_rate, "the scale is 1 / (1 - rate), the keep probability, not 1 / rate."),
+        Mistake(
+            _through_the_dropped,
+            "keep is True where an input was KEPT: the gradient flows there, and is zero where "
+            "it was dropped.",
+        ),
+        Mistake(
+            _not_masked,
+            "a dropped input added nothing to the output, so it gets no gradient: multiply by keep "
+            "(the same mask as on the way forward), not only by the scale.",
+        ),
+        Mistake(
+            _summed_over_time,
+            "the mask is shared by the steps, but each x_t is an input of its own: dx has the shape "
+            "(B, T, D) of x, each step's gradient times the same mask; do not sum over time.",
+        ),
+    ]
+    return run_cases("input_dropout_grad", your_fn, input_dropout_grad, cases, mistakes)
+
+
+EXERCISES.append(
+    Exercise("ch10-dropout-grad", "A dropout mask's gradient", check_input_dropout_grad, input_dropout_grad)
+)

@@ -7,6 +7,12 @@ Keras twin of each layer class of ``layer.LAYERS`` by reading the layer's
 a Keras layer is taken only if its whole config is the one ``to_keras`` would
 build, so an option this package cannot carry is refused, naming the field.
 ``frameworks.keras`` builds ``to_keras`` and ``from_keras`` on these.
+
+Dropout crosses both ways with its meaning: ``Dropout(rate, seed)`` is Keras'
+``Dropout(rate, seed=seed)``, and ``Recurrent(cell, dropout=p, seed=s)`` is Keras'
+``LSTM(units, dropout=p, seed=s)`` (or ``GRU``, ``SimpleRNN``): inputs dropped with one
+mask per sequence in training. The seed crosses too, but the masks do not: Keras draws
+them with its backend's generator, this package with NumPy's.
 """
 
 from __future__ import annotations
@@ -47,8 +53,8 @@ CELLS: dict[type[CellParams], KerasTwin] = {
 
 IGNORED = {"name", "dtype", "seed", "unroll", "unit_forget_bias", "units", "input_dim", "output_dim"}
 """Config fields that change nothing once the weights are copied: names, the dtype (the weights'
-own is checked), initialisers (every ``*_initializer``), and the sizes (the weights' shapes are
-compared array by array)."""
+own is checked), initialisers (every ``*_initializer``), the sizes (the weights' shapes are
+compared array by array), and the seed (it is carried, but Keras' masks and NumPy's differ anyway)."""
 
 
 # --- our layers as Keras layers: each translator reads the layer's config ---------------------------
@@ -69,6 +75,8 @@ def _recurrent_twin(config: dict[str, Any], units: int, dtype: str, go_backwards
         return_sequences=config["return_sequences"],
         stateful=config["stateful"],
         go_backwards=go_backwards,
+        dropout=config.get("dropout", 0.0),  # written only when the layer drops its inputs
+        seed=config.get("seed"),
         dtype=dtype,
         **options,
     )
@@ -89,18 +97,24 @@ TO_KERAS: dict[str, Callable[[dict[str, Any], tuple[int, int], str], Any]] = {
     "Dense": lambda config, sizes, dtype: keras.layers.Dense(sizes[1], dtype=dtype),
     "Embedding": lambda config, sizes, dtype: keras.layers.Embedding(*sizes, dtype=dtype),
     "Bidirectional": _bidirectional_twin,
+    "Dropout": lambda config, sizes, dtype: keras.layers.Dropout(
+        config["rate"], seed=config["seed"], dtype=dtype
+    ),
 }
 """Each layer class of ``layer.LAYERS`` that Keras has, and how to build its (unbuilt) Keras twin from
-the layer's ``get_config()``, its sizes (input size, output size) and a dtype."""
+the layer's ``get_config()``, its sizes (input size, output size; (0, 0) for a layer without a
+width of its own, a ``Dropout``) and a dtype."""
 
 
-def keras_twin(layer: Layer, where: str) -> Any:
-    """The unbuilt Keras layer ``to_keras`` builds for ``layer``, in the layer's dtype."""
+def keras_twin(layer: Layer, where: str, dtype: str) -> Any:
+    """The unbuilt Keras layer ``to_keras`` builds for ``layer``, in ``dtype`` (the model's: a
+    ``Dropout`` has none of its own, and Keras would cast what it reads to its own dtype)."""
     make = TO_KERAS.get(type(layer).__name__)
     if make is None:
         raise ValueError(f"{where} is a {type(layer).__name__} layer, which Keras has no twin for here")
+    sizes = (0, 0) if layer.keeps_shape else (layer.input_size, layer.output_size)
     try:
-        return make(layer.get_config(), (layer.input_size, layer.output_size), str(layer.dtype))
+        return make(layer.get_config(), sizes, dtype)
     except ValueError as error:
         raise ValueError(f"{where}: {error}") from None
 
@@ -112,7 +126,11 @@ def _recurrent(theirs: Any) -> tuple[str, dict[str, Any]]:
     cell = next(kind for kind, twin in CELLS.items() if twin.layer == type(theirs).__name__)
     config = theirs.get_config()
     flags = {key: bool(config[key]) for key in ("return_sequences", "stateful")}
-    return "Recurrent", {"cell": cell.__name__, "cell_config": {}, **flags}
+    # Keras' input dropout is ours (one mask per sequence, every step); its value is checked by
+    # Recurrent. recurrent_dropout is not carried: compare() refuses it, naming the field.
+    seed = theirs.cell.seed  # SimpleRNN leaves it out of its config
+    dropout = {"dropout": config["dropout"], "seed": seed} if config.get("dropout") else {}
+    return "Recurrent", {"cell": cell.__name__, "cell_config": {}, **flags, **dropout}
 
 
 def _bidirectional(theirs: Any) -> tuple[str, dict[str, Any]]:
@@ -133,6 +151,7 @@ FROM_KERAS: dict[str, Callable[[Any], tuple[str, dict[str, Any]]]] = {
     "Dense": lambda theirs: ("Dense", {}),
     "Embedding": lambda theirs: ("Embedding", {}),
     "Bidirectional": _bidirectional,
+    "Dropout": lambda theirs: ("Dropout", {"rate": theirs.rate, "seed": theirs.seed}),
 }
 """Each Keras layer class this package can hold, read as our layer's class name and config."""
 

@@ -15,9 +15,11 @@ across unchanged, array by array (``layer.get_weights()`` is ``cell.weights()``)
 layer is translated by reading its ``get_config()``; on the way back the Keras
 layer's WHOLE config is compared with that of the Keras layer ``to_keras`` would
 build, so a Keras option this package cannot carry (an activation, ``go_backwards``,
-``mask_zero``, dropout, a regularizer...) is refused, naming the field, instead of
-being dropped. ``_keras_layers`` holds the one table of cells and their Keras twins
-(``CELLS``) and the translation of each layer.
+``mask_zero``, ``recurrent_dropout``, a regularizer...) is refused, naming the field,
+instead of being dropped. Dropout is carried: a ``Dropout`` layer, and a recurrent
+layer's ``dropout`` (``Recurrent(cell, dropout=p)``), in a model; a lone layer's cell
+has no dropout, so a lone Keras layer with dropout is refused. ``_keras_layers`` holds
+the one table of cells and their Keras twins (``CELLS``) and the translation of each layer.
 """
 
 from __future__ import annotations
@@ -159,15 +161,31 @@ def _keras_loss(model: Any) -> str | None:
     )
 
 
+def _lone_cell(keras_layer: Any) -> CellParams:
+    """The cell a lone Keras recurrent layer holds, its whole config compared with ours. A cell has
+    no dropout (a layer has), so a layer that drops its inputs is refused rather than stripped."""
+    layer = layer_from_keras(keras_layer, "layer_or_model")
+    dropout = layer.get_config().get("dropout", 0.0)
+    if dropout:
+        raise ValueError(
+            f"layer_or_model has dropout={dropout}, which a cell cannot carry: a lone layer is read "
+            "as its cell, its weights only. Copy a keras model holding the layer instead (from_keras "
+            f"gives its Recurrent(cell, dropout={dropout})), or build the layer with dropout=0.0"
+        )
+    return layer.cell  # type: ignore[attr-defined]
+
+
 def from_keras(layer_or_model: Any, loss: str | None = None) -> CellParams | Sequential:
     """Copy weights out of Keras.
 
     Args:
-        layer_or_model: a built ``keras.layers.LSTM``, ``GRU`` or ``SimpleRNN``, or a
-            model of the layers this package has (``_keras_layers.FROM_KERAS``: those, ``Dense``,
-            ``Embedding``, ``Bidirectional``), like ``build_sine_model()``. Every field
-            of each layer's config must be one this package computes (``tanh``, no
-            dropout, no mask...): any other is refused, naming it.
+        layer_or_model: a built ``keras.layers.LSTM``, ``GRU`` or ``SimpleRNN`` (without
+            dropout: its cell has none), or a model of the layers this package has
+            (``_keras_layers.FROM_KERAS``: those, ``Dense``, ``Embedding``,
+            ``Bidirectional``, ``Dropout``), like ``build_sine_model()``. Every field of
+            each layer's config must be one this package computes (``tanh``, input
+            ``dropout`` but no ``recurrent_dropout``, no mask...): any other is refused,
+            naming it.
         loss: the model's loss, a name in ``losses.LOSSES``; None takes the loss the
             Keras model was compiled with (``"mse"``, or
             ``SparseCategoricalCrossentropy(from_logits=True)``: any other is refused,
@@ -178,15 +196,15 @@ def from_keras(layer_or_model: Any, loss: str | None = None) -> CellParams | Seq
     Returns:
         The cell (``LSTMParams``, ``GRUParams``, ``RNNParams``) for a layer; for a model,
         a ``model.Sequential`` of the same layers (stateful where Keras' layers are; the
-        carried states start from zeros): the cell's regressor (``LSTMRegressor``...) for
-        the classic [recurrent, Dense(1)] shape with the loss ``"mse"``. Float32 unless
-        the Keras weights are float64; the arrays are copies.
+        carried states start from zeros; dropping inputs where Keras' layers do): the cell's
+        regressor (``LSTMRegressor``...) for the classic [recurrent, Dense(1)] shape with
+        the loss ``"mse"`` and no dropout. Float32 unless the Keras weights are float64;
+        the arrays are copies.
     """
     if loss is not None and (not isinstance(loss, str) or loss not in LOSSES):
         raise ValueError(f"loss must be None or one of {sorted(LOSSES)}, got {_checks.describe(loss)}")
     if type(layer_or_model).__name__ in (twin.layer for twin in CELLS.values()):
-        layer = layer_from_keras(layer_or_model, "layer_or_model")
-        return layer.cell  # type: ignore[attr-defined]
+        return _lone_cell(layer_or_model)
     if not isinstance(layer_or_model, keras.Model):
         raise TypeError(
             f"layer_or_model must be a keras.layers.{recurrent_names()}, or a keras.Model, "
@@ -209,12 +227,12 @@ def from_keras(layer_or_model: Any, loss: str | None = None) -> CellParams | Seq
 
 def _classic_regressor(layers: list[Any]) -> type[Sequential] | None:
     """The regressor class (``LSTMRegressor``...) of a [recurrent, Dense(1)] stack whose recurrent
-    layer neither returns sequences nor is stateful; None for any other stack."""
+    layer neither returns sequences nor is stateful nor drops its inputs; None for any other stack."""
     if [type(layer).__name__ for layer in layers] != ["Recurrent", "Dense"] or layers[1].output_size != 1:
         return None
     config = layers[0].get_config()
     twin = CELLS.get(cell_kinds()[config["cell"]])
-    if twin is None or config["return_sequences"] or config["stateful"]:
+    if twin is None or config["return_sequences"] or config["stateful"] or config.get("dropout"):
         return None
     return twin.regressor
 
@@ -238,7 +256,8 @@ def _new_keras_model(model: Sequential, batch_size: int | None) -> Any:
         inputs = keras.Input(batch_shape=(batch_size, None), dtype="int32")
     else:
         inputs = keras.Input(batch_shape=(batch_size, None, model.input_size), dtype=str(model.dtype))
-    twins = [keras_twin(layer, f"params_or_model.layers[{k}]") for k, layer in enumerate(model.layers)]
+    dtype = str(model.dtype)
+    twins = [keras_twin(layer, f"params_or_model.layers[{k}]", dtype) for k, layer in enumerate(model.layers)]
     return keras.Sequential([inputs, *twins])
 
 
@@ -260,7 +279,7 @@ def _targets(params_or_model: Any, layer_or_model: Any, batch_size: Any) -> tupl
                 f"layer_or_model is a keras {name}, which holds {holds.__name__}, "
                 f"not {type(params_or_model).__name__}"
             )
-        layer_from_keras(layer_or_model, "layer_or_model")  # compares its whole config with ours
+        _lone_cell(layer_or_model)  # compares its whole config with ours
         return layer_or_model, [(layer_or_model, params_or_model.weights())]
     if not isinstance(params_or_model, Sequential):
         raise TypeError(
@@ -290,7 +309,7 @@ def _targets(params_or_model: Any, layer_or_model: Any, batch_size: Any) -> tupl
         )
     for k, (keras_layer, layer) in enumerate(zip(theirs, ours, strict=True)):
         where = f"layer_or_model.layers[{k}]"
-        twin = keras_twin(layer, f"params_or_model.layers[{k}]")
+        twin = keras_twin(layer, f"params_or_model.layers[{k}]", str(params_or_model.dtype))
         try:
             if type(keras_layer) is not type(twin):
                 raise ValueError(
@@ -347,6 +366,14 @@ def _check_keras_dtype(
     ours: np.dtype[Any], layer: Any, current: list[np.ndarray], weights: list[np.ndarray]
 ) -> None:
     """Refuse to let Keras cast: a float64 model into a float32 layer is refused, not rounded."""
+    if not current:  # no weights (a Dropout): the dtype it computes in, which it casts its input to
+        computes = np.dtype(layer.compute_dtype)
+        if computes != ours:
+            raise TypeError(
+                f"params_or_model has dtype {ours} but layer_or_model's layer {layer.name!r} computes in "
+                f"{computes}, and would cast what it reads to it: build it with dtype='{ours}'"
+            )
+        return
     theirs = {w.dtype for w in current}
     if theirs == {ours}:
         return

@@ -17,6 +17,15 @@ none. ``to_torch(model)`` turns a whole ``model.Sequential`` into a small
 gives what ``model`` computes before the loss: logits for a language model), and
 ``from_torch`` turns that module back into the model. PyTorch is imported only
 when a function here runs.
+
+Dropout: a ``Dropout`` layer is ``torch.nn.Dropout(p=rate)``, the same inverted
+dropout. A recurrent layer's ``dropout`` (Keras' input dropout, one mask per
+sequence shared by every step) has no field in ``torch.nn.LSTM``, whose ``dropout``
+drops the outputs of every layer but the last of a stack, between stacked layers:
+a one-layer torch module with ``dropout`` != 0 is refused, naming the field, and the
+module ``to_torch(model)`` builds draws the input mask itself, in training mode. As
+every torch module, it starts in training mode: call ``.eval()`` for inference. Its
+masks come from torch's generator, not from the layers' seeds.
 """
 
 from __future__ import annotations
@@ -109,6 +118,13 @@ def _cell_from_module(module: Any, what: str) -> CellParams:
         raise TypeError(f"{what} must be a {names} or a to_torch(model), got {type(module).__name__}")
     twin = CELLS[kind]
     projection = getattr(module, "proj_size", 0)
+    if module.dropout:
+        raise ValueError(
+            f"{what} has dropout={module.dropout}, which torch applies to the outputs of every layer "
+            "but the last of a stack (so to none of a one-layer module), not to a layer's inputs as "
+            "Keras' dropout and Recurrent(dropout=) do: build it with dropout=0 and give the layer "
+            "its input dropout on this side, Recurrent(cell, dropout=p)"
+        )
     if module.num_layers != 1 or module.bidirectional or not module.bias or projection:
         lstm = twin.module == "LSTM"  # the one with a projection
         raise ValueError(
@@ -164,11 +180,16 @@ def _bidirectional(layer: Any) -> list[Any]:
     return [*_recurrent_modules(layer.forward_layer), *_recurrent_modules(layer.backward_layer)]
 
 
+def _dropout(layer: Any) -> list[Any]:
+    return [_imports.torch("frameworks.torch.to_torch").nn.Dropout(p=layer.rate)]
+
+
 TO_TORCH: dict[str, Callable[[Any], list[Any]]] = {
     "Recurrent": _recurrent_modules,
     "Dense": _linear,
     "Embedding": _embedding,
     "Bidirectional": _bidirectional,
+    "Dropout": _dropout,
 }
 """Each layer class of ``layer.LAYERS`` that PyTorch has, and the torch modules that hold it."""
 
@@ -185,18 +206,41 @@ FROM_TORCH: dict[str, Callable[[list[Any], dict[str, Any]], list[np.ndarray]]] =
     ],
     "Embedding": lambda modules, config: [modules[0].weight.detach().cpu().numpy().copy()],
     "Bidirectional": _recurrent_weights,
+    "Dropout": lambda modules, config: _dropout_rate(modules[0], config),
 }
 """Each layer class and how to read its weights (our layout) back out of its torch modules."""
 
 
+def _dropout_rate(module: Any, config: dict[str, Any]) -> list[np.ndarray]:
+    """A ``torch.nn.Dropout`` has no weights; its ``p`` must still be the layer's rate."""
+    if module.p != config["rate"]:
+        raise ValueError(
+            f"its torch.nn.Dropout has p={module.p}, but the layer it came from has rate={config['rate']}: "
+            "set p back, or rebuild the module with to_torch"
+        )
+    return []
+
+
+def _dropped_inputs(module: Any, config: dict[str, Any], x: Any) -> Any:
+    """x with a recurrent layer's input dropout applied in training mode: one (B, 1, D) mask, the
+    same at every step, 0 or 1 / (1 - p), as Keras and ``Recurrent(dropout=p)`` draw it."""
+    rate = config.get("dropout", 0.0)
+    if not module.training or not rate:
+        return x
+    torch = _imports.torch("frameworks.torch")
+    keep = torch.full((x.shape[0], 1, x.shape[2]), 1.0 - rate, dtype=x.dtype, device=x.device)
+    return x * (torch.bernoulli(keep) / (1.0 - rate))
+
+
 def _run_recurrent(modules: list[Any], config: dict[str, Any], x: Any) -> Any:
-    hs, _ = modules[0](x)
+    hs, _ = modules[0](_dropped_inputs(modules[0], config, x))
     return hs if config["return_sequences"] else hs[:, -1]
 
 
 def _run_bidirectional(modules: list[Any], config: dict[str, Any], x: Any) -> Any:
-    y_fwd, _ = modules[0](x)
-    y_bwd, _ = modules[1](x.flip(1))  # the backward layer reads x_T .. x_1
+    y_fwd, _ = modules[0](_dropped_inputs(modules[0], config["forward_layer"], x))
+    # The backward layer reads x_T .. x_1, with its own mask.
+    y_bwd, _ = modules[1](_dropped_inputs(modules[1], config["backward_layer"], x.flip(1)))
     if config["forward_layer"]["return_sequences"]:
         y_bwd = y_bwd.flip(1)  # back in the original order, as the NumPy layer gives it
     else:
@@ -216,6 +260,7 @@ RUN: dict[str, Callable[[list[Any], dict[str, Any], Any], Any]] = {
     "Dense": lambda modules, config, x: modules[0](x),
     "Embedding": lambda modules, config, x: modules[0](x),
     "Bidirectional": _run_bidirectional,
+    "Dropout": lambda modules, config, x: modules[0](x),
 }
 """How each layer class runs its torch modules on batch-first input."""
 
@@ -263,15 +308,16 @@ def to_torch(params_or_model: CellParams | Sequential, batch_first: bool = True)
     Args:
         params_or_model: a cell with a PyTorch twin (``CELLS``: ``RNNParams`` -> ``nn.RNN``
             with tanh, ``LSTMParams`` -> ``nn.LSTM``, ``GRUParams`` -> ``nn.GRU``), or a
-            ``model.Sequential`` of such recurrent layers (not stateful), ``Bidirectional``,
-            ``Embedding`` and ``Dense`` layers.
+            ``model.Sequential`` of such recurrent layers (not stateful; with or without
+            input ``dropout``), ``Bidirectional``, ``Embedding``, ``Dropout`` and ``Dense`` layers.
         batch_first: the module's ``batch_first`` for a cell; True takes (B, T, D) like
             Keras and this package. A model's module always takes batch-first input.
 
     Returns:
         A ``torch.nn.RNN``/``LSTM``/``GRU`` for a cell; for a model, a ``TorchSequential``
         module whose output for x is the model's output before the loss (``predict``
-        keeps a last axis of 1 that this drops).
+        keeps a last axis of 1 that this drops), in training mode, as torch makes every
+        module: its dropout drops until ``.eval()``.
     """
     batch_first = _checks.flag("batch_first", batch_first)
     if isinstance(params_or_model, Sequential):

@@ -12,9 +12,10 @@ an optimizer and ``fit`` train it; ``saving`` writes it to disk.
     gru          the GRU cell (Keras' layout)
     variants     the peephole LSTM and Greff et al.'s variants
     layer        Layer, the base every layer derives from: what it takes and gives, its config; LAYERS
-    layers       Recurrent (any cell over time, optionally stateful) and Dense
+    layers       Recurrent (any cell over time, optionally stateful, optionally dropping its inputs) and Dense
     embedding    Embedding: integer ids in, one learned vector per id out
     bidirectional  Bidirectional: one recurrent layer forward, one backward, merged
+    dropout      inverted dropout: dropout_forward / dropout_backward and the Dropout layer
     losses       mean squared error, softmax cross-entropy at every step
     model        Sequential: layers in a row and a loss, Keras' model API
     regressors   LSTMRegressor, the classic sine model, and its RNN, GRU and variant twins

@@ -207,14 +207,15 @@ class Bidirectional(Layer):
 
     # --- forward and backward -----------------------------------------------------------
 
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
+    def forward(self, x: np.ndarray, training: bool = False) -> tuple[np.ndarray, Any]:
         """(B, T, D) -> (B, T, 2H) or (B, 2H) for ``"concat"`` (H for the other modes).
 
         The cache holds both layers' caches and both outputs (the backward one in
-        the original time order).
+        the original time order). ``training`` goes to both layers: each drops its
+        inputs with its own mask if it has dropout.
         """
-        y_fwd, cache_fwd = self.forward_layer.forward(x)
-        y_bwd, cache_bwd = self.backward_layer.forward(np.ascontiguousarray(x[:, ::-1]))
+        y_fwd, cache_fwd = self.forward_layer.forward(x, training)
+        y_bwd, cache_bwd = self.backward_layer.forward(np.ascontiguousarray(x[:, ::-1]), training)
         if self.return_sequences:
             y_bwd = y_bwd[:, ::-1]  # back to the original order: y_bwd[:, t] has read x_T .. x_t
         if self.merge_mode == "concat":

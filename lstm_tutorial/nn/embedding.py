@@ -106,8 +106,9 @@ class Embedding(MatrixSized, Layer):
         """Check (B, T) integer ids in [0, V): floats are refused, not rounded."""
         _checks.index_array(name, ids, 2, self.vocab_size, "(B, T)")
 
-    def forward(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(B, T) ids -> (B, T, E) rows of W; the cache is the ids (assumed checked)."""
+    def forward(self, ids: np.ndarray, training: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(B, T) ids -> (B, T, E) rows of W; the cache is the ids (assumed checked). The same in
+        training and at inference."""
         return self.W[ids], ids
 
     def backward(self, dy: np.ndarray, ids: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:

@@ -12,7 +12,7 @@ A layer also describes itself (``get_config``: everything but the weights, as JS
 and is rebuilt from that description and its weights (``from_config``), as in
 Keras. A layer class joins ``LAYERS`` by being defined; ``saving`` and the framework
 bridges find it there by its name, as Keras finds a layer's class by its ``class_name``.
-The layers themselves live in ``layers``, ``embedding`` and ``bidirectional``.
+The layers themselves live in ``layers``, ``embedding``, ``bidirectional`` and ``dropout``.
 """
 
 from __future__ import annotations
@@ -58,6 +58,11 @@ class Layer:
 
     takes: ClassVar[str] = FEATURES
     """The kind of input the layer reads: ``"ids"``, ``"sequence"`` or ``"features"``."""
+
+    keeps_shape: ClassVar[bool] = False
+    """True for a layer without weights whose output has its input's shape, whatever it is
+    (``Dropout``): it has no width or dtype of its own, so a model reads them off the layers
+    before it."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -124,8 +129,14 @@ class Layer:
 
     # --- running it -------------------------------------------------------------------------
 
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, Any]:
+    def forward(self, x: np.ndarray, training: bool = False) -> tuple[np.ndarray, Any]:
         """The output for ``x`` and what ``backward`` needs (x is assumed checked).
+
+        ``training`` is Keras' call argument: True in a training step (``train.fit``,
+        ``Sequential.loss_and_grads``), where dropout drops; False at inference
+        (``predict``, ``evaluate``). A layer that behaves the same either way may leave
+        it out of its signature: ``model.Sequential`` passes it only to a ``forward``
+        that names it, as Keras does with ``call``.
 
         For speed, nothing is copied: the cache may hold ``x`` itself and the output
         may be a view of the cache, so neither is to be written to before ``backward``
@@ -139,28 +150,35 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} does not define backward")
 
 
-def check_config(owner: str, config: Any, expected: Mapping[str, type]) -> dict[str, Any]:
+def check_config(
+    owner: str, config: Any, expected: Mapping[str, type], optional: Mapping[str, type] | None = None
+) -> dict[str, Any]:
     """A layer's config: a JSON object with exactly the keys of ``expected``, each of its type.
 
     Args:
         owner: the layer's class name, for messages.
         config: what ``from_config`` was given.
-        expected: each key and the type of its value (``bool``, ``str`` or ``dict``).
+        expected: each key and the type of its value (``bool``, ``str`` or ``dict``; ``object``
+            for a value the layer's constructor checks itself).
+        optional: keys it may have besides, each with its type (a recurrent layer's ``dropout``).
 
     Returns:
         ``config`` itself.
     """
+    optional = optional or {}
     keys = sorted(expected)
     if not isinstance(config, dict):
         raise ValueError(f"a {owner}'s config must be a JSON object with the keys {keys}, got {config!r}")
-    missing, unknown = sorted(set(expected) - set(config)), sorted(set(config) - set(expected))
+    allowed = set(expected) | set(optional)
+    missing, unknown = sorted(set(expected) - set(config)), sorted(set(config) - allowed)
     if missing or unknown:
+        extra = f", and may have {sorted(optional)}" if optional else ""
         raise ValueError(
-            f"a {owner}'s config must have the keys {keys}, got {sorted(config)} "
+            f"a {owner}'s config must have the keys {keys}{extra}, got {sorted(config)} "
             f"(missing {missing}, unknown {unknown})"
         )
     spelled = {bool: "true or false", str: "a string", dict: "a JSON object"}
-    for key, kind in expected.items():
+    for key, kind in {**expected, **{k: v for k, v in optional.items() if k in config}}.items():
         if not isinstance(config[key], kind):
             raise ValueError(f"a {owner}'s config key {key!r} must be {spelled[kind]}, got {config[key]!r}")
     return config
@@ -183,6 +201,13 @@ def reads(takes: str, given: str) -> bool:
 
 def takers(given: str) -> list[str]:
     """The names of the layer classes that can read ``given``: those made for it first, then any
-    that reads features (``["Recurrent", "Bidirectional", "Dense"]`` for a sequence)."""
-    exact = [name for name, kind in LAYERS.items() if kind.takes == given]
-    return exact + [name for name, kind in LAYERS.items() if kind.takes != given and reads(kind.takes, given)]
+    that reads features (``["Recurrent", "Bidirectional", "Dense"]`` for a sequence).
+
+    A layer that keeps its input's shape (``Dropout``) is left out: it gives what it takes, so
+    it never mends a stack that cannot work, which is what this list is offered for.
+    """
+    changers = {name: kind for name, kind in LAYERS.items() if not kind.keeps_shape}
+    exact = [name for name, kind in changers.items() if kind.takes == given]
+    return exact + [
+        name for name, kind in changers.items() if kind.takes != given and reads(kind.takes, given)
+    ]

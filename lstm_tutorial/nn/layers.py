@@ -11,22 +11,25 @@ Each layer is a small dataclass of weights deriving from ``layer.Layer``, with t
 
 ``model.Sequential`` chains them, as Keras' ``Sequential`` does. A recurrent layer's
 config names its cell's class; ``cell_config`` and ``cell_from_config`` describe and
-rebuild the cell (any subclass of ``CellParams``, found by its name).
+rebuild the cell (any subclass of ``CellParams``, found by its name). A recurrent layer
+may drop its inputs in training, as Keras' ``LSTM(dropout=p)`` does (``dropout``).
 
     B  batch size    T  time steps    D  input features    H  units    K  outputs
 """
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import typing
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Any
 
 import numpy as np
 
 from . import _checks, sequence
 from .cell import CellParams, State
+from .dropout import DropoutCache, _apply, _backward, _check_mask, _draw, check_rate
 from .layer import FEATURES, SEQUENCE, VECTOR, Layer, check_config, check_weight_count
 
 __all__ = ["Dense", "MatrixSized", "Recurrent", "cell_config", "cell_from_config", "cell_kinds"]
@@ -118,10 +121,21 @@ class Recurrent(Layer):
     start of each batch, which is truncated BPTT over batches. ``reset_state()``
     starts again from zeros.
 
+    With ``dropout=p`` (Keras' ``dropout``), a training step drops the layer's inputs
+    x_t, the non-recurrent connections only (Zaremba et al. 2014): one (B, D) mask per
+    batch of sequences, drawn from the layer's generator, the same at every time step
+    and for every gate, as Keras' ``LSTM``, ``GRU`` and ``SimpleRNN`` draw it
+    (``dropout.dropout_forward`` with a (B, 1, D) mask). At inference nothing is
+    dropped. Keras' ``recurrent_dropout`` (masks on h_{t-1}) is not implemented here.
+
     Attributes:
         cell: the cell's weights.
         return_sequences: output h_t at every step, (B, T, H), or only h_T, (B, H).
         stateful: carry the final state of one batch into the next.
+        dropout: p, in [0, 1), the fraction of the inputs dropped in training; keyword only.
+        recurrent_dropout: must be 0 (Keras' argument, refused otherwise); keyword only.
+        seed: the seed of the dropout masks' generator, an integer >= 0, or None (Keras'
+            default: seeded by the operating system, masks no run repeats); keyword only.
         state: the carried state (a tuple of (B, H) arrays), or None before the first
             batch and after ``reset_state()``; not a constructor argument.
     """
@@ -129,7 +143,12 @@ class Recurrent(Layer):
     cell: CellParams
     return_sequences: bool = False
     stateful: bool = False
+    _: KW_ONLY
+    dropout: float = 0.0
+    recurrent_dropout: float = field(default=0.0, repr=False)  # always 0: refused otherwise
+    seed: int | None = None
     state: State | None = field(default=None, init=False, repr=False, compare=False)
+    _rng: np.random.Generator | None = field(default=None, init=False, repr=False, compare=False)
 
     takes = SEQUENCE
 
@@ -137,6 +156,15 @@ class Recurrent(Layer):
         _checks.instance("cell", self.cell, CellParams)
         _checks.flag("return_sequences", self.return_sequences)
         _checks.flag("stateful", self.stateful)
+        self.dropout = check_rate("dropout", self.dropout)
+        recurrent = check_rate("recurrent_dropout", self.recurrent_dropout)
+        if recurrent != 0.0:
+            raise ValueError(
+                f"recurrent_dropout must be 0, got {self.recurrent_dropout}: dropout on the recurrent "
+                "connections h_(t-1) (Keras' recurrent_dropout, Gal & Ghahramani 2016) is not "
+                "implemented here; dropout= drops the layer's inputs x_t (Zaremba et al. 2014)"
+            )
+        self.seed = _checks.seed("seed", self.seed)
 
     def reset_state(self) -> None:
         """Forget the carried state: the next batch starts from zeros (Keras' ``reset_state``)."""
@@ -174,29 +202,36 @@ class Recurrent(Layer):
         return SEQUENCE if self.return_sequences else VECTOR
 
     def get_config(self) -> dict[str, Any]:
-        """The cell's class name and its own config (a variant, say), ``return_sequences``, ``stateful``."""
-        return {
+        """The cell's class name and its own config (a variant, say), ``return_sequences``, ``stateful``;
+        and ``dropout`` and ``seed`` when it drops (so a layer without dropout is described, and
+        saved, as before there was any)."""
+        config = {
             "cell": type(self.cell).__name__,
             "cell_config": cell_config(self.cell),
             "return_sequences": bool(self.return_sequences),
             "stateful": bool(self.stateful),
         }
+        if self.dropout > 0.0:
+            config.update(dropout=float(self.dropout), seed=self.seed)
+        return config
 
     @classmethod
     def from_config(cls, config: Any, weights: list[np.ndarray]) -> Recurrent:
         """The layer ``get_config`` described, its cell holding ``weights`` (checked as a new cell)."""
         keys = {"cell": str, "cell_config": dict, "return_sequences": bool, "stateful": bool}
-        config = check_config(cls.__name__, config, keys)
+        config = check_config(cls.__name__, config, keys, optional={"dropout": object, "seed": object})
         cell = cell_from_config(config["cell"], config["cell_config"], weights)
-        return cls(cell, config["return_sequences"], config["stateful"])
+        dropout = {key: config[key] for key in ("dropout", "seed") if key in config}
+        return cls(cell, config["return_sequences"], config["stateful"], **dropout)
 
     def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Recurrent:
         """The same layer holding ``arrays`` (checked as a new cell unless ``check`` is False)."""
         kind = type(self.cell)
         cell = kind(*arrays, **self.cell.config()) if check else kind.unchecked(*arrays, **self.cell.config())
-        layer = Recurrent(cell, self.return_sequences, self.stateful)
-        if check:  # a copy of the layer keeps its carried state; a gradient needs none
+        layer = Recurrent(cell, self.return_sequences, self.stateful, dropout=self.dropout, seed=self.seed)
+        if check:  # a copy of the layer keeps its carried state and draws the masks this one would
             layer.state = self.state
+            layer._rng = copy.deepcopy(self._rng)
         return layer
 
     def initial_state(self, batch: int) -> State:
@@ -211,22 +246,70 @@ class Recurrent(Layer):
             )
         return self.state
 
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, sequence.Run]:
+    def forward(
+        self, x: np.ndarray, training: bool = False, dropout_mask: np.ndarray | None = None
+    ) -> tuple[np.ndarray, sequence.Run | tuple[sequence.Run, DropoutCache]]:
         """(B, T, D) -> (B, T, H) or (B, H); x is assumed checked.
 
         A stateful layer starts from its carried state and keeps a copy of the state
         it ends in for the next call. The output may be a view of the cache, and the
         loop's cache holds ``x`` itself (``Layer.forward``): write to neither before
         ``backward``.
+
+        Args:
+            x: (B, T, D) the inputs.
+            training: with ``dropout`` > 0, drop inputs with a new (B, D) mask (True), or
+                not (False, Keras' default): a layer without dropout runs the same either way.
+            dropout_mask: in training, the (B, D) mask to use instead of drawing one
+                (0 or 1 / (1 - dropout)): to replay a mask, or to use the one Keras drew.
+
+        Returns:
+            ``(y, cache)``: the cache is the pass's ``sequence.Run``, paired with the
+            ``DropoutCache`` when inputs were dropped.
         """
+        dropped = None
+        if dropout_mask is not None or (training and self.dropout > 0.0):
+            x, dropped = self._drop_inputs(x, training, dropout_mask)
         cache = sequence.run(self.cell, x, self.initial_state(x.shape[0]))
         if self.stateful:
             self.state = tuple(s.copy() for s in cache.last_state)
         hs = cache.hs
-        return (hs if self.return_sequences else hs[:, -1]), cache
+        return (hs if self.return_sequences else hs[:, -1]), (cache if dropped is None else (cache, dropped))
 
-    def backward(self, dy: np.ndarray, cache: sequence.Run) -> tuple[np.ndarray, list[np.ndarray]]:
-        """BPTT from the gradient of this layer's output; returns (dx (B, T, D), weight gradients)."""
+    def _drop_inputs(
+        self, x: np.ndarray, training: bool, given: np.ndarray | None
+    ) -> tuple[np.ndarray, DropoutCache]:
+        """x times one (B, 1, D) mask: the given one, or a new one from the layer's generator."""
+        batch, _, features = x.shape
+        if given is None:
+            if self._rng is None:  # made when the first mask is drawn
+                self._rng = np.random.default_rng(self.seed)
+            return _apply(x, _draw((batch, 1, features), self.dropout, self._rng, x.dtype))
+        if not training or self.dropout == 0.0:
+            raise ValueError(
+                "dropout_mask is used in training only, by a layer with dropout > 0: got "
+                f"training={training!r} and dropout={self.dropout}"
+            )
+        _checks.float_array("dropout_mask", given)
+        if given.shape != (batch, features):
+            raise ValueError(
+                f"dropout_mask must have shape (B, D) = {(batch, features)}, one mask per sequence that "
+                f"every step shares, got {given.shape}"
+            )
+        mask = given[:, None, :]  # the same mask at every step
+        _check_mask("dropout_mask", mask, self.dropout, x.shape, x.dtype)
+        return _apply(x, mask)
+
+    def backward(
+        self, dy: np.ndarray, cache: sequence.Run | tuple[sequence.Run, DropoutCache]
+    ) -> tuple[np.ndarray, list[np.ndarray]]:
+        """BPTT from the gradient of this layer's output; returns (dx (B, T, D), weight gradients).
+
+        dx is the gradient of the layer's inputs x, through the dropout mask when they were dropped.
+        """
+        dropped = None
+        if not isinstance(cache, sequence.Run):  # the inputs were dropped: (run, dropout cache)
+            cache, dropped = cache
         if self.return_sequences:
             dhs = dy
         else:  # only h_T was used: the other steps' outputs get no gradient of their own
@@ -234,6 +317,8 @@ class Recurrent(Layer):
             dhs = np.zeros((batch, steps, self.cell.hidden_size), dtype=self.cell.dtype)
             dhs[:, -1] = dy
         dx, cell_grads, _ = cache.backward(dhs, None, None)
+        if dropped is not None:
+            dx = _backward(dx, dropped)
         return dx, cell_grads.weights()
 
 
@@ -326,8 +411,8 @@ class Dense(MatrixSized, Layer):
         """The same layer holding ``arrays`` (checked unless ``check`` is False)."""
         return Dense(*arrays) if check else Dense.unchecked(*arrays)
 
-    def forward(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(..., H) -> (..., K); the cache is x."""
+    def forward(self, x: np.ndarray, training: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """(..., H) -> (..., K); the cache is x. The same in training and at inference."""
         y = x @ self.W
         y += self.b
         return y, x

@@ -5,6 +5,7 @@
     y_hat = model.predict(x)                  (N, T, D) in; (N,) for one output, else (N, ..., K)
     loss = model.evaluate(x, y)               the loss, Keras' ``model.evaluate``
     loss, grads = model.loss_and_grads(x, y)  grads: a model of the same shape holding gradients
+                                              (a training step's: dropout drops, as in fit)
 
 Any stack of layers (``layer.Layer``) that can work is a model: the first layer
 takes the model's input, a sequence (N, T, D) or ids (N, T), and each later one
@@ -29,6 +30,7 @@ classic [recurrent, Dense(1)] models built on it.
 from __future__ import annotations
 
 import copy as _copy
+import inspect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -50,6 +52,16 @@ def _one_of(names: list[str]) -> str:
         return "no"
     spelled = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
     return ("an " if spelled[0] in "AEIOU" else "a ") + spelled
+
+
+_TAKES_TRAINING: dict[type, bool] = {}
+
+
+def _takes_training(kind: type[Layer]) -> bool:
+    """Whether a layer class's ``forward`` names ``training`` (Keras asks ``call`` the same)."""
+    if kind not in _TAKES_TRAINING:
+        _TAKES_TRAINING[kind] = "training" in inspect.signature(kind.forward).parameters
+    return _TAKES_TRAINING[kind]
 
 
 def _described(layer: Layer) -> str:
@@ -86,16 +98,16 @@ class Sequential:
             raise TypeError(f"layers must be a non-empty list of layers, got {_checks.describe(self.layers)}")
         for k, layer in enumerate(self.layers):
             if not isinstance(layer, Layer):
-                raise TypeError(
-                    f"layers[{k}] must be a layer, one of {list(LAYERS)}, got {_checks.describe(layer)}"
-                )
+                # The layers that build a model first, then those that only pass their input on (Dropout).
+                kinds = sorted(LAYERS, key=lambda name: LAYERS[name].keeps_shape)
+                raise TypeError(f"layers[{k}] must be a layer, one of {kinds}, got {_checks.describe(layer)}")
         first = self.layers[0]
         if first.takes not in MODEL_INPUTS:
             starters = [name for kind in MODEL_INPUTS for name in takers(kind) if LAYERS[name].takes == kind]
             raise TypeError(
                 f"layers[0] must be {_one_of(starters)} layer, one that takes the model's input "
                 f"({describe_kind(SEQUENCE, 'D')} or ids (N, T)), got {_described(first)}, which takes "
-                f"{describe_kind(first.takes, first.input_size)}"
+                f"{describe_kind(first.takes, 'F' if first.keeps_shape else first.input_size)}"
             )
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {self.loss!r}")
@@ -106,8 +118,11 @@ class Sequential:
                 raise TypeError(
                     f"layers[{k}] must be {_one_of(takers(given))} layer: {before} gives "
                     f"{describe_kind(given, width)}, and layers[{k}], {_described(layer)}, takes "
-                    f"{describe_kind(layer.takes, layer.input_size)}"
+                    f"{describe_kind(layer.takes, width if layer.keeps_shape else layer.input_size)}"
                 )
+            if layer.keeps_shape:  # a Dropout: what it gives is what it took, width and dtype
+                given = layer.gives(given)
+                continue
             inputs = layer.input_size
             if inputs != width:
                 raise ValueError(
@@ -143,6 +158,12 @@ class Sequential:
     def input_size(self) -> int:
         """D, the features per time step the model takes (V, the ids, after an ``Embedding``)."""
         return self.layers[0].input_size
+
+    @property
+    def output_size(self) -> int:
+        """K, the width of the model's output: that of its last layer with a width of its own
+        (a ``Dropout`` at the end gives the width it reads)."""
+        return next(layer for layer in reversed(self.layers) if not layer.keeps_shape).output_size
 
     def parameters(self) -> list[np.ndarray]:
         """The live weight arrays, layer by layer, for an optimizer to update in place."""
@@ -216,7 +237,7 @@ class Sequential:
         (N,) for one output per sequence, (N, T) for one per step, with a last axis K
         when the last layer has K > 1 outputs.
         """
-        outputs = self.layers[-1].output_size
+        outputs = self.output_size
         letters = ["N", "T"] if self.per_step else ["N"]
         shape = [x_shape[0], x_shape[1]][: len(letters)]
         if outputs > 1:
@@ -267,7 +288,7 @@ class Sequential:
             x = _checks.cast_floating("x", x, self.dtype)
         if y is not None and self.loss != "sparse_categorical_crossentropy":
             y = _checks.cast_floating("y", y, self.dtype)
-            if x.ndim == 3 and self.layers[-1].output_size == 1:
+            if x.ndim == 3 and self.output_size == 1:
                 expected, _ = self.output_shape(x.shape)
                 if y.shape == (*expected, 1):  # Keras' own (N, 1) targets for (N, 1) outputs
                     y = y.reshape(expected)
@@ -277,7 +298,7 @@ class Sequential:
     def _check_class_targets(self, x: np.ndarray, y: Any) -> None:
         """Integer class ids in [0, K), one per output row: (N, T) or (N,)."""
         expected, letters = (x.shape[:2], "(N, T)") if self.per_step else (x.shape[:1], "(N,)")
-        _checks.index_array("y", y, len(expected), self.layers[-1].output_size, letters)
+        _checks.index_array("y", y, len(expected), self.output_size, letters)
         if y.shape != expected:
             raise ValueError(
                 f"y must have shape {letters} = {expected} to match x of shape {x.shape}, got {y.shape}"
@@ -288,15 +309,21 @@ class Sequential:
         for layer in self.layers:
             layer.reset_state()
 
-    def _forward(self, x: np.ndarray) -> tuple[np.ndarray, list[Any]]:
+    def _forward(self, x: np.ndarray, training: bool = False) -> tuple[np.ndarray, list[Any]]:
+        """Every layer in turn; ``training`` goes to the layers whose ``forward`` takes it."""
         caches = []
         for layer in self.layers:
-            x, cache = layer.forward(x)
+            if training and _takes_training(type(layer)):
+                x, cache = layer.forward(x, training=True)
+            else:
+                x, cache = layer.forward(x)
             caches.append(cache)
         return x, caches
 
     def predict(self, x: Any) -> np.ndarray:
         """The model's output for (N, T, D) inputs: (N,) for one output (Keras gives (N, 1)).
+
+        Inference, as Keras' ``predict``: no dropout.
 
         Args:
             x: (N, T, D) floating inputs of any precision (arrays or nested lists),
@@ -314,7 +341,7 @@ class Sequential:
         """The loss on (x, y), as Keras' ``model.evaluate(x, y)`` returns it (without metrics).
 
         One forward pass over all N samples (Keras averages batches of 32; the mean is
-        the same up to rounding).
+        the same up to rounding), at inference: no dropout.
 
         Args:
             x: (N, T, D) floating inputs, cast to the model's dtype (``cast_inputs``).
@@ -329,7 +356,9 @@ class Sequential:
         loss, _ = LOSSES[self.loss](output, y)
         return loss
 
-    def loss_and_grads(self: M, x: np.ndarray, y: np.ndarray, check: bool = True) -> tuple[float, M]:
+    def loss_and_grads(
+        self: M, x: np.ndarray, y: np.ndarray, check: bool = True, training: bool = True
+    ) -> tuple[float, M]:
         """The loss on (x, y) and its gradient with respect to every weight.
 
         Strict, as the layers are: x and y must already have the model's dtype
@@ -340,6 +369,10 @@ class Sequential:
             y: targets, the model's dtype, shaped as ``predict``'s output: (N,) for one
                 output per sequence.
             check: False skips the input checks (``train.fit`` checks once per run).
+            training: a training step's loss and gradients, as ``train.fit`` takes them
+                (True: each dropout layer draws a new mask, as Keras' ``train_on_batch``
+                does), or inference's (False: nothing dropped, the loss ``evaluate``
+                gives). A model without dropout gives the same either way.
 
         Returns:
             ``(loss, grads)``: the loss as a float, and a model of the same shape whose
@@ -347,7 +380,7 @@ class Sequential:
         """
         if check:
             self.check_inputs(x, y)
-        output, caches = self._forward(x)
+        output, caches = self._forward(x, _checks.flag("training", training))
         loss, d_output = LOSSES[self.loss](output, y)
         grads: list[np.ndarray] = []
         for layer, cache in zip(reversed(self.layers), reversed(caches), strict=True):

@@ -94,6 +94,11 @@ class _Regressor(Sequential):
         """The regressor holding ``layers`` = [Recurrent(cell), Dense(1)], checked as ``__init__`` checks."""
         if len(layers) != 2 or not isinstance(layers[0], Recurrent) or layers[0].return_sequences:
             raise ValueError(f"layers must be [Recurrent(cell), Dense(1)] for a {cls.__name__}")
+        if layers[0].dropout:  # a regressor builds its own Recurrent(cell), which would lose it
+            raise ValueError(
+                f"layers[0] has dropout={layers[0].dropout}, which a {cls.__name__} does not hold: "
+                "keep the layers in a model.Sequential"
+            )
         _checks.instance(cls.cell_name, layers[0].cell, cls.cell_kind)
         model = cls.__new__(cls)
         model._assemble(layers[0].cell, *layers[1].weights())  # the layers' own arrays, as Sequential holds

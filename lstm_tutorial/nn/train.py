@@ -178,6 +178,10 @@ def fit(
         clip_norm: None, or a finite number > 0: clip the gradients to this global norm
             before each step (``optim.clip_by_global_norm``).
 
+    Dropout (a ``Dropout`` layer, ``Recurrent(..., dropout=p)``) is active in every step
+    here, each batch with new masks from the layers' own generators (their ``seed``),
+    and never in ``predict`` or ``evaluate``, as in Keras.
+
     A model with stateful layers (``Recurrent(..., stateful=True)``) needs
     ``shuffle=False`` and a batch size that divides N (or is at least N: one batch
     per epoch); its states are reset at the start of every epoch and carried from
@@ -292,7 +296,7 @@ def _epoch(
     total, seen = 0.0, 0
     for batch, index in enumerate(_batches(len(y), batch_size, rng), start=1):
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged loss is caught below
-            loss, grads = model.loss_and_grads(x[index], y[index], check=False)
+            loss, grads = model.loss_and_grads(x[index], y[index], check=False, training=True)
         grad_arrays = grads.parameters()
         bad = _non_finite(grad_arrays)
         if bad or not math.isfinite(loss):

@@ -147,6 +147,20 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_copied_share, lambda s, t, n: np.mean(windows_found(s, t, n)[:-1]), "L - n + 1 windows"),
     (ex.check_copied_share, lambda s, t, n: sum(windows_found(s, t, n)) / len(s), "not by the sample's"),
     (ex.check_copied_share, lambda s, t, n: float(sum(windows_found(s, t, n))), "not their count"),
+    (ex.check_input_dropout_grad, lambda d, keep, p: d * keep[:, None, :], "scaled by 1 / (1 - rate) too"),
+    (ex.check_input_dropout_grad, lambda d, keep, p: d * keep[:, None, :] * (1 - p), "divide by the keep"),
+    (ex.check_input_dropout_grad, lambda d, keep, p: d * keep[:, None, :] / p, "not 1 / rate"),
+    (
+        ex.check_input_dropout_grad,
+        lambda d, keep, p: d * ~keep[:, None, :] / (1 - p),
+        "where an input was KEPT",
+    ),
+    (ex.check_input_dropout_grad, lambda d, keep, p: d / (1 - p), "multiply by keep"),
+    (
+        ex.check_input_dropout_grad,
+        lambda d, keep, p: (d * keep[:, None, :] / (1 - p)).sum(axis=1),
+        "do not sum over time",
+    ),
 ]
 
 
@@ -413,7 +427,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 28 and len({e.check for e in exercises}) == 28
+    assert len(exercises) == 29 and len({e.check for e in exercises}) == 29
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -785,6 +799,19 @@ def test_best_unit_reference_matches_corrcoef_and_names_a_nan_answer(capsys: Any
 def _r(a: np.ndarray, y: np.ndarray) -> np.ndarray:
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.array([np.corrcoef(a[:, j], y)[0, 1] for j in range(a.shape[1])])
+
+
+def test_input_dropout_grad_reference_matches_torch_autograd() -> None:
+    """The gradient of x through x * keep / (1 - p), the mask broadcast over time, by torch autograd."""
+    rng = np.random.default_rng(5)
+    for batch, steps, features, rate in [(3, 5, 4, 0.25), (1, 7, 2, 0.5), (2, 1, 3, 0.9)]:
+        keep = rng.random((batch, features)) >= rate
+        d_dropped = rng.normal(size=(batch, steps, features))
+        x = torch.tensor(rng.normal(size=(batch, steps, features)), requires_grad=True)
+        dropped = x * torch.from_numpy(keep[:, None, :]).double() / (1 - rate)
+        (dropped * torch.from_numpy(d_dropped)).sum().backward()
+        ours = REFERENCE["input_dropout_grad"](d_dropped, keep, rate)
+        assert rel_error(ours, x.grad.numpy()) <= 1e-15
 
 
 def test_bidirectional_reference_matches_torch_bidirectional_lstm() -> None:

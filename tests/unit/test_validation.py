@@ -8,6 +8,7 @@ by hand (not copied from the code under test).
 from __future__ import annotations
 
 import io
+import json
 import math
 import tempfile
 import zipfile
@@ -21,6 +22,7 @@ import pytest
 from lstm_tutorial.nn import _checks
 from lstm_tutorial.nn.activations import sigmoid, tanh
 from lstm_tutorial.nn.bidirectional import Bidirectional
+from lstm_tutorial.nn.dropout import Dropout, dropout_backward, dropout_forward, dropout_mask
 from lstm_tutorial.nn.gradcheck import numerical_gradient, numerical_gradient_at, rel_error
 from lstm_tutorial.nn.layers import Dense, Recurrent
 from lstm_tutorial.nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step
@@ -960,11 +962,14 @@ CORE_CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]
         ValueError,
         ("layers[0].backward_layer", "activation='relu'", "activation='tanh'"),
     ),
+    # LSTM(dropout=0.1) is carried now (a row of RESULTS); what Keras drops and this package cannot:
     (
-        "from_keras LSTM(dropout=0.1)",
-        lambda: keras_call("from_keras", keras_model(lambda L: [L.LSTM(3, dropout=0.1), L.Dense(1)])),
+        "from_keras LSTM(recurrent_dropout=0.1)",
+        lambda: keras_call(
+            "from_keras", keras_model(lambda L: [L.LSTM(3, recurrent_dropout=0.1), L.Dense(1)])
+        ),
         ValueError,
-        ("layers[0]", "dropout=0.1", "dropout=0.0"),
+        ("layers[0]", "recurrent_dropout=0.1", "recurrent_dropout=0.0"),
     ),
     (
         "to_keras into a Bidirectional merge_mode='ave' for 'sum'",
@@ -1070,6 +1075,269 @@ CORE_CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]
 ]
 CASES += CORE_CASES
 
+# --- Issue 25, dropout: the rate, the seed, the mask, and what the bridges cannot carry ----------------
+
+
+def regressor_config(**recurrent: Any) -> str:
+    """MODEL's config as ``save_params`` writes it, its recurrent layer's config given ``recurrent`` too."""
+    cell = {"cell": "LSTMParams", "cell_config": {}, "return_sequences": False, "stateful": False}
+    return json.dumps(
+        {
+            "loss": "mse",
+            "layers": [
+                {
+                    "type": "Recurrent",
+                    "config": {**cell, **recurrent},
+                    "weights": ["kernel", "recurrent_kernel", "bias"],
+                },
+                {"type": "Dense", "config": {}, "weights": ["dense kernel", "dense bias"]},
+            ],
+        }
+    )
+
+
+def torch_one_layer_lstm_with_dropout() -> Any:
+    """``from_torch`` of ``torch.nn.LSTM(3, 4, dropout=0.2)`` (torch warns that one layer drops nothing)."""
+    import warnings
+
+    import torch
+
+    from lstm_tutorial.frameworks.torch import from_torch
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        module = torch.nn.LSTM(3, 4, dropout=0.2)
+    return from_torch(module)
+
+
+DROPOUT_CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]] = [
+    ("Dropout rate 1", lambda: Dropout(1.0), ValueError, ("rate", "[0, 1)", "1.0")),
+    ("Dropout rate -0.5", lambda: Dropout(-0.5), ValueError, ("rate", "[0, 1)", "-0.5")),
+    ("Dropout rate a string", lambda: Dropout("0.5"), TypeError, ("rate", "str '0.5'")),
+    ("Dropout rate NaN", lambda: Dropout(float("nan")), ValueError, ("rate", "nan")),
+    ("Dropout rate True", lambda: Dropout(True), TypeError, ("rate", "bool")),
+    ("Dropout seed -1", lambda: Dropout(0.5, seed=-1), ValueError, ("seed", ">= 0", "-1")),
+    ("Dropout seed 1.5", lambda: Dropout(0.5, seed=1.5), TypeError, ("seed", "float")),  # type: ignore[arg-type]
+    (
+        "Dropout.from_config without its seed",
+        lambda: Dropout.from_config({"rate": 0.5}, []),
+        ValueError,
+        ("Dropout", "missing ['seed']"),
+    ),
+    (
+        "Dropout first in a model",
+        lambda: Sequential([Dropout(0.5), Dense.init(2, 1, np.random.default_rng(0), np.float64)]),
+        TypeError,
+        ("layers[0]", "Dropout(rate=0.5, seed=None)"),
+    ),
+    (
+        "Dropout forward: a mask of x's rank but another size",
+        lambda: Dropout(0.5).forward(np.ones((2, 3)), training=True, dropout_mask=np.full((2, 2), 2.0)),
+        ValueError,
+        ("dropout_mask", "(2, 3)", "(2, 2)"),
+    ),
+    (
+        "Recurrent dropout 1",
+        lambda: Recurrent(RNNParams.init(2, 3), dropout=1.0),
+        ValueError,
+        ("dropout", "[0, 1)", "1.0"),
+    ),
+    (
+        "Recurrent dropout a string",
+        lambda: Recurrent(RNNParams.init(2, 3), dropout="0.1"),  # type: ignore[arg-type]
+        TypeError,
+        ("dropout", "str '0.1'"),
+    ),
+    (
+        "Recurrent seed -3",
+        lambda: Recurrent(RNNParams.init(2, 3), dropout=0.1, seed=-3),
+        ValueError,
+        ("seed", ">= 0", "-3"),
+    ),
+    (
+        "Recurrent recurrent_dropout 0.25",
+        lambda: Recurrent(LSTMParams.init(2, 3), recurrent_dropout=0.25),
+        ValueError,
+        ("recurrent_dropout must be 0", "0.25", "not implemented", "dropout="),
+    ),
+    (
+        "Recurrent dropout passed positionally",
+        lambda: Recurrent(LSTMParams.init(2, 3), False, False, 0.1),  # type: ignore[misc]
+        TypeError,
+        ("positional",),
+    ),
+    (
+        "Recurrent forward: a (B, T, D) mask where (B, D) is shared by every step",
+        lambda: Recurrent(RNNParams.init(2, 3), dropout=0.5).forward(
+            np.ones((4, 5, 2)), training=True, dropout_mask=np.full((4, 5, 2), 2.0)
+        ),
+        ValueError,
+        ("dropout_mask", "(B, D) = (4, 2)", "(4, 5, 2)"),
+    ),
+    (
+        "Recurrent forward: a mask at inference",
+        lambda: Recurrent(RNNParams.init(2, 3), dropout=0.5).forward(
+            np.ones((4, 5, 2)), dropout_mask=np.full((4, 2), 2.0)
+        ),
+        ValueError,
+        ("dropout_mask", "training only", "training=False"),
+    ),
+    (
+        "Recurrent forward: a mask for a layer without dropout",
+        lambda: Recurrent(RNNParams.init(2, 3)).forward(
+            np.ones((4, 5, 2)), training=True, dropout_mask=np.ones((4, 2))
+        ),
+        ValueError,
+        ("dropout_mask", "dropout > 0", "dropout=0.0"),
+    ),
+    (
+        "Recurrent forward: a 0/1 keep mask, not scaled",
+        lambda: Recurrent(RNNParams.init(2, 3), dropout=0.5).forward(
+            np.ones((4, 5, 2)), training=True, dropout_mask=np.array([[1.0, 0.0]] * 4)
+        ),
+        ValueError,
+        ("dropout_mask", "0 (dropped) or 1 / (1 - rate) = 2", "got values [1.0]", "divided by (1 - rate)"),
+    ),
+    (
+        "dropout_forward with neither rng nor mask",
+        lambda: dropout_forward(np.ones(3), 0.5),
+        ValueError,
+        ("exactly one of rng", "mask", "neither"),
+    ),
+    (
+        "dropout_forward rng a seed",
+        lambda: dropout_forward(np.ones(3), 0.5, rng=0),  # type: ignore[arg-type]
+        TypeError,
+        ("rng", "Generator", "int 0"),
+    ),
+    (
+        "dropout_forward x of ints",
+        lambda: dropout_forward(np.ones(3, dtype=int), 0.5, np.random.default_rng(0)),
+        TypeError,
+        ("x", "float32 or float64", "int64"),
+    ),
+    (
+        "dropout_forward a float32 mask for float64 x",
+        lambda: dropout_forward(np.ones(3), 0.5, mask=np.full(3, 2.0, np.float32)),
+        TypeError,
+        ("mask", "float32", "float64"),
+    ),
+    (
+        "dropout_forward a mask of another rank",
+        lambda: dropout_forward(np.ones((2, 3)), 0.5, mask=np.full(3, 2.0)),
+        ValueError,
+        ("mask", "(2, 3)", "(3,)"),
+    ),
+    (
+        "dropout_forward a mask holding 0.5",
+        lambda: dropout_forward(np.ones(3), 0.5, mask=np.array([0.5, 2.0, 0.0])),
+        ValueError,
+        ("mask", "0 (dropped) or 1 / (1 - rate) = 2", "[0.5]"),
+    ),
+    (
+        "dropout_forward a mask holding NaN",
+        lambda: dropout_forward(np.ones(3), 0.5, mask=np.array([np.nan, 2.0, 0.0])),
+        ValueError,
+        ("mask", "finite", "NaN"),
+    ),
+    (
+        "dropout_backward a cache that is a mask",
+        lambda: dropout_backward(np.ones(3), np.full(3, 2.0)),  # type: ignore[arg-type]
+        TypeError,
+        ("cache", "DropoutCache"),
+    ),
+    (
+        "dropout_backward dy float32 for a float64 mask",
+        lambda: dropout_backward(
+            np.ones(3, np.float32), dropout_forward(np.ones(3), 0.5, mask=np.full(3, 2.0))[1]
+        ),
+        TypeError,
+        ("dy", "float32", "float64"),
+    ),
+    (
+        "dropout_mask a shape with a 0",
+        lambda: dropout_mask((2, 0), 0.5, np.random.default_rng(0), np.float64),
+        ValueError,
+        ("shape[1]", ">= 1", "0"),
+    ),
+    (
+        "dropout_mask dtype int",
+        lambda: dropout_mask((2, 3), 0.5, np.random.default_rng(0), int),
+        TypeError,
+        ("dtype", "np.float32 or np.float64", "int64"),
+    ),
+    (
+        "loss_and_grads training 'yes'",
+        lambda: MODEL.loss_and_grads(np.zeros((4, 10, 1)), np.zeros(4), training="yes"),  # type: ignore[arg-type]
+        TypeError,
+        ("training", "True or False", "'yes'"),
+    ),
+    (
+        "load_params a Recurrent whose dropout is 1.5",
+        lambda: load_with_config(regressor_config(dropout=1.5, seed=0)),
+        ValueError,
+        ("layers[0] (Recurrent)", "dropout", "[0, 1)", "1.5"),
+    ),
+    (
+        "load_params an LSTMRegressor file whose layer has dropout",
+        lambda: load_with_config(regressor_config(dropout=0.25, seed=0)),
+        ValueError,
+        ("layers[0] has dropout=0.25", "LSTMRegressor does not hold", "model.Sequential"),
+    ),
+    (
+        "from_keras Dropout(noise_shape=(None, 1, 3))",
+        lambda: keras_call(
+            "from_keras",
+            keras_model(
+                lambda L: [
+                    L.LSTM(3, return_sequences=True),
+                    L.Dropout(0.2, noise_shape=(None, 1, 3)),
+                    L.Dense(1),
+                ]
+            ),
+        ),
+        ValueError,
+        ("layers[1]", "noise_shape=(None, 1, 3)", "noise_shape=None"),
+    ),
+    (
+        "from_keras Dropout(1.0)",
+        lambda: keras_call("from_keras", keras_model(lambda L: [L.LSTM(3), L.Dropout(1.0), L.Dense(1)])),
+        ValueError,
+        ("layers[1]", "rate must be a number in [0, 1)", "1.0"),
+    ),
+    (
+        "from_keras LSTM(dropout=1.0), which Keras takes",
+        lambda: keras_call("from_keras", keras_model(lambda L: [L.LSTM(3, dropout=1.0), L.Dense(1)])),
+        ValueError,
+        ("layers[0]", "dropout must be a number in [0, 1)", "1.0"),
+    ),
+    (
+        "from_keras a lone LSTM(dropout=0.1): a cell has no dropout",
+        lambda: keras_call("from_keras", keras_model(lambda L: [L.LSTM(3, dropout=0.1)]).layers[0]),
+        ValueError,
+        ("layer_or_model has dropout=0.1", "a cell cannot carry", "Recurrent(cell, dropout=0.1)"),
+    ),
+    (
+        "to_keras a float64 Dropout into a float32 keras Dropout",
+        lambda: keras_call(
+            "to_keras",
+            Sequential([Recurrent(LSTMParams.init(2, 3), return_sequences=True), Dropout(0.5, seed=0)]),
+            keras_model(
+                lambda L: [L.LSTM(3, return_sequences=True, dtype="float64"), L.Dropout(0.5)], dtype="float64"
+            ),
+        ),
+        TypeError,
+        ("float64", "computes in float32", "dtype='float64'"),
+    ),
+    (
+        "from_torch an LSTM with dropout=0.2 (between stacked layers in torch)",
+        lambda: torch_one_layer_lstm_with_dropout(),
+        ValueError,
+        ("module has dropout=0.2", "a stack", "Recurrent(cell, dropout=p)"),
+    ),
+]
+CASES += DROPOUT_CASES
+
 
 def sgd_step() -> np.ndarray:
     param = np.array([1.0, -2.0], np.float32)
@@ -1095,6 +1363,22 @@ def adam_first_step_by_hand() -> np.ndarray:
 # place of their dtype (4.4e-16 in float64, 2.4e-7 in float32): the rounding of an
 # equivalent order of operations. Types and dtypes must match exactly.
 RESULTS: list[tuple[str, Callable[[], Any], Any, float | None]] = [
+    (
+        # Refused while dropout did not exist; a model now carries it (not as an LSTMRegressor,
+        # which has no dropout).
+        "from_keras LSTM(dropout=0.1)",
+        lambda: (lambda m: (type(m).__name__, m.layers[0].dropout, m.layers[0].seed))(
+            keras_call("from_keras", keras_model(lambda L: [L.LSTM(3, dropout=0.1, seed=4), L.Dense(1)]))
+        ),
+        ("Sequential", 0.1, 4),
+        None,
+    ),
+    (
+        "dropout_forward: x (2, 2) times a (1, 2) mask at p = 0.2",
+        lambda: dropout_forward(np.array([[1.0, 2.0], [3.0, 4.0]]), 0.2, mask=np.array([[0.0, 1.25]]))[0],
+        np.array([[0.0, 2.5], [0.0, 5.0]]),
+        None,
+    ),
     (
         "clip [3, 4] to 1",
         lambda: clip_by_global_norm([np.array([3.0, 4.0])], 1.0),

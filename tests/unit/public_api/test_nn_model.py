@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from _table import CHAR, DENSE, REC, REG32, REG64, WX, WY, P, Row, Table, check, close, equal
 
-from lstm_tutorial.nn import layers, lstm, model, regressors
+from lstm_tutorial.nn import dropout, layers, lstm, model, regressors
 
 TABLE = Table("nn.model")
 raises, gives = TABLE.raises, TABLE.gives
@@ -31,6 +31,11 @@ def by_hand_model() -> tuple[regressors.LSTMRegressor, np.ndarray, np.ndarray, f
 
 HAND, HAND_X, HAND_Y, HAND_MSE = by_hand_model()
 
+
+def dense_4_to_2() -> layers.Dense:
+    return layers.Dense(np.ones((4, 2)), np.zeros(2))
+
+
 raises(
     "nn.model.Sequential",
     "loss 'mae'",
@@ -49,6 +54,13 @@ raises(
 )
 gives("nn.model.Sequential.dtype", "float32", lambda: REG32.dtype, lambda d: d == np.float32)
 gives("nn.model.Sequential.input_size", "D", lambda: REG32.input_size, equal(1))
+gives("nn.model.Sequential.output_size", "K, the Dense layer's", lambda: REG32.output_size, equal(1))
+gives(
+    "nn.model.Sequential.output_size",
+    "a Dropout at the end gives the width it reads",
+    lambda: model.Sequential([layers.Recurrent(P), dense_4_to_2(), dropout.Dropout(0.5)]).output_size,
+    equal(2),
+)
 gives(
     "nn.model.Sequential.parameters",
     "live arrays",
