@@ -55,7 +55,7 @@ from .ch11_keras_language_model import check_softmax_cross_entropy_grad
 from .ch12_what_cells_learn import EXERCISES as _CH12
 from .ch12_what_cells_learn import check_best_unit
 from .ch13_bidirectional_and_memory import EXERCISES as _CH13
-from .ch13_bidirectional_and_memory import check_bidirectional_lstm
+from .ch13_bidirectional_and_memory import check_bidirectional_lstm, check_mlp_predict
 from .checking import CheckResult, Exercise
 
 __all__ = [
@@ -78,6 +78,7 @@ __all__ = [
     "check_lstm_step",
     "check_lstm_step_backward",
     "check_make_windows",
+    "check_mlp_predict",
     "check_peephole_step",
     "check_perplexity_from_bits",
     "check_persistence_forecast",

@@ -3,6 +3,7 @@
     data          the sine wave, sliding windows, a chronological split, the adding problem
     mackey_glass  the Mackey-Glass delay equation's chaotic series
     forecast      persistence and linear-autoregression baselines, multi-step forecasts
+    mlp           a feed-forward baseline: an MLP on a flattened window, early stopping
     text          the standard library as a corpus, a vocabulary, stream batches, tokenize labels
     ngram         smoothed character n-gram baselines (Kneser-Ney, absolute discounting)
     metrics       bits per character and perplexity

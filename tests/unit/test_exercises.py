@@ -134,6 +134,10 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_bidirectional_lstm, "bidir:forward_reversed", "only the backward direction reads"),
     (ex.check_bidirectional_lstm, "bidir:backward_first", "forward first, then backward"),
     (ex.check_bidirectional_lstm, "bidir:same_weights", "each direction has its own weights"),
+    (ex.check_mlp_predict, "mlp:feature_major", "step 1's D features first"),
+    (ex.check_mlp_predict, "mlp:linear_second", "both hidden layers apply tanh"),
+    (ex.check_mlp_predict, "mlp:tanh_output", "output layer is linear"),
+    (ex.check_mlp_predict, "mlp:column", "shape (N,)"),
     (ex.check_bigram_bits_per_char, "bigram:unsmoothed", "probability 0"),
     (ex.check_bigram_bits_per_char, "bigram:nats", "log base 2"),
     (ex.check_bigram_bits_per_char, "bigram:over_m", "M - 1 predictions"),
@@ -395,6 +399,17 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return unit, (abs(r[unit]) if kind == "unsigned" else r[unit])
 
         return best
+    if name.startswith("mlp:"):
+        kind = name.split(":")[1]
+
+        def mlp(x, W1, b1, W2, b2, W3, b3):  # type: ignore[no-untyped-def]
+            flat = (x.transpose(0, 2, 1) if kind == "feature_major" else x).reshape(len(x), -1)
+            h1 = np.tanh(flat @ W1 + b1)
+            h2 = h1 @ W2 + b2 if kind == "linear_second" else np.tanh(h1 @ W2 + b2)
+            y = h2 @ W3 + b3
+            return y if kind == "column" else np.tanh(y[:, 0]) if kind == "tanh_output" else y[:, 0]
+
+        return mlp
     if name.startswith("bidir:"):
         kind = name.split(":")[1]
 
@@ -427,7 +442,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 29 and len({e.check for e in exercises}) == 29
+    assert len(exercises) == 30 and len({e.check for e in exercises}) == 30
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -833,6 +848,29 @@ def test_bidirectional_reference_matches_torch_bidirectional_lstm() -> None:
     assert ours.shape == (B, T, 2 * H)
     assert rel_error(ours, expected) <= 1e-12
     assert rel_error(ours[..., H:], expected[..., H:][:, ::-1]) > 1e-3  # the order matters: it can fail
+
+
+def test_mlp_reference_matches_torch_layers() -> None:
+    rng = np.random.default_rng(13)
+    n, steps, features, h1, h2 = 4, 5, 2, 3, 6
+    x = rng.normal(size=(n, steps, features))
+    W1, b1, W2, b2, W3, b3 = (
+        rng.normal(size=shape) for shape in [(10, h1), (h1,), (h1, h2), (h2,), (h2, 1), (1,)]
+    )
+    module = torch.nn.Sequential(
+        torch.nn.Flatten(),  # torch flattens (T, D) step by step, as the exercise asks
+        torch.nn.Linear(10, h1, dtype=torch.float64),
+        torch.nn.Tanh(),
+        torch.nn.Linear(h1, h2, dtype=torch.float64),
+        torch.nn.Tanh(),
+        torch.nn.Linear(h2, 1, dtype=torch.float64),
+    )
+    with torch.no_grad():
+        for linear, (W, b) in zip(module[1::2], [(W1, b1), (W2, b2), (W3, b3)], strict=True):
+            linear.weight.copy_(_t(W.T))
+            linear.bias.copy_(_t(b))
+    expected = module(_t(x)).detach().numpy()[:, 0]
+    np.testing.assert_allclose(REFERENCE["mlp_predict"](x, W1, b1, W2, b2, W3, b3), expected, rtol=1e-12)
 
 
 def test_bigram_sampler_and_perplexity_references_match_loops_and_torch() -> None:
