@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
-from _table import Table, close, equal
+import pytest
+from _table import Row, Table, check, close, equal
 
 from lstm_tutorial.nn import schedules
 
@@ -30,7 +32,9 @@ raises(
     "a negative step",
     lambda: schedules.CosineDecay(1.0, 4)(-1),
     ValueError,
-    ("step", ">= 0", "-1"),
+    "step",
+    ">= 0",
+    "-1",
 )
 gives(
     "nn.schedules.CosineDecay.get_config",
@@ -49,7 +53,9 @@ raises(
     "a key missing",
     lambda: schedules.CosineDecay.from_config({"initial_learning_rate": 1.0}),
     ValueError,
-    ("CosineDecay's config", "decay_steps", "initial_learning_rate"),
+    "CosineDecay's config",
+    "decay_steps",
+    "initial_learning_rate",
 )
 gives(
     "nn.schedules.LearningRate",
@@ -64,3 +70,8 @@ gives(
     lambda: schedules.rate_at(schedules.CosineDecay(1.0, 2), 1),
     close([0.5]),
 )
+
+
+@pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
+def test_row(row: Row, tmp_path: Path) -> None:
+    check(row, tmp_path)
