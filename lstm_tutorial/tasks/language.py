@@ -27,6 +27,7 @@ import numpy as np
 from ..nn import _checks
 from ..nn.bidirectional import Bidirectional
 from ..nn.cell import glorot_uniform
+from ..nn.dropout import Dropout, check_rate
 from ..nn.embedding import Embedding
 from ..nn.layer import Layer
 from ..nn.layers import Dense, Recurrent
@@ -38,6 +39,11 @@ from .text import stream_batches
 __all__ = ["char_model", "heldout_bits_per_char", "log_probs", "stepping_twin"]
 
 
+def _dropout_seed(seed: int, k: int) -> int:
+    """The seed of the k-th Dropout layer: one of its own, drawn from the model's seed."""
+    return int(np.random.default_rng([seed, 2, k]).integers(2**31))
+
+
 def char_model(
     vocab_size: int,
     embed: int = 32,
@@ -46,8 +52,16 @@ def char_model(
     stateful: bool = True,
     seed: int = 0,
     dtype: Any = np.float32,
+    dropout: float = 0.0,
 ) -> Sequential:
     """Embedding -> LSTM(return_sequences=True) x ``layers`` -> Dense(V), with Keras' defaults.
+
+    With ``dropout`` p > 0, a ``Dropout(p)`` layer sits on every connection between
+    layers that is not recurrent, as Zaremba, Sutskever & Vinyals (2014) regularise
+    a language model: after the embedding, after each LSTM layer (before the next
+    one, or before the Dense layer). The recurrent connections, the state carried
+    from step to step, are left alone. Each Dropout layer has its own seed (drawn
+    from ``seed``), so the masks repeat from run to run but differ between layers.
 
     Args:
         vocab_size: V, the number of distinct characters (ids 0 .. V-1).
@@ -55,8 +69,9 @@ def char_model(
         hidden: H, units per LSTM layer.
         layers: how many LSTM layers are stacked.
         stateful: carry each layer's state from batch to batch (see the module docstring).
-        seed: seeds every layer's initialisation.
+        seed: seeds every layer's initialisation and dropout masks.
         dtype: np.float32 (fast, as Keras) or np.float64.
+        dropout: the rate p of each Dropout layer, in [0, 1); 0 (the default) adds none.
 
     Returns:
         A ``model.Sequential`` with loss ``"sparse_categorical_crossentropy"``.
@@ -65,12 +80,17 @@ def char_model(
     layers = _checks.positive_int("layers", layers)
     _checks.flag("stateful", stateful)
     dtype = _checks.dtype_arg("dtype", dtype)
+    dropout = check_rate("dropout", dropout)
     stack: list[Layer] = [Embedding.init(vocab_size, embed, np.random.default_rng([seed, 0]), dtype)]
     width = embed
     for k in range(layers):
+        if dropout:
+            stack.append(Dropout(dropout, seed=_dropout_seed(seed, k)))
         cell = LSTMParams.init(width, hidden, seed=seed + 1 + k, dtype=dtype)
         stack.append(Recurrent(cell, return_sequences=True, stateful=stateful))
         width = hidden
+    if dropout:
+        stack.append(Dropout(dropout, seed=_dropout_seed(seed, layers)))
     kernel = glorot_uniform(np.random.default_rng([seed, 1]), (hidden, vocab_size), dtype)
     stack.append(Dense(kernel, np.zeros(vocab_size, dtype=dtype)))
     return Sequential(stack, loss="sparse_categorical_crossentropy")
