@@ -2,6 +2,7 @@ r"""Character n-gram language models: the honest baselines a character LSTM must
 
     fit_ngram    count the n-grams of training ids, smoothed so that every id has probability > 0
     NGramModel   probs(context), log_probs(ids), cross_entropy(ids) in nats
+    sweep_orders held-out bits of rising orders, until one more order stops helping
 
 An order-k model predicts a character from the k characters before it (order 0
 is the unigram model). Counts alone give probability 0 to every character never
@@ -54,6 +55,7 @@ Shapes: N ids of text, V the vocabulary size (``Vocabulary.size``), k the order.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -61,7 +63,7 @@ import numpy as np
 
 from ..nn import _checks
 
-__all__ = ["NGramModel", "Smoothing", "fit_ngram"]
+__all__ = ["SWEEP_ORDERS", "NGramModel", "Smoothing", "fit_ngram", "sweep_orders"]
 
 Smoothing = Literal["kneser_ney", "absolute"]
 _SMOOTHINGS = ("kneser_ney", "absolute")
@@ -362,3 +364,44 @@ def fit_ngram(
             keys = strings[j][seen_after]
         levels.append(_level(strings[j], keys, counts, vocab_size, discount))
     return NGramModel(order=order, vocab_size=vocab_size, smoothing=smoothing, levels=tuple(levels))
+
+
+SWEEP_ORDERS = (0, 1, 2, 3, 4, 5, 6, 8, 10, 16, 24, 32, 48, 64)
+"""The orders ``sweep_orders`` tries, in turn: every order up to 6, then wider steps."""
+
+
+def sweep_orders(
+    train_ids: np.ndarray,
+    vocab_size: int,
+    heldout_ids: np.ndarray,
+    at_least: int = 10,
+    min_gain: float = 0.005,
+) -> dict[int, float]:
+    """Held-out bits per character of Kneser-Ney models of rising order, until more stops helping.
+
+    Fits ``fit_ngram(train_ids, vocab_size, k)`` for k in ``SWEEP_ORDERS``, in turn, and
+    stops after the first order k >= ``at_least`` that gains less than ``min_gain`` bits
+    per character over the order tried before it. The best n-gram is the one with the
+    fewest bits among those tried: the baseline a character LSTM must beat.
+
+    Args:
+        train_ids: (N,) training ids, in [0, vocab_size).
+        vocab_size: V, as ``fit_ngram`` takes it.
+        heldout_ids: (M,) held-out ids scored by each model (``NGramModel.cross_entropy``).
+        at_least: the sweep goes on at least to this order (one of ``SWEEP_ORDERS``).
+        min_gain: bits per character an order must gain over the previous one for the
+            sweep to go on, a number > 0.
+
+    Returns:
+        Order -> held-out bits per character, in the order tried.
+    """
+    if at_least not in SWEEP_ORDERS:
+        raise ValueError(f"at_least must be one of SWEEP_ORDERS {SWEEP_ORDERS}, got {at_least!r}")
+    min_gain = _checks.positive_number("min_gain", min_gain)
+    heldout_ids = _checks.ids("heldout_ids", heldout_ids, vocab_size)
+    found: dict[int, float] = {}
+    for k in SWEEP_ORDERS:
+        found[k] = fit_ngram(train_ids, vocab_size, k).cross_entropy(heldout_ids) / math.log(2.0)
+        if len(found) > 1 and k >= at_least and list(found.values())[-2] - found[k] < min_gain:
+            break
+    return found

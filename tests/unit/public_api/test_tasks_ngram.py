@@ -79,6 +79,41 @@ raises(
 )
 
 
+# sweep_orders: a text that repeats a 7-character word, so orders beyond 6 gain nothing.
+def _sweep() -> dict[int, float]:
+    ids = np.tile(np.arange(7), 60)
+    return ngram.sweep_orders(ids[:350], 7, ids[350:], at_least=10, min_gain=0.005)
+
+
+gives(
+    "tasks.ngram.SWEEP_ORDERS",
+    "every order to 6, then wider steps",
+    lambda: ngram.SWEEP_ORDERS[:9],
+    equal((0, 1, 2, 3, 4, 5, 6, 8, 10)),
+)
+gives(
+    "tasks.ngram.sweep_orders",
+    "stops at the first order >= 10 that gains under min_gain: 10, after 8",
+    lambda: list(_sweep()),
+    equal([0, 1, 2, 3, 4, 5, 6, 8, 10]),
+)
+gives(
+    "tasks.ngram.sweep_orders",
+    "the unigram of 7 equally frequent ids pays log2(7 + smoothing) bits, order 1 far fewer",
+    lambda: (lambda found: (found[0] > math.log2(7) - 1e-9, found[1] < 0.5))(_sweep()),
+    equal((True, True)),
+)
+raises(
+    "tasks.ngram.sweep_orders",
+    "at_least not an order it tries",
+    lambda: ngram.sweep_orders(np.arange(5), 5, np.arange(5), at_least=11),
+    ValueError,
+    "at_least",
+    "SWEEP_ORDERS",
+    "11",
+)
+
+
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
 def test_row(row: Row, tmp_path: Path) -> None:
     check(row, tmp_path)
