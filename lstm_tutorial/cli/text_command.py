@@ -1,20 +1,22 @@
 """``python -m lstm_tutorial text``: train the character language model, or sample from it.
 
-Training reads the chapters' corpus (``text.load_stdlib_corpus``), builds
-``language.char_model`` and trains it by truncated BPTT on 32 streams of 64
-characters with Adam (learning rate 0.01) and gradients clipped to norm 5, the
-chapters' configuration; then it prints the held-out bits per character beside
-those of Kneser-Ney n-gram models of orders 1 to 6 fitted on the same training
-text, and saves the weights (``saving.save_params``) with the vocabulary beside
-them (``<out>.vocab.json``: the characters, which ``--sample`` needs to read a
-prime and write text).
+Training reads the chapters' corpus (``text.load_stdlib_corpus``) and trains
+chapter 10's model by chapter 10's recipe (``recipe.DEFAULT``: one LSTM layer of
+256 units with dropout, truncated BPTT on 32 streams of 64 characters, Adam on a
+cosine-decayed learning rate, gradients clipped to norm 5); ``--steps``,
+``--hidden`` and ``--layers`` change the recipe. Then it prints the held-out bits
+per character beside those of Kneser-Ney n-gram models of rising order, up to
+where one more order stops helping (``ngram.sweep_orders``), all fitted on the
+same training text and scored on the same held-out text, and saves the weights
+(``saving.save_params``) with the vocabulary beside them (``<out>.vocab.json``:
+the characters, which ``--sample`` needs to read a prime and write text).
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
-import math
 import os
 import time
 from pathlib import Path
@@ -24,23 +26,21 @@ import numpy as np
 
 from ..frameworks import _imports
 from ..nn.model import Sequential
-from ..nn.optim import Adam
 from ..nn.saving import load_params, save_params
 from ..tasks.data import MAX_VALUES
-from ..tasks.language import char_model, heldout_bits_per_char
+from ..tasks.language import heldout_bits_per_char
 from ..tasks.language_training import train_char_model
-from ..tasks.ngram import fit_ngram
+from ..tasks.ngram import sweep_orders
+from ..tasks.recipe import DEFAULT, LanguageRecipe
 from ..tasks.sampling import sample
 from ..tasks.text import Vocabulary, load_stdlib_corpus, stream_batches
 
 DESCRIPTION = (
-    "Train the character language model (Embedding 32, LSTM, Dense) on Python's standard library "
-    "and print its held-out bits per character beside the best Kneser-Ney n-gram's; or, with "
-    "--sample --weights PATH, print text from saved weights."
+    "Train chapter 10's character language model (Embedding 32, Dropout, LSTM 256, Dropout, Dense) on "
+    "Python's standard library and print its held-out bits per character beside Kneser-Ney n-grams' up to "
+    "the order where more stops helping; or, with --sample --weights PATH, print text from saved weights."
 )
-BATCH_SIZE, SEQ_LEN, EMBED = 32, 64, 32
-LEARNING_RATE, CLIP_NORM = 0.01, 5.0
-NGRAM_ORDERS = range(1, 7)
+BATCH_SIZE, SEQ_LEN = DEFAULT.batch_size, DEFAULT.seq_len
 
 
 def vocabulary_path(weights: str | Path) -> Path:
@@ -51,9 +51,9 @@ def vocabulary_path(weights: str | Path) -> Path:
 
 # The options of each mode, with their defaults (main leaves them None when not given).
 TRAINING_OPTIONS = {
-    "steps": 1000,
-    "layers": 1,
-    "hidden": 128,
+    "steps": DEFAULT.steps,
+    "layers": DEFAULT.layers,
+    "hidden": DEFAULT.hidden,
     "train_chars": 1_000_000,
     "heldout_chars": 100_000,
     "impl": "numpy",
@@ -176,48 +176,51 @@ def _train(args: argparse.Namespace) -> int:
                 f"batch needs ({BATCH_SIZE} x {SEQ_LEN} + 1 = {BATCH_SIZE * SEQ_LEN + 1:,})",
             )
     print(corpus.summary())
-    model = char_model(vocab.size, EMBED, args.hidden, layers=args.layers, seed=args.seed)
+    recipe = dataclasses.replace(
+        DEFAULT, steps=args.steps, hidden=args.hidden, layers=args.layers, seed=args.seed
+    )
+    model = recipe.model(vocab.size)
     print(
-        f"vocabulary: {vocab.size} ids; model: char_model({vocab.size}, embed={EMBED}, hidden={args.hidden}, "
-        f"layers={args.layers}), {model.count_params():,} weights; {args.steps} steps of "
-        f"{BATCH_SIZE} x {SEQ_LEN} characters, Adam {LEARNING_RATE}, clip {CLIP_NORM:g}; "
-        f"implementation: {args.impl}",
+        f"vocabulary: {vocab.size} ids; model: {' -> '.join(type(layer).__name__ for layer in model.layers)} "
+        f"(E {recipe.embed}, H {recipe.hidden} x {recipe.layers}, dropout {recipe.dropout:g}), "
+        f"{model.count_params():,} weights; {recipe.steps} steps of {BATCH_SIZE} x {SEQ_LEN} characters "
+        f"({recipe.characters / 1e6:.1f} M), Adam with a cosine decay from {recipe.learning_rate:g} after "
+        f"{recipe.warmup_steps} warm-up steps, clip {recipe.clip_norm:g}; implementation: {args.impl}",
         flush=True,
     )
     trained = time.perf_counter()
     if args.impl == "numpy":
-        optimizer = Adam(learning_rate=LEARNING_RATE)
         curve = train_char_model(
             model,
             train_ids,
-            args.steps,
+            recipe.steps,
             heldout_ids,
             BATCH_SIZE,
             SEQ_LEN,
-            optimizer,
-            CLIP_NORM,
+            recipe.optimizer(),
+            recipe.clip_norm,
             eval_every=args.eval_every,
             verbose=1,
         )
         train_seconds = float(curve.seconds[-1])
         lstm_bpc = float(curve.heldout_bpc[-1])
     else:
-        _train_keras(model, train_ids, args.steps, args.seed)
+        _train_keras(model, train_ids, recipe)
         train_seconds = time.perf_counter() - trained
         lstm_bpc = heldout_bits_per_char(model, heldout_ids, BATCH_SIZE, SEQ_LEN)
-    print("\nheld-out bits per character (lower is better):\n")
-    print("| model | bits per character |\n|---|---|")
-    print(f"| LSTM ({args.impl}, {args.steps} steps) | {lstm_bpc:.3f} |")
-    ngram_bpc = {}
-    for order in NGRAM_ORDERS:
-        ngram = fit_ngram(train_ids, vocab.size, order)
-        ngram_bpc[order] = ngram.cross_entropy(heldout_ids) / math.log(2.0)
-        print(f"| Kneser-Ney {order}-gram context ({order + 1}-gram) | {ngram_bpc[order]:.3f} |")
+    print("\nfitting Kneser-Ney n-grams of rising order, until one more stops helping ...", flush=True)
+    ngram_bpc = sweep_orders(train_ids, vocab.size, heldout_ids)
     best = min(ngram_bpc, key=ngram_bpc.__getitem__)
-    verdict = "better" if lstm_bpc < ngram_bpc[best] else "worse"
+    print("\nheld-out bits per character (lower is better):\n")
+    print("| model | bits per character | LSTM - model |\n|---|---|---|")
+    print(f"| LSTM ({args.impl}, {recipe.steps} steps) | {lstm_bpc:.3f} | |")
+    for order, bpc in ngram_bpc.items():
+        mark = " (best)" if order == best else ""
+        print(f"| Kneser-Ney, {order} characters of context{mark} | {bpc:.3f} | {lstm_bpc - bpc:+.3f} |")
+    verdict = "below" if lstm_bpc < ngram_bpc[best] else "above"
     print(
-        f"\nbest n-gram: context {best}, {ngram_bpc[best]:.3f} bpc; the LSTM's {lstm_bpc:.3f} is "
-        f"{abs(lstm_bpc - ngram_bpc[best]):.3f} {verdict}"
+        f"\nthe LSTM's {lstm_bpc:.3f} bpc is {abs(lstm_bpc - ngram_bpc[best]):.3f} {verdict} the best "
+        f"n-gram's ({ngram_bpc[best]:.3f}, {best} characters of context)"
     )
     saved = save_params(args.out, model)
     vocabulary_path(saved).write_text(json.dumps({"chars": vocab.chars}), encoding="utf-8")
@@ -226,7 +229,7 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _train_keras(model: Sequential, train_ids: np.ndarray, steps: int, seed: int) -> None:
+def _train_keras(model: Sequential, train_ids: np.ndarray, recipe: LanguageRecipe) -> None:
     """Train ``model``'s Keras twin (``to_keras``: stateful layers, the same weights) with Keras' fit,
     then copy its weights back.
 
@@ -236,14 +239,15 @@ def _train_keras(model: Sequential, train_ids: np.ndarray, steps: int, seed: int
     keras = _imports.keras("lstm-tutorial text --impl keras")
     from ..frameworks.keras import to_keras
 
-    keras.utils.set_random_seed(seed)
+    keras.utils.set_random_seed(recipe.seed)
     twin = to_keras(model, batch_size=BATCH_SIZE)
+    schedule = keras.optimizers.schedules.CosineDecay(**recipe.schedule().get_config())
     twin.compile(
-        optimizer=keras.optimizers.Adam(learning_rate=LEARNING_RATE, global_clipnorm=CLIP_NORM),
+        optimizer=keras.optimizers.Adam(learning_rate=schedule, global_clipnorm=recipe.clip_norm),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
     )
     inputs, targets = stream_batches(train_ids, BATCH_SIZE, SEQ_LEN)
-    done = 0
+    done, steps = 0, recipe.steps
     while done < steps:
         count = min(steps - done, inputs.shape[0])
         for layer in twin.layers:
