@@ -19,8 +19,9 @@ from ..nn import _checks
 from ..nn.model import Sequential
 from .data import MAX_VALUES
 from .language import stepping_twin
+from .ngram import NGramModel
 
-__all__ = ["inverse_cdf", "next_probabilities", "sample", "sample_streams"]
+__all__ = ["inverse_cdf", "next_probabilities", "sample", "sample_ngram", "sample_streams"]
 
 
 def next_probabilities(logits: np.ndarray, temperature: float) -> np.ndarray:
@@ -151,3 +152,42 @@ def sample(
         (length,) the generated ids (without the prime).
     """
     return sample_streams(model, prime_ids, length, temperature, seed, streams=1)[0]
+
+
+def sample_ngram(
+    model: NGramModel, prime_ids: Any, length: int, temperature: float = 1.0, seed: int = 0
+) -> np.ndarray:
+    """Generate ``length`` ids after ``prime_ids`` from an n-gram model, as ``sample`` does from an LSTM.
+
+    Each next id is drawn from the model's distribution after the ids so far
+    (``NGramModel.probs``, which reads the last ``order`` of them), sharpened or
+    flattened by the temperature as ``next_probabilities`` does with logits:
+    ``p ** (1 / temperature)``, renormalised (the softmax of ``log p / temperature``).
+
+    Args:
+        model: a fitted ``ngram.NGramModel``.
+        prime_ids: (P,) integer ids to start from, P >= 1.
+        length: how many ids to generate, at most ``data.MAX_VALUES``.
+        temperature: > 0, as in ``sample``.
+        seed: seed of NumPy's generator: the same seed gives the same text.
+
+    Returns:
+        (length,) the generated ids (without the prime).
+    """
+    model = _checks.instance("model", model, NGramModel)
+    prime = _checks.index_array("prime_ids", prime_ids, 1, model.vocab_size, "(P,)")
+    length = _checks.positive_int("length", length)
+    temperature = _checks.positive_number("temperature", temperature)
+    if length > MAX_VALUES:
+        raise ValueError(
+            f"length = {length:,} is more than the {MAX_VALUES:,} ids (data.MAX_VALUES) one call may hold"
+        )
+    rng = np.random.default_rng(_checks.seed("seed", seed, allow_none=False))
+    ids = np.concatenate([prime, np.zeros(length, dtype=np.int64)])
+    start = prime.shape[0]
+    for t in range(start, start + length):
+        context = ids[max(0, t - model.order) : t]
+        # A probability of 0 (possible only with a discount of 0) stays 0: log of the smallest float.
+        log_p = np.log(np.maximum(model.probs(context), np.finfo(np.float64).tiny))
+        ids[t] = inverse_cdf(next_probabilities(log_p[None], temperature), rng.random(1))[0]
+    return ids[start:]

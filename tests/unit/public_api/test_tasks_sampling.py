@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from _table import CHAR, Row, Table, check, close, equal
 
-from lstm_tutorial.tasks import sampling
+from lstm_tutorial.tasks import ngram, sampling
 
 TABLE = Table("tasks.sampling")
 raises, gives = TABLE.raises, TABLE.gives
@@ -59,6 +59,39 @@ gives(
     "one row per stream",
     lambda: sampling.sample_streams(CHAR, np.array([1]), 4, streams=3).shape,
     equal((3, 4)),
+)
+
+
+# sample_ngram: an order-1 model of "abab...": after a, b; after b, a (nearly always, when sharp).
+ALTERNATING = np.tile([0, 1], 100)
+
+gives(
+    "tasks.sampling.sample_ngram",
+    "an order-1 model of abab..., sharpened: it alternates",
+    lambda: sampling.sample_ngram(ngram.fit_ngram(ALTERNATING, 2, 1), np.array([0]), 6, temperature=0.05),
+    equal([1, 0, 1, 0, 1, 0]),
+)
+gives(
+    "tasks.sampling.sample_ngram",
+    "the same seed, the same ids; at temperature 50 both ids come up",
+    lambda: (
+        lambda model: (
+            np.array_equal(
+                sampling.sample_ngram(model, np.array([0]), 200, 50.0, seed=3),
+                sampling.sample_ngram(model, np.array([0]), 200, 50.0, seed=3),
+            ),
+            len(set(sampling.sample_ngram(model, np.array([0]), 200, 50.0, seed=3).tolist())),
+        )
+    )(ngram.fit_ngram(ALTERNATING, 2, 1)),
+    equal((True, 2)),
+)
+raises(
+    "tasks.sampling.sample_ngram",
+    "an LSTM model where an n-gram model belongs",
+    lambda: sampling.sample_ngram("not a model", np.array([0]), 3),
+    TypeError,
+    "model",
+    "NGramModel",
 )
 
 
