@@ -26,6 +26,7 @@ import json
 import os
 import platform
 import re
+import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -68,12 +69,25 @@ def _machine() -> dict[str, Any]:
 
 
 def _versions() -> dict[str, str]:
+    """Python's and the libraries' versions, and the package's git commit when it has one."""
     found = {"python": platform.python_version()}
     for package in ("numpy", "keras", "torch", "lstm-tutorial"):
         try:
             found[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             found[package] = "absent"
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=Path(__file__).parent,
+            capture_output=True,
+            text=True,
+            timeout=10,
+        )
+        if commit.returncode == 0 and commit.stdout.strip():
+            found["commit"] = commit.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass  # not a git checkout: the versions above are what is known
     return found
 
 
