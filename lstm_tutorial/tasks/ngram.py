@@ -340,30 +340,62 @@ def fit_ngram(
     if discount is not None:
         discount = _checks.finite_number("discount", discount, 0.0, 1.0)
     _check_codes_fit(ids.shape[0], vocab_size, order)
-    # Raw counts of every length 1 .. k + 1, and the dense id of the string ending at each t.
-    strings: list[np.ndarray] = []
-    raw: list[tuple[np.ndarray, np.ndarray]] = []
-    dense: list[np.ndarray] = []
-    context = np.zeros(ids.shape[0], dtype=np.int64)
-    for _ in range(order + 1):
-        known = context >= 0  # False where t is too close to the start for this length
-        keys, counts, rank = _rank(context[known] * vocab_size + ids[known])
-        strings.append(keys)
-        raw.append((keys, counts))
-        dense.append(np.full(ids.shape[0], -1, dtype=np.int64))
-        dense[-1][known] = rank
-        context = np.concatenate([[-1], dense[-1][:-1]])
-    levels = []
-    for j in range(order + 1):
-        if smoothing == "absolute" or j == order:
-            keys, counts = raw[j]
-        else:  # continuation counts: distinct characters seen before each (j + 1)-gram
-            suffix, longer = dense[j], dense[j + 1]  # the (j + 1)- and (j + 2)-grams ending at t
+    return _Counts(ids, vocab_size).model(order, smoothing, discount)
+
+
+class _Counts:
+    """The counts of one training text, level by level, for models of any order.
+
+    Level j holds the (j + 1)-character strings: their raw counts, and the dense id
+    of the string ending at each position t. An order-k model takes the raw counts
+    of level k and, with Kneser-Ney, the continuation counts of the levels below it,
+    which read level j + 1. So models of several orders share their levels: counting
+    once for the highest order serves every lower one, with the same numbers.
+    """
+
+    def __init__(self, ids: np.ndarray, vocab_size: int) -> None:
+        self.ids, self.vocab_size = ids, vocab_size
+        self.strings: list[np.ndarray] = []
+        self.raw: list[tuple[np.ndarray, np.ndarray]] = []
+        self.dense: list[np.ndarray] = []
+        self.continuation: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._context = np.zeros(ids.shape[0], dtype=np.int64)
+
+    def count_to(self, level: int) -> None:
+        """Count the strings of every length up to ``level + 1``."""
+        ids, vocab_size = self.ids, self.vocab_size
+        while len(self.strings) <= level:
+            known = self._context >= 0  # False where t is too close to the start for this length
+            keys, counts, rank = _rank(self._context[known] * vocab_size + ids[known])
+            self.strings.append(keys)
+            self.raw.append((keys, counts))
+            dense = np.full(ids.shape[0], -1, dtype=np.int64)
+            dense[known] = rank
+            self.dense.append(dense)
+            self._context = np.concatenate([[-1], dense[:-1]])
+
+    def continuation_counts(self, j: int) -> tuple[np.ndarray, np.ndarray]:
+        """Level j's continuation counts: distinct characters seen before each (j + 1)-gram."""
+        if j not in self.continuation:
+            self.count_to(j + 1)
+            strings = self.strings
+            suffix, longer = self.dense[j], self.dense[j + 1]  # the (j + 1)- and (j + 2)-grams ending at t
             pairs, _ = _count(suffix[longer >= 0] * strings[j + 1].shape[0] + longer[longer >= 0])
             seen_after, counts = _count(pairs // strings[j + 1].shape[0])  # dense ids of h w, N1+(. h w)
-            keys = strings[j][seen_after]
-        levels.append(_level(strings[j], keys, counts, vocab_size, discount))
-    return NGramModel(order=order, vocab_size=vocab_size, smoothing=smoothing, levels=tuple(levels))
+            self.continuation[j] = (strings[j][seen_after], counts)
+        return self.continuation[j]
+
+    def model(self, order: int, smoothing: Smoothing, discount: float | None) -> NGramModel:
+        """The order-``order`` model of these counts."""
+        self.count_to(order)
+        levels = []
+        for j in range(order + 1):
+            if smoothing == "absolute" or j == order:
+                keys, counts = self.raw[j]
+            else:
+                keys, counts = self.continuation_counts(j)
+            levels.append(_level(self.strings[j], keys, counts, self.vocab_size, discount))
+        return NGramModel(order=order, vocab_size=self.vocab_size, smoothing=smoothing, levels=tuple(levels))
 
 
 SWEEP_ORDERS = (0, 1, 2, 3, 4, 5, 6, 8, 10, 16, 24, 32, 48, 64)
@@ -379,7 +411,8 @@ def sweep_orders(
 ) -> dict[int, float]:
     """Held-out bits per character of Kneser-Ney models of rising order, until more stops helping.
 
-    Fits ``fit_ngram(train_ids, vocab_size, k)`` for k in ``SWEEP_ORDERS``, in turn, and
+    Fits the model ``fit_ngram(train_ids, vocab_size, k)`` would (the same numbers, its
+    counts shared between orders) for k in ``SWEEP_ORDERS``, in turn, and
     stops after the first order k >= ``at_least`` that gains less than ``min_gain`` bits
     per character over the order tried before it. The best n-gram is the one with the
     fewest bits among those tried: the baseline a character LSTM must beat.
@@ -398,10 +431,15 @@ def sweep_orders(
     if at_least not in SWEEP_ORDERS:
         raise ValueError(f"at_least must be one of SWEEP_ORDERS {SWEEP_ORDERS}, got {at_least!r}")
     min_gain = _checks.positive_number("min_gain", min_gain)
+    vocab_size = _checks.positive_int("vocab_size", vocab_size)
+    train_ids = _checks.ids("train_ids", train_ids, vocab_size)
     heldout_ids = _checks.ids("heldout_ids", heldout_ids, vocab_size)
+    _check_codes_fit(train_ids.shape[0], vocab_size, SWEEP_ORDERS[-1])
+    counts = _Counts(train_ids, vocab_size)  # shared by every order: one count of each level
     found: dict[int, float] = {}
     for k in SWEEP_ORDERS:
-        found[k] = fit_ngram(train_ids, vocab_size, k).cross_entropy(heldout_ids) / math.log(2.0)
+        model = counts.model(k, "kneser_ney", None)
+        found[k] = model.cross_entropy(heldout_ids) / math.log(2.0)
         if len(found) > 1 and k >= at_least and list(found.values())[-2] - found[k] < min_gain:
             break
     return found

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from lstm_tutorial.tasks.metrics import bits_per_char, perplexity
-from lstm_tutorial.tasks.ngram import Smoothing, fit_ngram
+from lstm_tutorial.tasks.ngram import Smoothing, fit_ngram, sweep_orders
 from lstm_tutorial.tasks.text import Vocabulary
 
 SMOOTHINGS: tuple[Smoothing, ...] = ("kneser_ney", "absolute")
@@ -241,3 +241,16 @@ def test_both_sorting_paths_give_the_same_order() -> None:
         np.testing.assert_array_equal(ordered, np.sort(codes))
         np.testing.assert_array_equal(codes[positions], ordered)
         assert sorted(positions.tolist()) == list(range(1000))
+
+
+def test_the_sweep_scores_each_order_as_its_own_fit_does() -> None:
+    # The sweep counts once and shares the levels between orders; each order's held-out
+    # bits must be exactly those of fitting that order alone.
+    rng = np.random.default_rng(5)
+    text = np.concatenate([np.tile(rng.integers(0, 9, 37), 40), rng.integers(0, 9, 500)])
+    train, heldout = text[:1600], text[1600:]
+    swept = sweep_orders(train, 9, heldout, at_least=10, min_gain=1e-9)
+    assert list(swept)[:11] == [0, 1, 2, 3, 4, 5, 6, 8, 10, 16, 24][: len(swept)]
+    for k, bits in swept.items():
+        alone = fit_ngram(train, 9, k).cross_entropy(heldout) / np.log(2.0)
+        assert bits == alone, (k, bits, alone)
