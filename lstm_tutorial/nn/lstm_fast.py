@@ -14,9 +14,9 @@ with four tricks, each worth a few tens of percent:
    inside the loop. Within a step they are feature-major: the gates of step t are
    one (4H, B) array, z_t^T = U^T h_{t-1}^T + ..., because at a small batch BLAS
    computes the step's product about a third faster in that layout, and each gate
-   block is then one contiguous (H, B) slab for the elementwise passes. Only the
-   output h_t is also kept batch-major, (B, T, H), since that is what the layer
-   returns and what a Dense layer reads.
+   block is then one contiguous (H, B) slab for the elementwise passes. Only h_t
+   is kept as the rest of the model and the weight gradients read it: (T, B, H),
+   copied once at the end into the layer's output, (B, T, H).
 4. In the backward pass, every factor that does not depend on the recursion
    (the gates, c_{t-1}, tanh(c_t)) is computed for a chunk of steps at once,
    and the weight gradients are one product each after the loop.
@@ -67,6 +67,7 @@ class LSTMCache(Run):
         h0, c0: (B, H) the initial states.
         params: the weights used (an ``LSTMParams``).
         h_steps: (B, T, H) hidden states h_1..h_T, batch-major: the layer's output.
+        h_time: (T + 1, B, H) h_0..h_T, time-major: what the weight gradient dU reads.
         c_steps: (T, H, B) cell states c_1..c_T.
         tanh_c_steps: (T, H, B) tanh(c_t), reused by the backward pass.
         gate_steps: (T, 4H, B) activated gates [i, f, g, o], one block above the next.
@@ -77,6 +78,7 @@ class LSTMCache(Run):
     c0: np.ndarray
     params: CellParams
     h_steps: np.ndarray
+    h_time: np.ndarray
     c_steps: np.ndarray
     tanh_c_steps: np.ndarray
     gate_steps: np.ndarray
@@ -208,7 +210,8 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
     gate_steps = np.matmul(Wb_T, x_ones.transpose(0, 2, 1))  # (T, 4H, B), then the gates
     # Trick 3: buffers written in place; each gate block of step t is blocks[t, k], (H, B).
     blocks = gate_steps.reshape(steps, 4, hidden, batch)
-    h_steps = np.empty((batch, steps, hidden), dtype=dtype)
+    h_time = np.empty((steps + 1, batch, hidden), dtype=dtype)
+    h_time[0] = h0
     c_steps = np.empty((steps, hidden, batch), dtype=dtype)
     tanh_c_steps = np.empty_like(c_steps)
     h_t = np.empty((2, hidden, batch), dtype=dtype)  # h_t^T, this step's and the last one's
@@ -228,13 +231,14 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
         c_t += np.multiply(i, g, out=i_times_g)
         np.tanh(c_t, out=tanh_c_steps[t])
         h_prev = np.multiply(o, tanh_c_steps[t], out=h_t[t % 2])  # h_t = o * tanh(c_t)
-        np.copyto(h_steps[:, t], h_prev.T)
+        np.copyto(h_time[t + 1], h_prev.T)
         c_prev = c_t
+    h_steps = np.ascontiguousarray(h_time[1:].transpose(1, 0, 2))  # (B, T, H)
 
     # The cache keeps its own copy of x (as a (B, T, D) view of x_ones), so that editing the
     # caller's x cannot change the gradients; ``lstm_forward`` copies the initial states it is given.
     x_copy = x_ones[..., :inputs].transpose(1, 0, 2)
-    return LSTMCache(x_copy, h0, c0, params, h_steps, c_steps, tanh_c_steps, gate_steps)
+    return LSTMCache(x_copy, h0, c0, params, h_steps, h_time, c_steps, tanh_c_steps, gate_steps)
 
 
 Grads = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -343,13 +347,9 @@ def fast_backward(
     # (dW^T = dZ X) because BLAS is fastest at that layout, then transposed back.
     dz_flat = dz_steps.reshape(4 * hidden, steps * batch)
     x_flat = cache.x.transpose(1, 0, 2).reshape(steps * batch, inputs)  # a view of fast_forward's x_ones
-    h_prev_steps = np.empty((steps, batch, hidden), dtype=dtype)
-    h_prev_steps[0] = cache.h0
-    h_prev_steps[1:] = cache.h_steps[:, :-1].transpose(1, 0, 2)
+    h_prev_flat = cache.h_time[:-1].reshape(steps * batch, hidden)  # h_0 .. h_{T-1}
     dW = _transpose_into(np.empty((inputs, 4 * hidden), dtype=dtype), dz_flat @ x_flat)
-    dU = _transpose_into(
-        np.empty((hidden, 4 * hidden), dtype=dtype), dz_flat @ h_prev_steps.reshape(steps * batch, hidden)
-    )
+    dU = _transpose_into(np.empty((hidden, 4 * hidden), dtype=dtype), dz_flat @ h_prev_flat)
     db = dz_flat.sum(axis=1)
     dx = (dz_flat.T @ W.T).reshape(steps, batch, inputs).transpose(1, 0, 2)
     return dx, (dW, dU, db), (dh_next.T.copy(), dc_next.T.copy())
