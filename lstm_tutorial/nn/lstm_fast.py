@@ -21,6 +21,9 @@ with four tricks, each worth a few tens of percent:
    (the gates, c_{t-1}, tanh(c_t)) is computed for a chunk of steps at once,
    and the weight gradients are one product each after the loop.
 
+The large buffers are also reused from one call to the next (``_buffer``), once
+nothing refers to them any more.
+
 The appendix on performance measures what these buy; ``benchmarks/run.py``
 compares a training step of the language model with PyTorch's.
 
@@ -32,7 +35,11 @@ Keras' ``LSTM`` tries its fused kernel before the generic ``RNN`` loop).
 
 from __future__ import annotations
 
+import math
+import sys
+import threading
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -47,6 +54,49 @@ calls, few enough to stay in the cache until the loop uses them."""
 
 TRANSPOSE_ROWS = 8
 """Rows of the source that ``_transpose_into`` copies at a time (see there)."""
+
+REUSE_FROM = 1 << 16
+"""Elements from which ``_buffer`` keeps a buffer for the next call (256 KB in float32)."""
+
+KEEP = 4
+"""Buffers ``_buffer`` keeps of each shape and dtype, per thread: enough for the caches of a
+stack or a Bidirectional layer alive at once during a training step."""
+
+
+def _references(arrays: list[np.ndarray], k: int) -> int:
+    return sys.getrefcount(arrays[k])
+
+
+_ONLY_KEPT = _references([np.empty(0)], 0)
+"""What ``_references`` counts for an array that only its list refers to (this Python's way)."""
+
+_kept = threading.local()
+
+
+def _buffer(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """An uninitialised array, as ``np.empty(shape, dtype)``, reused from an earlier call once
+    nothing refers to it any more.
+
+    A training step allocates the same large buffers on every call (about 30 MB at H 256,
+    B 32, T 64) and frees them when the step ends; the allocator gives such blocks back to the
+    system, and the next step pays a page fault for every 4 KB it writes again (several ms a
+    step there). So ``KEEP`` buffers of each shape are kept, per thread, and one is handed out
+    again only when its reference count says that no array holds it: not the cache it served,
+    nor any view of it (a view keeps its base alive), nor an output the caller kept. Small
+    arrays (below ``REUSE_FROM`` elements) are left to the allocator, which is fast at them.
+    """
+    if math.prod(shape) < REUSE_FROM:
+        return np.empty(shape, dtype)
+    if not hasattr(_kept, "arrays"):
+        _kept.arrays = {}
+    arrays = _kept.arrays.setdefault((shape, np.dtype(dtype).str), [])
+    for k in range(len(arrays)):
+        if _references(arrays, k) <= _ONLY_KEPT:
+            return arrays[k]
+    array = np.empty(shape, dtype)
+    if len(arrays) < KEEP:
+        arrays.append(array)
+    return array
 
 
 @dataclass
@@ -196,24 +246,25 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
     # Trick 1: the input projection of every step at once, z_t^T = [W; b]^T [x_t, 1]^T: a
     # column of ones on x carries the bias into the product. The time-major copy of x is
     # the cache's own (editing the caller's x later changes nothing here).
-    x_ones = np.empty((steps, batch, inputs + 1), dtype=dtype)  # (T, B, D + 1)
+    x_ones = _buffer((steps, batch, inputs + 1), dtype)  # (T, B, D + 1)
     x_ones[..., :inputs] = x.transpose(1, 0, 2)
     x_ones[..., inputs] = 1.0
     Wb_T = np.empty((4 * hidden, inputs + 1), dtype=dtype)
     _transpose_into(Wb_T[:, :inputs], W)
     Wb_T[:, inputs] = b
-    U_T = _transpose_into(np.empty((4 * hidden, hidden), dtype=dtype), U)
+    U_T = _transpose_into(_buffer((4 * hidden, hidden), dtype), U)
     # Trick 2: halve the sigmoid blocks' rows (see the module docstring).
     for rows in _sigmoid_rows(hidden):
         Wb_T[rows] *= 0.5
         U_T[rows] *= 0.5
-    gate_steps = np.matmul(Wb_T, x_ones.transpose(0, 2, 1))  # (T, 4H, B), then the gates
+    gate_steps = _buffer((steps, 4 * hidden, batch), dtype)  # then the gates
+    np.matmul(Wb_T, x_ones.transpose(0, 2, 1), out=gate_steps)
     # Trick 3: buffers written in place; each gate block of step t is blocks[t, k], (H, B).
     blocks = gate_steps.reshape(steps, 4, hidden, batch)
-    h_time = np.empty((steps + 1, batch, hidden), dtype=dtype)
+    h_time = _buffer((steps + 1, batch, hidden), dtype)
     h_time[0] = h0
-    c_steps = np.empty((steps, hidden, batch), dtype=dtype)
-    tanh_c_steps = np.empty_like(c_steps)
+    c_steps = _buffer((steps, hidden, batch), dtype)
+    tanh_c_steps = _buffer((steps, hidden, batch), dtype)
     h_t = np.empty((2, hidden, batch), dtype=dtype)  # h_t^T, this step's and the last one's
     recurrent = np.empty((4 * hidden, batch), dtype=dtype)
     i_times_g = np.empty((hidden, batch), dtype=dtype)
@@ -233,7 +284,8 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
         h_prev = np.multiply(o, tanh_c_steps[t], out=h_t[t % 2])  # h_t = o * tanh(c_t)
         np.copyto(h_time[t + 1], h_prev.T)
         c_prev = c_t
-    h_steps = np.ascontiguousarray(h_time[1:].transpose(1, 0, 2))  # (B, T, H)
+    h_steps = _buffer((batch, steps, hidden), dtype)  # the layer's output, (B, T, H)
+    np.copyto(h_steps, h_time[1:].transpose(1, 0, 2))
 
     # The cache keeps its own copy of x (as a (B, T, D) view of x_ones), so that editing the
     # caller's x cannot change the gradients; ``lstm_forward`` copies the initial states it is given.
@@ -275,9 +327,9 @@ def fast_backward(
     i_all, f_all, g_all, o_all = (cache.gate_steps.reshape(steps, 4, hidden, batch)[:, k] for k in range(4))
     chunk = min(CHUNK, steps)
     # dz_t = [dc * K_i, dc * K_f, dc * K_g, dh * K_o] (i, f, g scale with dc, o with dh)
-    local_chunk = np.empty((chunk, 4, hidden, batch), dtype=dtype)
-    scratch_chunk = np.empty((chunk, hidden, batch), dtype=dtype)
-    dc_from_dh_chunk = np.empty((chunk, hidden, batch), dtype=dtype)
+    local_chunk = _buffer((chunk, 4, hidden, batch), dtype)
+    scratch_chunk = _buffer((chunk, hidden, batch), dtype)
+    dc_from_dh_chunk = _buffer((chunk, hidden, batch), dtype)
 
     def local_factors(begin: int, end: int) -> None:
         """K_i, K_f, K_g, K_o and dc_t/dh_t of steps begin .. end - 1, into buffers."""
@@ -310,11 +362,11 @@ def fast_backward(
 
     # dL/dh_t from above, feature-major like everything inside the loop: (T, H, B).
     dh_above = _transpose_into(
-        np.empty((steps * hidden, batch), dtype=dtype), dhs.reshape(batch, steps * hidden)
+        _buffer((steps * hidden, batch), dtype), dhs.reshape(batch, steps * hidden)
     ).reshape(steps, hidden, batch)
     # dz_t of every step, stored (4H, T, B) so that the weight gradients below are
     # single products over all T * B rows; each step computes its own in dz.
-    dz_steps = np.empty((4 * hidden, steps, batch), dtype=dtype)
+    dz_steps = _buffer((4 * hidden, steps, batch), dtype)
     dz = np.empty((4 * hidden, batch), dtype=dtype)
     dz_blocks = dz.reshape(4, hidden, batch)
     W, U, _ = params.weights()
@@ -349,7 +401,8 @@ def fast_backward(
     x_flat = cache.x.transpose(1, 0, 2).reshape(steps * batch, inputs)  # a view of fast_forward's x_ones
     h_prev_flat = cache.h_time[:-1].reshape(steps * batch, hidden)  # h_0 .. h_{T-1}
     dW = _transpose_into(np.empty((inputs, 4 * hidden), dtype=dtype), dz_flat @ x_flat)
-    dU = _transpose_into(np.empty((hidden, 4 * hidden), dtype=dtype), dz_flat @ h_prev_flat)
+    dU_T = np.matmul(dz_flat, h_prev_flat, out=_buffer((4 * hidden, hidden), dtype))
+    dU = _transpose_into(np.empty((hidden, 4 * hidden), dtype=dtype), dU_T)
     db = dz_flat.sum(axis=1)
     dx = (dz_flat.T @ W.T).reshape(steps, batch, inputs).transpose(1, 0, 2)
     return dx, (dW, dU, db), (dh_next.T.copy(), dc_next.T.copy())
