@@ -35,6 +35,7 @@ Keras' ``LSTM`` tries its fused kernel before the generic ``RNN`` loop).
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import threading
@@ -222,14 +223,27 @@ def _transpose_into(out: np.ndarray, a: np.ndarray) -> np.ndarray:
     cache and evict one another, and the copy runs several times slower than a plain
     one. A block of ``TRANSPOSE_ROWS`` rows fits in the cache.
     """
+    if a.shape[0] <= TRANSPOSE_ROWS:
+        np.copyto(out, a.T)
+        return out
     for row in range(0, a.shape[0], TRANSPOSE_ROWS):
         np.copyto(out[:, row : row + TRANSPOSE_ROWS], a[row : row + TRANSPOSE_ROWS].T)
     return out
 
 
-def _sigmoid_rows(hidden: int) -> tuple[slice, slice]:
-    """The rows of the i, f and o blocks in a feature-major (4H, ...) array: i and f, then o."""
-    return slice(0, 2 * hidden), slice(3 * hidden, 4 * hidden)
+@functools.lru_cache(maxsize=16)
+def _gate_affine(hidden: int, batch: int, dtype: np.dtype[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """s (4H, 1), 1/2 on the rows of the sigmoid blocks (i, f, o) and 1 on the tanh block's (g),
+    and s and 1 - s repeated over a (4H, B) step, read-only: sigmoid(z) = tanh(z s) s + (1 - s)
+    on every block. Kept for the next call of the same shape (a few NumPy calls saved, which
+    count at the classic shape, B = 1)."""
+    scale = np.full((4 * hidden, 1), 0.5, dtype=dtype)
+    scale[2 * hidden : 3 * hidden] = 1.0
+    scales = np.repeat(scale, batch, axis=1)
+    shifts = 1.0 - scales
+    for array in (scale, scales, shifts):
+        array.flags.writeable = False
+    return scale, scales, shifts
 
 
 def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
@@ -253,10 +267,11 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
     _transpose_into(Wb_T[:, :inputs], W)
     Wb_T[:, inputs] = b
     U_T = _transpose_into(_buffer((4 * hidden, hidden), dtype), U)
-    # Trick 2: halve the sigmoid blocks' rows (see the module docstring).
-    for rows in _sigmoid_rows(hidden):
-        Wb_T[rows] *= 0.5
-        U_T[rows] *= 0.5
+    # Trick 2: halve the sigmoid blocks' rows (see the module docstring), and map the tanh
+    # back with whole (4H, B) arrays, one multiply and one add a step.
+    scale, scales, shifts = _gate_affine(hidden, batch, dtype)
+    Wb_T *= scale
+    U_T *= scale
     gate_steps = _buffer((steps, 4 * hidden, batch), dtype)  # then the gates
     np.matmul(Wb_T, x_ones.transpose(0, 2, 1), out=gate_steps)
     # Trick 3: buffers written in place; each gate block of step t is blocks[t, k], (H, B).
@@ -274,9 +289,8 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
         gates = gate_steps[t]  # (4H, B), pre-activations of step t
         gates += np.matmul(U_T, h_prev, out=recurrent)
         np.tanh(gates, out=gates)
-        for rows in _sigmoid_rows(hidden):  # now [i, f, g, o]
-            gates[rows] *= 0.5
-            gates[rows] += 0.5
+        gates *= scales
+        gates += shifts  # now [i, f, g, o]
         i, f, g, o = blocks[t]
         c_t = np.multiply(f, c_prev, out=c_steps[t])  # c_t = f * c_{t-1} + i * g
         c_t += np.multiply(i, g, out=i_times_g)
@@ -365,10 +379,8 @@ def fast_backward(
         _buffer((steps * hidden, batch), dtype), dhs.reshape(batch, steps * hidden)
     ).reshape(steps, hidden, batch)
     # dz_t of every step, stored (4H, T, B) so that the weight gradients below are
-    # single products over all T * B rows; each step computes its own in dz.
+    # single products over all T * B rows; step t writes its (4H, B) slice.
     dz_steps = _buffer((4 * hidden, steps, batch), dtype)
-    dz = np.empty((4 * hidden, batch), dtype=dtype)
-    dz_blocks = dz.reshape(4, hidden, batch)
     W, U, _ = params.weights()
     dh_next = np.zeros((hidden, batch), dtype=dtype)  # transposed, as everything here: (H, B)
     dc_next = np.zeros((hidden, batch), dtype=dtype)
@@ -384,10 +396,11 @@ def fast_backward(
             np.add(dh_above[t], dh_next, out=dh)  # from the output at t and from step t+1
             np.multiply(dh, dc_from_dh_chunk[j], out=dc)
             dc += dc_next
+            dz = dz_steps[:, t]
+            dz_blocks = dz.reshape(4, hidden, batch)
             np.multiply(local_blocks[:3], dc, out=dz_blocks[:3])
             np.multiply(local_blocks[3], dh, out=dz_blocks[3])
             np.matmul(U, dz, out=dh_next)  # dh_{t-1}^T = U dz_t^T
-            np.copyto(dz_steps[:, t], dz)
             # the constant error carousel: dc_{t-1} = dc_t * f_t
             np.multiply(dc, f_all[t], out=dc_next)
             if truncate is not None and t > 0 and t % truncate == 0:
