@@ -21,20 +21,28 @@ markdown tables:
    vs the same model in Keras on the torch backend vs a torch.nn.LSTM loop, and the
    NumPy step's GFLOP/s as a share of ``numpy.matmul``'s on the same products (measure
    it with ``--threads 1``), and what a float32 tanh and a multiply cost on this machine.
-6. The book (with ``--book``): clean build time and no-change rebuild time.
+6. The same training step at chapter 10's larger shape (E 32, H 256, V 100, T 64, B 32
+   and 64), at one and at two BLAS threads: NumPy, torch and Keras milliseconds, their
+   ratios and the share of matmul's GFLOP/s, each thread count measured in a fresh
+   interpreter (BLAS sizes its thread pool when it starts; ``--threads`` does not apply).
+7. The book (with ``--book``): clean build time and no-change rebuild time.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+CHAPTER_10 = {"steps": 64, "vocab": 100, "embed": 32, "hidden": 256}
+"""Table 6's shape: the character language model of chapter 10 (B is given per row)."""
 
 
 def set_threads(threads: int) -> None:
@@ -64,6 +72,35 @@ def bench_book() -> dict[str, float]:
     return {"clean_s": clean, "rebuild_s": rebuild}
 
 
+def large_language_model(
+    thread_counts: list[int], repeats: int, shape: dict[str, int], batches: list[int]
+) -> list[dict[str, object]]:
+    """Table 6: one row per batch size and thread count, each thread count in its own interpreter
+    (this script with ``--large-rows``), with the load average before and after it."""
+    rows: list[dict[str, object]] = []
+    for threads in thread_counts:
+        spec = {"repeats": repeats, "batches": batches, **shape}
+        command = [sys.executable, __file__, "--threads", str(threads), "--large-rows", json.dumps(spec)]
+        before = os.getloadavg()[0]
+        result = subprocess.run(command, check=True, capture_output=True, text=True)
+        after = os.getloadavg()[0]
+        for row in json.loads(result.stdout.strip().splitlines()[-1]):
+            rows.append({**row, "threads": threads, "load": f"{before:.1f} -> {after:.1f}"})
+    return rows
+
+
+def large_rows(spec: dict[str, Any]) -> list[dict[str, object]]:
+    """``--large-rows``: table 6's rows at this process's thread count (``--threads``)."""
+    from lstm_tutorial.book.benchmark import bench_language_model
+
+    shape = {key: spec[key] for key in ("steps", "vocab", "embed", "hidden")}
+    rows = []
+    for batch in spec["batches"]:
+        (row,) = bench_language_model([1], spec["repeats"], batch=batch, **shape)
+        rows.append({**row, "batch": batch})
+    return rows
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     size = parser.add_mutually_exclusive_group()
@@ -71,8 +108,15 @@ def main(argv: list[str] | None = None) -> int:
     size.add_argument("--tiny", action="store_true", help="a few seconds, for the test suite")
     parser.add_argument("--book", action="store_true", help="also time a clean book build and a rebuild")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--large-rows", help=argparse.SUPPRESS)  # table 6's child process
     args = parser.parse_args(argv)
     set_threads(args.threads)
+    if args.large_rows:
+        import torch
+
+        torch.set_num_threads(args.threads)
+        print(json.dumps(large_rows(json.loads(args.large_rows)), default=str))
+        return 0
     import numpy as np
     import torch
 
@@ -91,15 +135,18 @@ def main(argv: list[str] | None = None) -> int:
         shapes, repeats, epochs, keras_epochs = [(1, 10, 1, 4), (4, 5, 2, 8)], 3, 1, 1
         big, lengths = (4, 5, 2, 8), [10, 20]
         lm_layers, lm_repeats, lm_shape = [1], 2, {"batch": 8, "steps": 16, "hidden": 32}
+        large, large_repeats, large_batches = {"steps": 16, "vocab": 100, "embed": 32, "hidden": 32}, 2, [8]
     elif args.quick:
         shapes, repeats, epochs, keras_epochs = [(1, 10, 1, 4), (32, 10, 1, 4), (64, 50, 32, 128)], 50, 10, 2
         big, lengths = (64, 50, 32, 128), [25, 50, 100, 200]
         lm_layers, lm_repeats, lm_shape = [1, 2], 10, {}
+        large, large_repeats, large_batches = CHAPTER_10, 10, [32]
     else:
         shapes = [(1, 10, 1, 4), (32, 10, 1, 4), (64, 50, 32, 128), (128, 100, 64, 256)]
         repeats, epochs, keras_epochs = 200, 100, 100
         big, lengths = (128, 100, 64, 256), [50, 100, 200, 400, 800]
         lm_layers, lm_repeats, lm_shape = [1, 2], 30, {}
+        large, large_repeats, large_batches = CHAPTER_10, 30, [32, 64]
 
     print(f"# Benchmarks: NumPy {np.__version__}, torch {torch.__version__}, {args.threads} threads\n")
     print("## 1. LSTM forward + full BPTT (median ms; ratio = torch / NumPy, > 1 means NumPy is faster)\n")
@@ -187,8 +234,32 @@ def main(argv: list[str] | None = None) -> int:
             f"At {args.threads} threads OpenBLAS can run these small products slower than on one, "
             "which inflates the share: measure it with --threads 1."
         )
+    print(
+        f"\n## 6. The language model at chapter 10's shape, one training step at one and two BLAS threads "
+        f"(T {large['steps']}, V {large['vocab']}, E {large['embed']}, H {large['hidden']}, float32; "
+        "median ms; ratio = time / NumPy time, > 1 means NumPy is faster; each thread count in its own "
+        "process; load = the 1-minute load average before and after)\n"
+    )
+    rows = large_language_model([1, 2], large_repeats, large, large_batches)
+    print(
+        table(
+            rows,
+            [
+                ("batch", "B", "d"),
+                ("threads", "threads", "d"),
+                ("numpy_ms", "NumPy ms", ".2f"),
+                ("torch_ms", "torch ms", ".2f"),
+                ("keras_ms", "Keras ms", ".2f"),
+                ("torch_ratio", "torch / NumPy", ".2f"),
+                ("keras_ratio", "Keras / NumPy", ".2f"),
+                ("gflops", "NumPy GFLOP/s", ".1f"),
+                ("share", "share of matmul", ".0%"),
+                ("load", "load", ""),
+            ],
+        )
+    )
     if args.book:
-        print("\n## 6. The book\n")
+        print("\n## 7. The book\n")
         book = bench_book()
         print(f"clean build: {book['clean_s']:.0f} s; no-change rebuild: {book['rebuild_s']:.0f} s")
     return 0

@@ -106,31 +106,39 @@ def lstm_flops(batch: int, steps: int, inputs: int, hidden: int) -> float:
     return input_proj + recurrent + recurrent + recurrent + input_proj + input_proj
 
 
-def _lstm_layer_matmuls(
-    x_flat: np.ndarray,
-    W: np.ndarray,
-    h: np.ndarray,
-    U: np.ndarray,
-    dz: np.ndarray,
-    U_T: np.ndarray,
-    h_flat: np.ndarray,
-    dz_flat: np.ndarray,
-    steps: int,
-) -> None:
-    """The matrix products of one LSTM layer's forward + full BPTT (``lstm_flops``), alone.
+def _lstm_layer_products(
+    batch: int, steps: int, inputs: int, hidden: int, rng: np.random.Generator
+) -> Callable[[], None]:
+    """The matrix products of one LSTM layer's forward + full BPTT (``lstm_flops``), alone, on
+    random float32 arrays, in the layouts the fast path (``nn.lstm_fast``) computes them in.
 
-    x_flat (B T, D) W (D, 4H) for the input projection; T products h (B, H) U (H, 4H)
-    forward and T products dz (B, 4H) U^T backward; then dU, dW and dx from h_flat
-    (B T, H) and dz_flat (B T, 4H).
+    The input projection, T (4H, B) slabs W^T x_t^T in one batched call; T products U^T h^T,
+    (4H, H) by (H, B), forward and T products U dz^T, (H, 4H) by (4H, B), backward; then
+    dW^T = dZ X and dU^T = dZ H over the T B rows, and dx = dZ^T W^T.
     """
-    _ = x_flat @ W
-    for _ in range(steps):
-        _ = h @ U
-    for _ in range(steps):
-        _ = dz @ U_T
-    _ = h_flat.T @ dz_flat
-    _ = x_flat.T @ dz_flat
-    _ = dz_flat @ W.T
+
+    def rand(*shape: int) -> np.ndarray:
+        return rng.normal(size=shape).astype(np.float32)
+
+    rows = batch * steps
+    W_T, x_steps = rand(4 * hidden, inputs), rand(steps, inputs, batch)
+    U_T, U = rand(4 * hidden, hidden), rand(hidden, 4 * hidden)
+    h_T, dz_T = rand(hidden, batch), rand(4 * hidden, batch)
+    dz_flat, x_flat, h_flat = rand(4 * hidden, rows), rand(rows, inputs), rand(rows, hidden)
+    W = rand(inputs, 4 * hidden)
+    gates, dh = np.empty((4 * hidden, batch), np.float32), np.empty((hidden, batch), np.float32)
+
+    def products() -> None:
+        _ = np.matmul(W_T, x_steps)
+        for _ in range(steps):
+            np.matmul(U_T, h_T, out=gates)
+        for _ in range(steps):
+            np.matmul(U, dz_T, out=dh)
+        _ = dz_flat @ x_flat
+        _ = dz_flat @ h_flat
+        _ = dz_flat.T @ W.T
+
+    return products
 
 
 def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str, float]:
@@ -149,15 +157,7 @@ def bench_efficiency(shape: tuple[int, int, int, int], repeats: int) -> dict[str
         lstm_backward(dhs, cache)
 
     # The same matrix products, alone: what numpy.matmul achieves on these sizes.
-    h = rng.normal(size=(batch, hidden)).astype(dtype)
-    dz = rng.normal(size=(batch, 4 * hidden)).astype(dtype)
-    x_flat = x.reshape(-1, inputs)
-    dz_flat = rng.normal(size=(batch * steps, 4 * hidden)).astype(dtype)
-    h_flat = rng.normal(size=(batch * steps, hidden)).astype(dtype)
-    U, U_T, W = params.U, np.ascontiguousarray(params.U.T), params.W
-
-    def matmuls_only() -> None:
-        _lstm_layer_matmuls(x_flat, W, h, U, dz, U_T, h_flat, dz_flat, steps)
+    matmuls_only = _lstm_layer_products(batch, steps, inputs, hidden, rng)
 
     flops = lstm_flops(*shape)
     t_lstm = median_time(lstm_step, repeats)
@@ -405,19 +405,13 @@ def _language_matmuls(
         return rng.normal(size=shape).astype(np.float32)
 
     rows = batch * steps
-    h, dz, U, U_T = (
-        rand(batch, hidden),
-        rand(batch, 4 * hidden),
-        rand(hidden, 4 * hidden),
-        rand(4 * hidden, hidden),
-    )
-    dz_flat, h_flat = rand(rows, 4 * hidden), rand(rows, hidden)
-    per_layer = [(rand(rows, width), rand(width, 4 * hidden)) for width in [embed] + [hidden] * (layers - 1)]
-    V, dy = rand(hidden, vocab), rand(rows, vocab)
+    widths = [embed] + [hidden] * (layers - 1)
+    per_layer = [_lstm_layer_products(batch, steps, width, hidden, rng) for width in widths]
+    V, dy, h_flat = rand(hidden, vocab), rand(rows, vocab), rand(rows, hidden)
 
     def matmuls() -> None:
-        for x_flat, W in per_layer:
-            _lstm_layer_matmuls(x_flat, W, h, U, dz, U_T, h_flat, dz_flat, steps)
+        for products in per_layer:
+            products()
         _ = h_flat @ V
         _ = dy @ V.T
         _ = h_flat.T @ dy

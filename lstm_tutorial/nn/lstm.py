@@ -355,17 +355,19 @@ def lstm_state_gradients(cache: LSTMCache, dh_last: np.ndarray) -> tuple[np.ndar
     batch = cache.x.shape[0]
     _checks.matching("dh_last", dh_last, (batch, params.hidden_size), "(B, H)", params.dtype, "the cache")
     dh, dc_direct = sequence.state_gradients(_sequence_cache(cache), dh_last)
-    o, tanh_c = cache.output_gate, cache.tanh_c_steps.transpose(1, 0, 2)
+    o, tanh_c = cache.output_gate, cache.tanh_cs
     return dh, dc_direct + dh * o * (1.0 - tanh_c * tanh_c)
 
 
 def _sequence_cache(cache: LSTMCache) -> sequence.SequenceCache:
     """The fast path's cache as ``sequence`` keeps it: one ``LSTMStepCache`` per step."""
-    c_prev = np.concatenate([cache.c0[None], cache.c_steps[:-1]])
-    h_prev = np.concatenate([cache.h0[None], cache.h_steps[:-1]])
+    hs, cs, tanh_cs = cache.hs, cache.cs, cache.tanh_cs
+    h_prev = np.concatenate([cache.h0[:, None], hs[:, :-1]], axis=1)
+    c_prev = np.concatenate([cache.c0[:, None], cs[:, :-1]], axis=1)
+    gates = (cache.input_gate, cache.forget_gate, cache.candidate, cache.output_gate)
     steps = []
     for t in range(cache.x.shape[1]):
-        i, f, g, o = gate_blocks(cache.gate_steps[t], 4)
-        steps.append(LSTMStepCache(cache.x[:, t], h_prev[t], c_prev[t], i, f, g, o, cache.tanh_c_steps[t]))
-    states: list[State] = [(cache.h_steps[t], cache.c_steps[t]) for t in range(cache.x.shape[1])]
+        i, f, g, o = (gate[:, t] for gate in gates)
+        steps.append(LSTMStepCache(cache.x[:, t], h_prev[:, t], c_prev[:, t], i, f, g, o, tanh_cs[:, t]))
+    states: list[State] = [(hs[:, t], cs[:, t]) for t in range(cache.x.shape[1])]
     return sequence.SequenceCache(cache.x, cache.params, (cache.h0, cache.c0), states, steps)

@@ -10,13 +10,22 @@ with four tricks, each worth a few tens of percent:
 2. One tanh for all four gate blocks: sigmoid(z) = 0.5 + 0.5 tanh(z / 2), so the
    sigmoid blocks' columns of W, U and b are halved once (exact in floating
    point) and mapped back with * 0.5 + 0.5 after the tanh.
-3. Preallocated time-major buffers, (T, B, ...), written in place, so one step's
-   slice is contiguous and nothing is allocated inside the loop.
+3. Preallocated time-major buffers, written in place, so nothing is allocated
+   inside the loop. Within a step they are feature-major: the gates of step t are
+   one (4H, B) array, z_t^T = U^T h_{t-1}^T + ..., because at a small batch BLAS
+   computes the step's product about a third faster in that layout, and each gate
+   block is then one contiguous (H, B) slab for the elementwise passes. Only h_t
+   is kept as the rest of the model and the weight gradients read it: (T, B, H),
+   copied once at the end into the layer's output, (B, T, H).
 4. In the backward pass, every factor that does not depend on the recursion
    (the gates, c_{t-1}, tanh(c_t)) is computed for a chunk of steps at once,
    and the weight gradients are one product each after the loop.
 
-The appendix on performance measures what these buy.
+The large buffers are also reused from one call to the next (``_buffer``), once
+nothing refers to them any more.
+
+The appendix on performance measures what these buy; ``benchmarks/run.py``
+compares a training step of the language model with PyTorch's.
 
 Nothing outside the LSTM asks for this module: ``LSTMParams.forward_sequence``
 returns ``fast_forward``'s cache, and the cache runs its own ``fast_backward``, so
@@ -26,12 +35,16 @@ Keras' ``LSTM`` tries its fused kernel before the generic ``RNN`` loop).
 
 from __future__ import annotations
 
+import functools
+import math
+import sys
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .cell import CellParams, State, gate_blocks
+from .cell import CellParams, State
 from .sequence import Run
 
 __all__ = ["LSTMCache", "fast_backward", "fast_forward"]
@@ -40,27 +53,75 @@ CHUNK = 8
 """Steps whose backward factors are computed together (trick 4): enough to amortise the
 calls, few enough to stay in the cache until the loop uses them."""
 
+TRANSPOSE_ROWS = 8
+"""Rows of the source that ``_transpose_into`` copies at a time (see there)."""
+
+REUSE_FROM = 1 << 16
+"""Elements from which ``_buffer`` keeps a buffer for the next call (256 KB in float32)."""
+
+KEEP = 4
+"""Buffers ``_buffer`` keeps of each shape and dtype, per thread: enough for the caches of a
+stack or a Bidirectional layer alive at once during a training step."""
+
+
+def _references(arrays: list[np.ndarray], k: int) -> int:
+    return sys.getrefcount(arrays[k])
+
+
+_ONLY_KEPT = _references([np.empty(0)], 0)
+"""What ``_references`` counts for an array that only its list refers to (this Python's way)."""
+
+_kept = threading.local()
+
+
+def _buffer(shape: tuple[int, ...], dtype: Any) -> np.ndarray:
+    """An uninitialised array, as ``np.empty(shape, dtype)``, reused from an earlier call once
+    nothing refers to it any more.
+
+    A training step allocates the same large buffers on every call (about 30 MB at H 256,
+    B 32, T 64) and frees them when the step ends; the allocator gives such blocks back to the
+    system, and the next step pays a page fault for every 4 KB it writes again (several ms a
+    step there). So ``KEEP`` buffers of each shape are kept, per thread, and one is handed out
+    again only when its reference count says that no array holds it: not the cache it served,
+    nor any view of it (a view keeps its base alive), nor an output the caller kept. Small
+    arrays (below ``REUSE_FROM`` elements) are left to the allocator, which is fast at them.
+    """
+    if math.prod(shape) < REUSE_FROM:
+        return np.empty(shape, dtype)
+    if not hasattr(_kept, "arrays"):
+        _kept.arrays = {}
+    arrays = _kept.arrays.setdefault((shape, np.dtype(dtype).str), [])
+    for k in range(len(arrays)):
+        if _references(arrays, k) <= _ONLY_KEPT:
+            return arrays[k]
+    array = np.empty(shape, dtype)
+    if len(arrays) < KEEP:
+        arrays.append(array)
+    return array
+
 
 @dataclass
 class LSTMCache(Run):
     """What the fast forward pass keeps for the fast backward pass.
 
-    The buffers are time-major, (T, B, ...), so one step's slice is contiguous;
-    the properties give batch-major (B, T, H) views for reading and plotting: views
-    of the cache itself, so copy one before writing to it (``lstm_forward`` returns
-    a copy of ``hs``). It offers what ``sequence.SequenceCache`` offers (``hs``,
-    ``last_state``, ``state(name)``, ``backward``), so a layer runs either without
-    asking which. It keeps a copy of x, so editing the caller's x after the forward
-    pass changes no gradient (``lstm_forward`` copies the initial states too).
+    The buffers are time-major, and feature-major within a step, (T, H, B), so one
+    step's slice and each of its gate blocks are contiguous; the properties give
+    batch-major (B, T, H) views for reading and plotting: views of the cache itself,
+    so copy one before writing to it (``lstm_forward`` returns a copy of ``hs``). It
+    offers what ``sequence.SequenceCache`` offers (``hs``, ``last_state``,
+    ``state(name)``, ``backward``), so a layer runs either without asking which. It
+    keeps a copy of x, so editing the caller's x after the forward pass changes no
+    gradient (``lstm_forward`` copies the initial states too).
 
     Attributes:
         x: (B, T, D) a copy of the inputs (a view of the cache's time-major copy).
         h0, c0: (B, H) the initial states.
         params: the weights used (an ``LSTMParams``).
-        h_steps: (T, B, H) hidden states h_1..h_T.
-        c_steps: (T, B, H) cell states c_1..c_T.
-        tanh_c_steps: (T, B, H) tanh(c_t), reused by the backward pass.
-        gate_steps: (T, B, 4H) activated gates [i, f, g, o] side by side.
+        h_steps: (B, T, H) hidden states h_1..h_T, batch-major: the layer's output.
+        h_time: (T + 1, B, H) h_0..h_T, time-major: what the weight gradient dU reads.
+        c_steps: (T, H, B) cell states c_1..c_T.
+        tanh_c_steps: (T, H, B) tanh(c_t), reused by the backward pass.
+        gate_steps: (T, 4H, B) activated gates [i, f, g, o], one block above the next.
     """
 
     x: np.ndarray
@@ -68,22 +129,29 @@ class LSTMCache(Run):
     c0: np.ndarray
     params: CellParams
     h_steps: np.ndarray
+    h_time: np.ndarray
     c_steps: np.ndarray
     tanh_c_steps: np.ndarray
     gate_steps: np.ndarray
 
     def _gate(self, k: int) -> np.ndarray:
-        return gate_blocks(self.gate_steps, 4)[k].transpose(1, 0, 2)
+        steps, _, batch = self.gate_steps.shape
+        return self.gate_steps.reshape(steps, 4, -1, batch)[:, k].transpose(2, 0, 1)
 
     @property
     def hs(self) -> np.ndarray:
         """(B, T, H) hidden states."""
-        return self.h_steps.transpose(1, 0, 2)
+        return self.h_steps
 
     @property
     def cs(self) -> np.ndarray:
         """(B, T, H) cell states."""
-        return self.c_steps.transpose(1, 0, 2)
+        return self.c_steps.transpose(2, 0, 1)
+
+    @property
+    def tanh_cs(self) -> np.ndarray:
+        """(B, T, H) tanh(c_t), as the forward pass computed it."""
+        return self.tanh_c_steps.transpose(2, 0, 1)
 
     @property
     def input_gate(self) -> np.ndarray:
@@ -108,17 +176,17 @@ class LSTMCache(Run):
     @property
     def h_last(self) -> np.ndarray:
         """(B, H) the final hidden state h_T (Keras' first returned state)."""
-        return self.h_steps[-1]
+        return self.h_steps[:, -1]
 
     @property
     def c_last(self) -> np.ndarray:
         """(B, H) the final cell state c_T (Keras' second returned state)."""
-        return self.c_steps[-1]
+        return self.c_steps[-1].T
 
     @property
     def last_state(self) -> tuple[np.ndarray, np.ndarray]:
         """``(h_T, c_T)``."""
-        return self.h_steps[-1], self.c_steps[-1]
+        return self.h_last, self.c_last
 
     @property
     def initial_state(self) -> State:
@@ -147,16 +215,35 @@ class LSTMCache(Run):
         return dx, type(self.params).unchecked(dW, dU, db), d_initial
 
 
-def _gate_affine(hidden: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
-    """(4H,) scale and shift with sigmoid(z) = tanh(z * scale) * scale + shift on every block.
+def _transpose_into(out: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``out[...] = a.T`` for a 2-D ``a``, a few rows of ``a`` at a time; returns ``out``.
 
-    Sigmoid blocks (i, f, o): scale 1/2, shift 1/2. The tanh block (g): scale 1, shift 0.
+    A transposed copy reads ``a`` down its columns. When its rows lie a power of two
+    bytes apart (1024 floats, say), those reads fall into the same few sets of the CPU
+    cache and evict one another, and the copy runs several times slower than a plain
+    one. A block of ``TRANSPOSE_ROWS`` rows fits in the cache.
     """
-    scale = np.full(4 * hidden, 0.5, dtype=dtype)
-    shift = np.full(4 * hidden, 0.5, dtype=dtype)
+    if a.shape[0] <= TRANSPOSE_ROWS:
+        np.copyto(out, a.T)
+        return out
+    for row in range(0, a.shape[0], TRANSPOSE_ROWS):
+        np.copyto(out[:, row : row + TRANSPOSE_ROWS], a[row : row + TRANSPOSE_ROWS].T)
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def _gate_affine(hidden: int, batch: int, dtype: np.dtype[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """s (4H, 1), 1/2 on the rows of the sigmoid blocks (i, f, o) and 1 on the tanh block's (g),
+    and s and 1 - s repeated over a (4H, B) step, read-only: sigmoid(z) = tanh(z s) s + (1 - s)
+    on every block. Kept for the next call of the same shape (a few NumPy calls saved, which
+    count at the classic shape, B = 1)."""
+    scale = np.full((4 * hidden, 1), 0.5, dtype=dtype)
     scale[2 * hidden : 3 * hidden] = 1.0
-    shift[2 * hidden : 3 * hidden] = 0.0
-    return scale, shift
+    scales = np.repeat(scale, batch, axis=1)
+    shifts = 1.0 - scales
+    for array in (scale, scales, shifts):
+        array.flags.writeable = False
+    return scale, scales, shifts
 
 
 def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
@@ -168,46 +255,58 @@ def fast_forward(params: CellParams, x: np.ndarray, state: State) -> LSTMCache:
     h0, c0 = state
     batch, steps, inputs = x.shape
     hidden = params.hidden_size
-    # Trick 2: one tanh serves all four blocks (see the module docstring).
-    scale, shift = _gate_affine(hidden, params.dtype)
+    dtype = params.dtype
     W, U, b = params.weights()
-    U_half = U * scale
+    # Trick 1: the input projection of every step at once,
+    # z_t^T = [W; b]^T [x_t, 1]^T: a column of ones on x carries the bias into the
+    # product. The time-major copy of x is the cache's own (editing the caller's x
+    # later changes nothing here).
+    x_ones = _buffer((steps, batch, inputs + 1), dtype)  # (T, B, D + 1)
+    x_ones[..., :inputs] = x.transpose(1, 0, 2)
+    x_ones[..., inputs] = 1.0
+    Wb_T = np.empty((4 * hidden, inputs + 1), dtype=dtype)
+    _transpose_into(Wb_T[:, :inputs], W)
+    Wb_T[:, inputs] = b
+    U_T = _transpose_into(_buffer((4 * hidden, hidden), dtype), U)
+    # Trick 2: halve the sigmoid blocks' rows (see the module docstring), and map
+    # the tanh back with whole (4H, B) arrays, one multiply and one add a step.
+    scale, scales, shifts = _gate_affine(hidden, batch, dtype)
+    Wb_T *= scale
+    U_T *= scale
+    gate_steps = _buffer((steps, 4 * hidden, batch), dtype)  # then the gates
+    np.matmul(Wb_T, x_ones.transpose(0, 2, 1), out=gate_steps)
+    # Trick 3: buffers written in place; gate block k of step t is blocks[t, k], (H, B).
+    blocks = gate_steps.reshape(steps, 4, hidden, batch)
+    h_time = _buffer((steps + 1, batch, hidden), dtype)
+    h_time[0] = h0
+    c_steps = _buffer((steps, hidden, batch), dtype)
+    tanh_c_steps = _buffer((steps, hidden, batch), dtype)
+    h_t = np.empty((2, hidden, batch), dtype=dtype)  # h_t^T, this step's and the last
+    recurrent = np.empty((4 * hidden, batch), dtype=dtype)
+    i_times_g = np.empty((hidden, batch), dtype=dtype)
 
-    # Trick 1: the input projection x_t W + b for every step at once.
-    # Its buffer then holds the gates. The time-major copy of x is the cache's own
-    # (editing the caller's x later changes nothing here), and the backward pass
-    # reads it as it is.
-    x_time = x.transpose(1, 0, 2).copy()
-    x_steps = x_time.reshape(steps * batch, inputs)
-    gate_steps = (x_steps @ (W * scale)).reshape(steps, batch, 4 * hidden)
-    gate_steps += b * scale
-    # Trick 3: buffers written in place.
-    h_steps = np.empty((steps, batch, hidden), dtype=params.dtype)
-    c_steps = np.empty_like(h_steps)
-    tanh_c_steps = np.empty_like(h_steps)
-    i_times_g = np.empty((batch, hidden), dtype=params.dtype)
-
-    # (T, B, 4, H) view: block k of step t is blocks[t, :, k], made once.
-    blocks = gate_steps.reshape(steps, batch, 4, hidden)
-    recurrent = np.empty((batch, 4 * hidden), dtype=params.dtype)
-    h_prev, c_prev = h0, c0
+    h_prev, c_prev = h0.T, np.ascontiguousarray(c0.T)  # (H, B)
     for t in range(steps):
-        gates = gate_steps[t]  # (B, 4H), pre-activations of step t
-        gates += np.matmul(h_prev, U_half, out=recurrent)
+        gates = gate_steps[t]  # (4H, B), pre-activations of step t
+        gates += np.matmul(U_T, h_prev, out=recurrent)
         np.tanh(gates, out=gates)
-        gates *= scale  # now [i, f, g, o]
-        gates += shift
-        i, f, g, o = (blocks[t, :, k] for k in range(4))
+        gates *= scales
+        gates += shifts  # now [i, f, g, o]
+        i, f, g, o = blocks[t]
         c_t = np.multiply(f, c_prev, out=c_steps[t])  # c_t = f * c_{t-1} + i * g
         c_t += np.multiply(i, g, out=i_times_g)
         np.tanh(c_t, out=tanh_c_steps[t])
-        h_prev = np.multiply(o, tanh_c_steps[t], out=h_steps[t])  # h_t = o * tanh(c_t)
+        h_prev = np.multiply(o, tanh_c_steps[t], out=h_t[t % 2])  # h_t = o * tanh(c_t)
+        np.copyto(h_time[t + 1], h_prev.T)
         c_prev = c_t
+    h_steps = _buffer((batch, steps, hidden), dtype)  # the layer's output, (B, T, H)
+    np.copyto(h_steps, h_time[1:].transpose(1, 0, 2))
 
-    # The cache keeps its own copy of x (the (B, T, D) view of x_time), so editing
-    # the caller's x cannot change the gradients; ``lstm_forward`` copies h0 and c0.
-    x_own = x_time.transpose(1, 0, 2)
-    return LSTMCache(x_own, h0, c0, params, h_steps, c_steps, tanh_c_steps, gate_steps)
+    # The cache keeps its own copy of x (a (B, T, D) view of x_ones), so editing the
+    # caller's x cannot change the gradients; ``lstm_forward`` copies h0 and c0.
+    x_copy = x_ones[..., :inputs].transpose(1, 0, 2)
+    cached = (h_steps, h_time, c_steps, tanh_c_steps, gate_steps)
+    return LSTMCache(x_copy, h0, c0, params, *cached)
 
 
 Grads = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -241,26 +340,26 @@ def fast_backward(
     # the cache when it reads them), leaving five small operations per step inside
     # the loop. Each is written into its block of one buffer, with one scratch
     # buffer for 1 - ...
-    gates = cache.gate_steps.reshape(steps, batch, 4, hidden)
-    i_all, f_all, g_all, o_all = (gates[:, :, k] for k in range(4))
+    blocks = cache.gate_steps.reshape(steps, 4, hidden, batch)
+    i_all, f_all, g_all, o_all = (blocks[:, k] for k in range(4))
     chunk = min(CHUNK, steps)
     # dz_t = [dc * K_i, dc * K_f, dc * K_g, dh * K_o] (i, f, g scale with dc, o with dh)
-    local_chunk = np.empty((chunk, batch, 4, hidden), dtype=dtype)
-    scratch_chunk = np.empty((chunk, batch, hidden), dtype=dtype)
-    dc_from_dh_chunk = np.empty((chunk, batch, hidden), dtype=dtype)
+    local_chunk = _buffer((chunk, 4, hidden, batch), dtype)
+    scratch_chunk = _buffer((chunk, hidden, batch), dtype)
+    dc_from_dh_chunk = _buffer((chunk, hidden, batch), dtype)
 
     def local_factors(begin: int, end: int) -> None:
         """K_i, K_f, K_g, K_o and dc_t/dh_t of steps begin .. end - 1, into buffers."""
         n = end - begin
         i, f, g, o = (block[begin:end] for block in (i_all, f_all, g_all, o_all))
         tanh_c = cache.tanh_c_steps[begin:end]
-        k_i, k_f, k_g, k_o = (local_chunk[:n, :, k] for k in range(4))
+        k_i, k_f, k_g, k_o = (local_chunk[:n, k] for k in range(4))
         scratch = scratch_chunk[:n]
         np.subtract(1.0, i, out=scratch)
         np.multiply(g, i, out=k_i)
         k_i *= scratch  # K_i = g * i * (1 - i)
         if begin == 0:  # K_f = c_{t-1} * f * (1 - f)
-            np.multiply(cache.c0, f[0], out=k_f[0])
+            np.multiply(cache.c0.T, f[0], out=k_f[0])
             np.multiply(cache.c_steps[: end - 1], f[1:], out=k_f[1:])
         else:
             np.multiply(cache.c_steps[begin - 1 : end - 1], f, out=k_f)
@@ -278,39 +377,49 @@ def fast_backward(
         np.subtract(1.0, dc_from_dh, out=dc_from_dh)
         np.multiply(o, dc_from_dh, out=dc_from_dh)
 
-    dz_steps = np.empty((steps, batch, 4 * hidden), dtype=dtype)
-    dz_blocks = dz_steps.reshape(steps, batch, 4, hidden)
+    # dL/dh_t from above, feature-major like everything inside the loop: (T, H, B).
+    dh_above = _transpose_into(
+        _buffer((steps * hidden, batch), dtype), dhs.reshape(batch, steps * hidden)
+    ).reshape(steps, hidden, batch)
+    # dz_t of every step, stored (4H, T, B) so that the weight gradients below are
+    # single products over all T * B rows; step t writes its (4H, B) slice.
+    dz_steps = _buffer((4 * hidden, steps, batch), dtype)
     W, U, _ = params.weights()
-    U_T = np.ascontiguousarray(U.T)
-    dh_next = np.zeros((batch, hidden), dtype=dtype)
-    dc_next = np.zeros((batch, hidden), dtype=dtype)
+    dh_next = np.zeros((hidden, batch), dtype=dtype)  # transposed, as all here: (H, B)
+    dc_next = np.zeros((hidden, batch), dtype=dtype)
     if dc_last is not None:
-        dc_next[...] = dc_last
-    dh = np.empty((batch, hidden), dtype=dtype)
-    dc = np.empty((batch, hidden), dtype=dtype)
+        dc_next[...] = dc_last.T
+    dh = np.empty((hidden, batch), dtype=dtype)
+    dc = np.empty((hidden, batch), dtype=dtype)
     for end in range(steps, 0, -chunk):
         begin = max(0, end - chunk)
         local_factors(begin, end)
         for t in reversed(range(begin, end)):
             local_blocks, j = local_chunk[t - begin], t - begin
-            np.add(dhs[:, t], dh_next, out=dh)  # from the output at t and from step t+1
+            np.add(dh_above[t], dh_next, out=dh)  # from the output at t and step t+1
             np.multiply(dh, dc_from_dh_chunk[j], out=dc)
             dc += dc_next
-            np.multiply(local_blocks[:, :3], dc[:, None, :], out=dz_blocks[t, :, :3])
-            np.multiply(local_blocks[:, 3], dh, out=dz_blocks[t, :, 3])
-            np.matmul(dz_steps[t], U_T, out=dh_next)
+            dz = dz_steps[:, t]
+            dz_blocks = dz.reshape(4, hidden, batch)
+            np.multiply(local_blocks[:3], dc, out=dz_blocks[:3])
+            np.multiply(local_blocks[3], dh, out=dz_blocks[3])
+            np.matmul(U, dz, out=dh_next)  # dh_{t-1}^T = U dz_t^T
             # the constant error carousel: dc_{t-1} = dc_t * f_t
             np.multiply(dc, f_all[t], out=dc_next)
             if truncate is not None and t > 0 and t % truncate == 0:
                 dh_next.fill(0.0)
                 dc_next.fill(0.0)
 
-    # The weight gradients sum over every step and example: one product each.
-    dz_flat = dz_steps.reshape(steps * batch, 4 * hidden)
-    x_flat = cache.x.transpose(1, 0, 2).reshape(steps * batch, inputs)  # a view of fast_forward's x_time
-    h_prev_steps = np.concatenate([cache.h0[None], cache.h_steps[:-1]])
-    dW = x_flat.T @ dz_flat
-    dU = h_prev_steps.reshape(steps * batch, hidden).T @ dz_flat
-    db = dz_flat.sum(axis=0)
-    dx = (dz_flat @ W.T).reshape(steps, batch, inputs).transpose(1, 0, 2)
-    return dx, (dW, dU, db), (dh_next, dc_next)
+    # The weight gradients sum over every step and example: one product each, over the
+    # T * B rows of x_t (the cache's time-major copy) and h_{t-1}, computed transposed
+    # (dW^T = dZ X) because BLAS is fastest at that layout, then transposed back.
+    dz_flat = dz_steps.reshape(4 * hidden, steps * batch)
+    # x_flat is a view of fast_forward's x_ones
+    x_flat = cache.x.transpose(1, 0, 2).reshape(steps * batch, inputs)
+    h_prev_flat = cache.h_time[:-1].reshape(steps * batch, hidden)  # h_0 .. h_{T-1}
+    dW = _transpose_into(np.empty((inputs, 4 * hidden), dtype=dtype), dz_flat @ x_flat)
+    dU_T = np.matmul(dz_flat, h_prev_flat, out=_buffer((4 * hidden, hidden), dtype))
+    dU = _transpose_into(np.empty((hidden, 4 * hidden), dtype=dtype), dU_T)
+    db = dz_flat.sum(axis=1)
+    dx = (dz_flat.T @ W.T).reshape(steps, batch, inputs).transpose(1, 0, 2)
+    return dx, (dW, dU, db), (dh_next.T.copy(), dc_next.T.copy())

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 
+import pytest
 from conftest import ROOT
 
 
@@ -57,6 +58,26 @@ def test_benchmark_script_prints_every_table() -> None:
     assert costs is not None
     assert float(costs[3]) < float(costs[1])  # a tanh costs more than a multiply
     assert "measure it with --threads 1" not in out  # --tiny runs on one thread (default 2 says so)
+    assert "## 6. The language model at chapter 10's shape, one training step at one and two BLAS" in out
+    assert "(T 16, V 100, E 32, H 32, float32;" in out  # --tiny's shape
+    large = re.findall(
+        r"^\| 8 \| (\d) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) \| ([\d.]+) "
+        r"\| (\d+)% \| ([\d.]+) -> ([\d.]+) \|$",
+        out,
+        re.M,
+    )
+    assert [row[0] for row in large] == ["1", "2"]  # B 8 at one thread, then at two
+    for row in large:
+        numpy_ms, torch_ms, keras_ms, torch_ratio, keras_ratio = (float(v) for v in row[1:6])
+        assert min(numpy_ms, torch_ms, keras_ms) > 0
+        # the ratios are the times' own, measured in the same run (to the printed rounding)
+        assert torch_ratio == pytest.approx(torch_ms / numpy_ms, rel=0.02, abs=0.01)
+        assert keras_ratio == pytest.approx(keras_ms / numpy_ms, rel=0.02, abs=0.01)
+        # the share of matmul's GFLOP/s: in (0, 1] at one thread, where the step runs the same products
+        # and more; at two, on a busy machine, a product's second thread can wait for a core longer than
+        # the whole step takes, so only its sign is certain
+        assert 0 < int(row[7]) <= (100 if row[0] == "1" else 10_000)
+        assert float(row[8]) >= 0 and float(row[9]) >= 0  # the load averages printed
 
 
 def test_textbook_lstm_matches_torch_autograd() -> None:

@@ -25,6 +25,12 @@ for gate_property, k in (("input_gate", 0), ("forget_gate", 1), ("candidate", 2)
         lambda k=k, gate_property=gate_property: getattr(CACHE, gate_property)[:, 0],
         close(lstm.lstm_gates(X_T, H0, P)[k], rtol=1e-13),
     )
+gives(
+    "nn.lstm_fast.LSTMCache.tanh_cs",
+    "tanh of the cell states, (B, T, H)",
+    lambda: CACHE.tanh_cs,
+    close(np.tanh(CACHE.cs), rtol=1e-15),
+)
 gives("nn.lstm_fast.LSTMCache.h_last", "h_T", lambda: CACHE.h_last, equal(HS[:, -1]))
 gives(
     "nn.lstm_fast.LSTMCache.c_last",
