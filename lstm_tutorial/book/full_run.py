@@ -27,6 +27,7 @@ import os
 import platform
 import re
 import subprocess
+import textwrap
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -131,14 +132,17 @@ class Measured:
         return self.values[key]
 
     def __str__(self) -> str:
-        versions = ", ".join(f"{k} {v}" for k, v in self.versions.items())
+        versions = textwrap.wrap(", ".join(f"{k} {v}" for k, v in self.versions.items()), 66)
         machine, load = self.machine, _shown(self.machine.get("load_average_1_5_15_min"))
         lines = [
-            f"read from data/{self.name}.json, written by a long run (FULL_RUN = True):",
-            f"  run       {self.command}",
+            f"read from data/{self.name}.json, written by a long run:",
+            *(
+                ("  run       " if k == 0 else " " * 12) + line
+                for k, line in enumerate(textwrap.wrap(self.command, 66) or [""])
+            ),
             f"  on        {self.date[:10]}, {machine.get('processor')}, {machine.get('cores')} cores"
             f" (load {load})",
-            f"  versions  {versions}",
+            *(("  versions  " if k == 0 else " " * 12) + line for k, line in enumerate(versions)),
         ]
         width = max(len(key) for key in self.values) if self.values else 0
         lines += [f"  {key:<{width}}  {_shown(value)}" for key, value in self.values.items()]

@@ -62,6 +62,10 @@ ALLOWED: list[tuple[str, str]] = [
         "the noise level chosen for the noisy sine",
     ),
     (r"(?:\d+|four) times as many (?:steps|weights|as)", "a count of steps or weights, by construction"),
+    (r"gains less than 0\.005 bits", "the n-gram sweep's stopping rule, a setting (ngram.sweep_orders)"),
+    (r"first 2% of the steps|down to 5% of its peak", "the learning-rate schedule's settings (tasks.recipe)"),
+    (r"(?:[Aa]t|here it is at) temperature 0\.5", "a sampling temperature the text chose"),
+    (r"at least three times as often as an ordinary", "a threshold the text chose for a clear restart"),
 ]
 
 
