@@ -190,8 +190,13 @@ def viewer_html(data: Mapping[str, Any], element_id: str = "cell-viewer") -> str
 # (low), lighter in the light theme, darker in the dark one; each character's text is black or
 # white, whichever contrasts more with its cell (the WCAG ratio of the two luminances), which
 # is at least 4.58 whatever the cell: black and white tie where the luminance is 0.179.
+# The theme gives HTML outputs a light box in dark mode (for tables); the viewer's output
+# takes the page's own background and text colour instead.
 _STYLE = """
 .cell-viewer { position: relative; margin: 1em 0; }
+html[data-theme] .bd-content div.cell_output div.output.text_html:has(> .cell-viewer) {
+  background: transparent;
+  color: var(--pst-color-text-base, inherit); }
 .cell-viewer-controls { font-size: 0.9em; margin: 0 0 0.4em; }
 .cell-viewer-key span { padding: 0.1em 0.4em; margin-left: 0.3em; border-radius: 3px; }
 .cell-viewer-text { font-family: var(--pst-font-family-monospace, monospace); font-size: 12.5px;
