@@ -216,7 +216,8 @@ def _train(args: argparse.Namespace) -> int:
     print(f"| LSTM ({args.impl}, {recipe.steps} steps) | {lstm_bpc:.3f} | |")
     for order, bpc in ngram_bpc.items():
         mark = " (best)" if order == best else ""
-        print(f"| Kneser-Ney, {order} characters of context{mark} | {bpc:.3f} | {lstm_bpc - bpc:+.3f} |")
+        context = f"{order} character{'' if order == 1 else 's'} of context"
+        print(f"| Kneser-Ney, {context}{mark} | {bpc:.3f} | {lstm_bpc - bpc:+.3f} |")
     verdict = "below" if lstm_bpc < ngram_bpc[best] else "above"
     print(
         f"\nthe LSTM's {lstm_bpc:.3f} bpc is {abs(lstm_bpc - ngram_bpc[best]):.3f} {verdict} the best "

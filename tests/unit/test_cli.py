@@ -141,10 +141,11 @@ def test_text_trains_and_prints_bpc_beside_the_ngrams(
     assert re.search(r"^training: [\d,]+ characters, \d+ files", out, re.M)
     lstm = float(re.search(r"^\| LSTM \(numpy, 3 steps\) \| ([\d.]+) \| \|$", out, re.M).group(1))
     rows = re.findall(
-        r"^\| Kneser-Ney, (\d+) characters of context( \(best\))? \| ([\d.]+) \| ([+-][\d.]+) \|$", out, re.M
+        r"^\| Kneser-Ney, (\d+) characters? of context( \(best\))? \| ([\d.]+) \| ([+-][\d.]+) \|$", out, re.M
     )
     orders = [int(order) for order, _, _, _ in rows]
     ngrams = [float(bpc) for _, _, bpc, _ in rows]
+    assert "| Kneser-Ney, 1 character of context |" in out and "1 characters" not in out
     # Every order to 6, then 8, 10, ...: at least to order 10, where the sweep may stop.
     assert orders[:9] == [0, 1, 2, 3, 4, 5, 6, 8, 10] and orders == sorted(orders)
     assert [int(order) for order, best, _, _ in rows if best] == [orders[ngrams.index(min(ngrams))]]
