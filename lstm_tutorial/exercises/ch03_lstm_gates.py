@@ -166,7 +166,7 @@ def check_lstm_step(your_fn: Callable[..., Any]) -> CheckResult:
     mistakes = [
         Mistake(
             _read_in_order("igfo"),
-            "wrong gate order: the blocks of W, U, b are i, f, g, o (Keras: i, f, c, o).",
+            "wrong gate order: the blocks of W, U, b are i, f, g, o (Keras' names: i, f, c, o).",
         ),
         Mistake(
             _read_in_order("ifog"),
@@ -188,7 +188,7 @@ def check_lstm_step(your_fn: Callable[..., Any]) -> CheckResult:
 
 
 def split_keras_lstm(kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray) -> dict[str, Any]:
-    """The reference: ``LSTMParams.gate`` for each gate, under Keras' names i, f, c, o."""
+    """The reference: ``LSTMParams.gate`` for each gate, under Keras' names i, f, c, o (book: i, f, g, o)."""
     params = LSTMParams(kernel, recurrent_kernel, bias)
     return {keras: params.gate(gate) for keras, gate in zip("ifco", GATE_ORDER, strict=True)}
 
@@ -206,20 +206,27 @@ def _named_in_order(names: str) -> Callable[..., dict[str, Any]]:
 def check_split_keras_lstm(your_fn: Callable[..., Any]) -> CheckResult:
     """Check ``split_keras_lstm(kernel, recurrent_kernel, bias) -> dict``.
 
-    kernel (D, 4H), recurrent_kernel (H, 4H), bias (4H,); the dict maps "i", "f",
-    "c", "o" to ``(W_k, U_k, b_k)`` of shapes (D, H), (H, H), (H,).
+    kernel (D, 4H), recurrent_kernel (H, 4H), bias (4H,); the dict maps Keras' names "i",
+    "f", "c", "o" (the book's i, f, g, o) to ``(W_k, U_k, b_k)`` of shapes (D, H), (H, H), (H,).
     """
     cases = [
         Case(normal_arrays(60 + k, (D, 4 * H), (H, 4 * H), (4 * H,)), f"D={D}, H={H}")
         for k, (D, H) in enumerate([(1, 4), (3, 2), (2, 1)])
     ]
     mistakes = [
-        Mistake(_named_in_order("icfo"), "Keras' order is i, f, c, o: the forget gate is the second block."),
+        Mistake(
+            _named_in_order("icfo"),
+            "Keras' blocks are i, f, c, o (the book's i, f, g, o): the forget gate is the second block.",
+        ),
         Mistake(
             _named_in_order("ifoc"),
-            "Keras' order is i, f, c, o: the candidate c is the third block, o the fourth.",
+            "Keras' blocks are i, f, c, o (the book's i, f, g, o): the candidate c (g) is the third block, "
+            "o the fourth.",
         ),
-        Mistake(_named_in_order("fico"), "Keras' order is i, f, c, o: the input gate is the first block."),
+        Mistake(
+            _named_in_order("fico"),
+            "Keras' blocks are i, f, c, o (the book's i, f, g, o): the input gate is the first block.",
+        ),
     ]
     return run_cases("split_keras_lstm", your_fn, split_keras_lstm, cases, mistakes)
 

@@ -61,7 +61,7 @@ __all__ = [
 ]
 
 GATE_ORDER = ("i", "f", "g", "o")
-"""The order of the four blocks in ``W``, ``U`` and ``b`` (Keras' i, f, c, o)."""
+"""The order of the four blocks in ``W``, ``U`` and ``b``: i, f, g, o (Keras names the third ``c``)."""
 
 
 class LSTMStepCache(NamedTuple):
