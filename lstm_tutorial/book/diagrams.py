@@ -61,7 +61,8 @@ def draw_lstm_stage(ax: Any, stage: str | None = None) -> None:
 
     Args:
         ax: a matplotlib Axes (its frame is switched off).
-        stage: one of ``LSTM_STAGES`` (``"g"``, ``"i"``, ``"f"``, ``"c"``, ``"o"``): the parts
+        stage: one of ``LSTM_STAGES``: ``"g"`` (the candidate), ``"i"`` (input gate),
+            ``"f"`` (forget gate), ``"c"`` (the cell state) or ``"o"`` (output gate). The parts
             introduced before this stage are drawn normally, this stage's parts in
             bold colour, later parts faintly. None draws the whole cell normally.
     """
