@@ -26,11 +26,12 @@ LSTM_STAGES = ("g", "i", "f", "c", "o")
 """The order in which chapter 3 builds the cell: candidate, input gate, forget gate, cell state, output."""
 
 LSTM_FIGSIZE = (5.2, 3.25)
-"""Figure size, in inches, at which ``draw_lstm_stage`` is drawn: the width of the book's text column,
-small enough that its labels stay legible when a phone's narrow column shrinks the SVG."""
+"""Figure size, in inches, at which ``draw_lstm_stage`` is drawn: small enough that its labels stay
+legible (11 CSS px or more) when a phone's narrow column (342 CSS px) shrinks the SVG."""
 
 LSTM_CHAIN_FIGSIZE = (5.8, 2.25)
-"""Figure size, in inches, at which ``draw_lstm_chain`` is drawn: three cells need the column's full width."""
+"""Figure size, in inches, at which ``draw_lstm_chain`` is drawn: three cells side by side, no wider than
+their labels allow, so that a phone's column (342 CSS px) shrinks none of them below 11 px."""
 
 _LABEL = 13  # font size of the wire labels; the figure is drawn at the column's width
 _CHAIN_WIRE, _CHAIN_TEXT = 15, 14  # the chain's wire labels, and its other text
