@@ -26,13 +26,15 @@ LSTM_STAGES = ("g", "i", "f", "c", "o")
 """The order in which chapter 3 builds the cell: candidate, input gate, forget gate, cell state, output."""
 
 LSTM_FIGSIZE = (5.2, 3.25)
-"""Figure size, in inches, at which ``draw_lstm_stage`` is drawn: the width of the book's text column,
-small enough that its labels stay legible when a phone's narrow column shrinks the SVG."""
+"""Figure size, in inches, at which ``draw_lstm_stage`` is drawn: small enough that its labels stay
+legible (11 CSS px or more) when a phone's narrow column (342 CSS px) shrinks the SVG."""
 
-LSTM_CHAIN_FIGSIZE = (6.4, 2.5)
-"""Figure size, in inches, at which ``draw_lstm_chain`` is drawn: three cells need the column's full width."""
+LSTM_CHAIN_FIGSIZE = (5.8, 2.25)
+"""Figure size, in inches, at which ``draw_lstm_chain`` is drawn: three cells side by side, no wider than
+their labels allow, so that a phone's column (342 CSS px) shrinks none of them below 11 px."""
 
 _LABEL = 13  # font size of the wire labels; the figure is drawn at the column's width
+_CHAIN_WIRE, _CHAIN_TEXT = 15, 14  # the chain's wire labels, and its other text
 
 
 def _hop_right(ax: Any, x: float, y: float, color: str, lw: float, radius: float = 0.22) -> float:
@@ -61,7 +63,8 @@ def draw_lstm_stage(ax: Any, stage: str | None = None) -> None:
 
     Args:
         ax: a matplotlib Axes (its frame is switched off).
-        stage: one of ``LSTM_STAGES`` (``"g"``, ``"i"``, ``"f"``, ``"c"``, ``"o"``): the parts
+        stage: one of ``LSTM_STAGES``: ``"g"`` (the candidate), ``"i"`` (input gate),
+            ``"f"`` (forget gate), ``"c"`` (the cell state) or ``"o"`` (output gate). The parts
             introduced before this stage are drawn normally, this stage's parts in
             bold colour, later parts faintly. None draws the whole cell normally.
     """
@@ -154,7 +157,7 @@ def draw_lstm_stage(ax: Any, stage: str | None = None) -> None:
     ax.add_patch(Circle((1.9, bus), 0.08, color="#333333", zorder=3))
     label("base", (0.2, bus + 0.15), "$h_{t-1}$", ha="left", va="bottom")
     label("base", (2.05, -0.15), "$x_t$", ha="left", va="bottom")
-    label("base", (5.7, bus - 0.2), "$x_t$ and $h_{t-1}$, to every block", ha="center", va="top", fontsize=11)
+    label("base", (6.0, bus - 0.2), "$x_t$ and $h_{t-1}$, to every block", ha="center", va="top")
     # The cell state highway.
     arrow("base", [(0.2, top), (x_f - 0.3, top)], head=False, lw=2.2)
     label("base", (0.2, top + 0.2), "$c_{t-1}$", ha="left", va="bottom")
@@ -187,13 +190,13 @@ def draw_lstm_stage(ax: Any, stage: str | None = None) -> None:
     node("f", (x_f, top), "×")
     node("c", (x_add, top), "+")
     # Output: h_t = o_t * tanh(c_t); tanh here is pointwise, with no weights, so it is drawn as a node.
-    arrow("o", [(x_out, top), (x_out, 5.33)])
+    arrow("o", [(x_out, top), (x_out, 5.53)])
     ax.add_patch(
-        Ellipse((x_out, 5.05), 1.25, 0.56, facecolor="white", edgecolor=ink("o"), lw=width("o"), zorder=3)
+        Ellipse((x_out, 5.25), 1.45, 0.56, facecolor="white", edgecolor=ink("o"), lw=width("o"), zorder=3)
     )
-    ax.text(x_out, 5.05, "tanh", ha="center", va="center", fontsize=11, color=ink("o"), zorder=4)
-    arrow("o", [(x_out, 4.77), (x_out, 4.2)])
-    label("o", (x_out - 0.15, 4.48), "$\\tanh(c_t)$", ha="right", va="center", fontsize=12)
+    ax.text(x_out, 5.25, "tanh", ha="center", va="center", fontsize=_LABEL, color=ink("o"), zorder=4)
+    arrow("o", [(x_out, 4.97), (x_out, 4.2)])
+    label("o", (x_out - 0.15, 4.58), "$\\tanh(c_t)$", ha="right", va="center")
     arrow("o", [(x_o, row + 0.4), (x_out - 0.24, 3.72)])
     label("o", (x_o - 0.1, 3.75), "$o_t$", ha="right", va="bottom")
     node("o", (x_out, 3.9), "×")
@@ -223,7 +226,7 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
     if steps > 6:
         raise ValueError(f"steps must be at most 6 to fit a page, got {steps}")
     line, cell_ink, gates_fill = "#333333", "#888888", "#e8f3e5"
-    pitch, half = 4.7, 1.85  # distance between cell centres, half a cell's width
+    pitch, half = 5.2, 1.95  # distance between cell centres, half a cell's width
     top, low = 3.0, 0.9  # heights of the cell-state wire and of the hidden-state wire
 
     def arrow(points: list[tuple[float, float]], lw: float = 1.4, head: bool = True) -> None:
@@ -244,7 +247,7 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
 
     def node(xy: tuple[float, float], symbol: str) -> None:
         ax.add_patch(Circle(xy, 0.22, facecolor="white", edgecolor=line, lw=1.3, zorder=3))
-        ax.text(*xy, symbol, ha="center", va="center", fontsize=13, zorder=4)
+        ax.text(*xy, symbol, ha="center", va="center", fontsize=_CHAIN_TEXT, zorder=4)
 
     for k in range(steps):
         cx = pitch * k
@@ -262,7 +265,7 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
             )
         )
         # Cell state: in from the left, through x and +, out to the right.
-        x_mul, x_add, x_out, up = cx - 1.05, cx - 0.15, cx + 0.85, cx + half - 0.3
+        x_mul, x_add, x_out, up = cx - 1.45, cx - 0.4, cx + 0.85, cx + half - 0.15
         arrow([(cx - half - 0.75, top), (x_mul - 0.22, top)], lw=2.2, head=False)
         node((x_mul, top), "×")
         arrow([(x_mul + 0.22, top), (x_add - 0.22, top)], lw=2.2, head=False)
@@ -272,11 +275,11 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
         ax.plot(up + 0.2 * np.cos(theta), top + 0.2 * np.sin(theta), color=line, lw=2.2)  # hop over h_t
         arrow([(up + 0.2, top), (cx + half + 0.75, top)], lw=2.2, head=k == steps - 1)
         # The gates block reads x_t and h_{t-1}, and feeds the x, the + and the output's x.
-        gx, gy = cx - 0.7, 1.45
+        gx, gy, gw = cx - 0.75, 1.45, 2.3  # the block's centre and width
         ax.add_patch(
             FancyBboxPatch(
-                (gx - 0.8, gy - 0.32),
-                1.6,
+                (gx - gw / 2, gy - 0.32),
+                gw,
                 0.64,
                 boxstyle="round,pad=0.04",
                 facecolor=gates_fill,
@@ -285,36 +288,36 @@ def draw_lstm_chain(ax: Any, steps: int = 3) -> None:
                 zorder=3,
             )
         )
-        ax.text(gx, gy, "$i, f, g, o$", ha="center", va="center", fontsize=13, zorder=4)
-        arrow([(cx - half - 0.75, low), (gx - 0.25, low), (gx - 0.25, gy - 0.32)])
-        arrow([(gx + 0.25, -0.25), (gx + 0.25, gy - 0.32)])
-        ax.text(gx + 0.35, -0.3, f"$x_{t}$", ha="left", va="bottom", fontsize=15)
+        ax.text(gx, gy, "$i, f, g, o$", ha="center", va="center", fontsize=_CHAIN_TEXT, zorder=4)
+        arrow([(cx - half - 0.75, low), (gx - 0.45, low), (gx - 0.45, gy - 0.32)])
+        arrow([(gx + 0.45, -0.25), (gx + 0.45, gy - 0.32)])
+        ax.text(gx + 0.55, -0.3, f"$x_{t}$", ha="left", va="bottom", fontsize=_CHAIN_WIRE)
         arrow([(x_mul, gy + 0.32), (x_mul, top - 0.22)])
         arrow([(x_add, gy + 0.32), (x_add, top - 0.22)])
         # h_t = o_t * tanh(c_t): down from the cell state, out to the right and up.
-        arrow([(x_out, top), (x_out, 2.47)])
-        ax.add_patch(Ellipse((x_out, 2.25), 1.3, 0.5, facecolor="white", edgecolor=line, lw=1.3, zorder=3))
-        ax.text(x_out, 2.25, "tanh", ha="center", va="center", fontsize=12, zorder=4)
-        arrow([(x_out, 2.04), (x_out, gy + 0.22)])
+        arrow([(x_out, top), (x_out, 2.53)])
+        ax.add_patch(Ellipse((x_out, 2.25), 1.5, 0.56, facecolor="white", edgecolor=line, lw=1.3, zorder=3))
+        ax.text(x_out, 2.25, "tanh", ha="center", va="center", fontsize=_CHAIN_TEXT, zorder=4)
+        arrow([(x_out, 1.97), (x_out, gy + 0.22)])
         node((x_out, gy), "×")
-        arrow([(gx + 0.8, gy), (x_out - 0.22, gy)])
+        arrow([(gx + gw / 2, gy), (x_out - 0.22, gy)])
         arrow([(x_out, gy - 0.22), (x_out, low), (cx + half + 0.75, low)], head=k == steps - 1)
         arrow([(up, low), (up, 4.35)])
-        ax.text(up + 0.12, 4.2, f"$h_{t}$", ha="left", va="center", fontsize=15)
+        ax.text(up + 0.12, 4.2, f"$h_{t}$", ha="left", va="center", fontsize=_CHAIN_WIRE)
         # What flows in from the previous step (before the first cell: the initial state).
         edge = cx - half - 0.4
-        ax.text(edge, top + 0.1, f"$c_{t - 1}$", ha="center", va="bottom", fontsize=15)
-        ax.text(edge, low + 0.1, f"$h_{t - 1}$", ha="center", va="bottom", fontsize=15)
+        ax.text(edge, top + 0.1, f"$c_{t - 1}$", ha="center", va="bottom", fontsize=_CHAIN_WIRE)
+        ax.text(edge, low + 0.1, f"$h_{t - 1}$", ha="center", va="bottom", fontsize=_CHAIN_WIRE)
     end = pitch * (steps - 1) + half + 0.8
-    ax.text(end, top + 0.12, f"$c_{steps}$", ha="left", va="bottom", fontsize=15)
-    ax.text(end, low + 0.12, f"$h_{steps}$", ha="left", va="bottom", fontsize=15)
+    ax.text(end, top + 0.12, f"$c_{steps}$", ha="left", va="bottom", fontsize=_CHAIN_WIRE)
+    ax.text(end, low + 0.12, f"$h_{steps}$", ha="left", va="bottom", fontsize=_CHAIN_WIRE)
     ax.text(
         pitch * (steps - 1) / 2,
         -0.75,
         "the same cell, with the same $W$, $U$ and $b$, at every step",
         ha="center",
         va="top",
-        fontsize=12,
+        fontsize=_CHAIN_TEXT,
         color="#444444",
     )
     ax.set_xlim(-half - 1.0, pitch * (steps - 1) + half + 1.5)

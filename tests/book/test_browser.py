@@ -5,6 +5,12 @@ unrendered or a MathJax error, a JavaScript console error, a broken internal
 link or anchor, and any request that leaves the machine (the book must work
 from file:// with the network off). A full-page screenshot of every page is
 saved under ``_build/test-book/screenshots``.
+
+At a desktop's width (1400 px) and a phone's (390 px): nothing is wider than the
+screen unless it sits in a box the reader scrolls (a code cell, a table), inline
+math included, which wraps within its paragraph. On the phone: a table wider than
+the column scrolls with a cue (its right edge fades while there is more) and keeps
+its first column in place, and the diagrams' labels stay legible.
 """
 
 from __future__ import annotations
@@ -82,6 +88,100 @@ OVERFLOWING = """(withCode) => {
   return found;
 }"""
 
+# Runs in the page: what the reader cannot see without scrolling the page sideways. Every
+# element of the article must lie within the screen, and every piece of inline math within its
+# own paragraph (a line of math past the paragraph's edge is cut off by the theme, not
+# scrolled), unless it sits in a box that scrolls (overflow-x auto or scroll: a code cell, a
+# table), which the reader scrolls instead. Only the outermost offender is named.
+TOO_WIDE = """() => {
+  const root = document.querySelector('article') || document.body;
+  const screen = document.documentElement.clientWidth;
+  const inScrollBox = el => {
+    for (let box = el.parentElement; box && box !== root.parentElement; box = box.parentElement) {
+      const overflow = getComputedStyle(box).overflowX;
+      if (overflow === 'auto' || overflow === 'scroll') return true;
+    }
+    return false;
+  };
+  const tex = el => {
+    const items = window.MathJax && window.MathJax.startup
+      ? window.MathJax.startup.document.getMathItemsWithin(el) : [];
+    return items.length ? items[0].math : el.textContent;
+  };
+  const found = [];
+  root.querySelectorAll('mjx-container:not([display="true"])').forEach(el => {
+    const rects = [...el.getClientRects()].filter(r => r.width > 0);
+    if (!rects.length || inScrollBox(el)) return;
+    let block = el.parentElement;
+    while (block !== root && getComputedStyle(block).display.startsWith('inline')) {
+      block = block.parentElement;
+    }
+    const edge = Math.min(screen, block.getBoundingClientRect().right);
+    const right = Math.max(...rects.map(r => r.right));
+    const left = Math.min(...rects.map(r => r.left));
+    if (right > edge + 1 || left < -1) {
+      found.push({kind: 'inline math', text: tex(el), right: Math.round(right), edge: Math.round(edge)});
+    }
+  });
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_ELEMENT, {
+    // inline math is measured above (span.math holds one formula)
+    acceptNode: el => el.matches('mjx-container, span.math')
+      ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT,
+  });
+  const named = [];
+  for (let el = walker.nextNode(); el; el = walker.nextNode()) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 || r.height === 0 || (r.right <= screen + 1 && r.left >= -1)) continue;
+    if (named.some(outer => outer.contains(el)) || inScrollBox(el)) continue;
+    if (getComputedStyle(el).visibility === 'hidden') continue;
+    named.push(el);
+    const text = (el.innerText || el.textContent || '').trim().split('\\n')[0];
+    found.push({kind: el.tagName.toLowerCase(), text, right: Math.round(r.right), edge: screen});
+  }
+  const page = document.scrollingElement.scrollWidth;
+  if (page > screen + 1) found.push({kind: 'page', text: 'scrolls sideways', right: page, edge: screen});
+  return found;
+}"""
+
+# Runs in the page (a phone): every table wider than its scroll box must show that it scrolls.
+# Its first column stays in place (position: sticky), and its right edge fades (the book's
+# --table-fade, driven by the scroll position) while there is more to the right, and not at the
+# end. Returns one line per table that fails, named by its first header cell.
+TABLE_CUES = """async () => {
+  const frame = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const fade = box => parseFloat(getComputedStyle(box).getPropertyValue('--table-fade')) || 0;
+  const problems = [];
+  const boxes = [...document.querySelectorAll('article .pst-scrollable-table-container')];
+  for (const box of boxes) {
+    if (box.scrollWidth <= box.clientWidth + 1) continue;
+    const first = box.querySelector('tr > :first-child');
+    const name = (first ? first.innerText : box.innerText).trim().split('\\n')[0].slice(0, 40);
+    const firstCells = [...box.querySelectorAll('tr > :first-child')];
+    if (firstCells.some(cell => getComputedStyle(cell).position !== 'sticky')) {
+      problems.push(`table '${name}': its first column scrolls away`);
+    }
+    box.scrollLeft = 0;
+    await frame();
+    const atStart = fade(box);
+    box.scrollLeft = box.scrollWidth;
+    await frame();
+    const atEnd = fade(box);
+    box.scrollLeft = 0;
+    if (!(atStart > 0)) problems.push(`table '${name}': no fade at its right edge while it has more to show`);
+    if (atEnd !== 0) problems.push(`table '${name}': still fades once scrolled to its end`);
+  }
+  return problems;
+}"""
+
+# Runs in the page: how wide each SVG figure is shown, in CSS px (0 when folded away).
+SHOWN_FIGURES = """() => [...document.querySelectorAll('article figure img')]
+  .filter(img => (img.getAttribute('src') || '').endsWith('.svg'))
+  .map(img => ({src: img.getAttribute('src'), id: img.closest('figure').id,
+                shown: img.getBoundingClientRect().width}))"""
+
+# A diagram's labels on a phone: at least this many CSS px.
+LEGIBLE_PX = 11.0
+
 # The two widths a reader uses: a desktop browser and a phone.
 DESKTOP, PHONE = 1400, 390
 
@@ -131,6 +231,45 @@ def overflowing(page, name: str, width: int) -> list[str]:  # type: ignore[no-un
     ]
 
 
+def too_wide(page, name: str, width: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """One line per element of the open page that reaches past the screen (or, for inline math,
+    past its paragraph) outside a scroll box, at ``width`` px."""
+    return [
+        f"{name} at {width} px: {block['kind']} {block['text'][:60]!r} reaches {block['right']} px,"
+        f" past the edge at {block['edge']} px"
+        for block in page.evaluate(TOO_WIDE)
+    ]
+
+
+def diagram_text_pt(svg: Path) -> tuple[float, float] | None:
+    """(width in pt, smallest text size in pt) of a matplotlib SVG drawn without axes (a diagram);
+    None for a plot with axes or a figure without text. Matplotlib writes each text as glyph paths
+    in a group scaled by fontsize / 100."""
+    head = svg.read_text(errors="replace")
+    if 'id="matplotlib.axis_1"' in head:
+        return None
+    width = re.search(r'<svg[^>]* width="([0-9.]+)pt"', head)
+    sizes = [100 * float(scale) for scale in re.findall(r"scale\((0\.\d+) -0\.\d+\)", head)]
+    return (float(width.group(1)), min(sizes)) if width and sizes else None
+
+
+def small_diagram_labels(page, page_path: Path, width: int) -> list[str]:  # type: ignore[no-untyped-def]
+    """One line per diagram of the open page whose smallest label is under LEGIBLE_PX as shown."""
+    problems = []
+    for figure in page.evaluate(SHOWN_FIGURES):
+        measured = diagram_text_pt((page_path.parent / unquote(figure["src"])).resolve())
+        if measured is None or figure["shown"] == 0:
+            continue
+        width_pt, text_pt = measured
+        shown_px = text_pt * 96 / 72 * min(1.0, figure["shown"] / (width_pt * 96 / 72))
+        if shown_px < LEGIBLE_PX:
+            problems.append(
+                f"{page_path.stem} at {width} px: figure {figure['id'] or figure['src']!r} shown"
+                f" {figure['shown']:.0f} px wide, its smallest label {shown_px:.1f} px"
+            )
+    return problems
+
+
 def visit(browser, page_path: Path) -> tuple[dict, list[str], list[str]]:  # type: ignore[no-untyped-def]
     """Open one page at the desktop width; return what INSPECT found (and, under "overflow",
     the blocks wider than their box), console errors, and requests that left file://."""
@@ -155,6 +294,7 @@ def visit(browser, page_path: Path) -> tuple[dict, list[str], list[str]]:  # typ
     page.evaluate("() => window.MathJax && window.MathJax.startup ? window.MathJax.startup.promise : null")
     found = page.evaluate(INSPECT)
     found["overflow"] = overflowing(page, page_path.stem, DESKTOP)
+    found["too_wide"] = too_wide(page, page_path.stem, DESKTOP)
     shots = OUT / "screenshots"
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{page_path.stem}.png"), full_page=True)
@@ -239,16 +379,52 @@ def test_figures_have_an_opaque_background(built_book: Path) -> None:
         assert re.search(r'<g id="patch_1">\s*<path [^>]*style="fill: #ffffff', head), svg.name
 
 
-def test_every_block_fits_its_column(built_book: Path, browser, desktop_visits) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture(scope="module")
+def phone_visits(built_book: Path, browser) -> dict[Path, dict[str, list[str]]]:  # type: ignore[no-untyped-def]
+    """Every page opened once at the phone's width: what does not fit, the tables' cues, the diagrams."""
+    found = {}
+    for page_path in pages(built_book):
+        context, page = open_page(browser, page_path, PHONE)
+        found[page_path] = {
+            "overflow": overflowing(page, page_path.stem, PHONE),
+            "too_wide": too_wide(page, page_path.stem, PHONE),
+            "tables": [f"{page_path.stem} at {PHONE} px: {line}" for line in page.evaluate(TABLE_CUES)],
+            "diagrams": small_diagram_labels(page, page_path, PHONE),
+        }
+        context.close()
+    return found
+
+
+def test_every_block_fits_its_column(desktop_visits, phone_visits) -> None:  # type: ignore[no-untyped-def]
     """At 1400 px every code cell, output and display equation fits the text column (no
     line hidden behind a scroll bar); at 390 px, a phone, every display equation does."""
     problems: list[str] = []
-    for page_path, (found, _, _) in desktop_visits.items():
+    for found, _, _ in desktop_visits.values():
         problems += found["overflow"]
-        context, page = open_page(browser, page_path, PHONE)
-        problems += overflowing(page, page_path.stem, PHONE)
-        context.close()
+    for found in phone_visits.values():
+        problems += found["overflow"]
     assert not problems, f"{len(problems)} block(s) wider than the column:\n" + "\n".join(problems)
+
+
+def test_nothing_is_wider_than_the_screen(desktop_visits, phone_visits) -> None:  # type: ignore[no-untyped-def]
+    """At 1400 and 390 px nothing runs past the screen outside a box that scrolls, and inline
+    math stays within its paragraph (it wraps)."""
+    problems: list[str] = []
+    for found, _, _ in desktop_visits.values():
+        problems += found["too_wide"]
+    for found in phone_visits.values():
+        problems += found["too_wide"]
+    assert not problems, f"{len(problems)} element(s) past the screen's edge:\n" + "\n".join(problems)
+
+
+def test_wide_tables_show_that_they_scroll_on_a_phone(phone_visits) -> None:  # type: ignore[no-untyped-def]
+    problems = [line for found in phone_visits.values() for line in found["tables"]]
+    assert not problems, "\n".join(problems)
+
+
+def test_diagrams_are_legible_on_a_phone(phone_visits) -> None:  # type: ignore[no-untyped-def]
+    problems = [line for found in phone_visits.values() for line in found["diagrams"]]
+    assert not problems, "\n".join(problems)
 
 
 PLANTED = """() => {
@@ -296,3 +472,47 @@ def test_the_fit_check_catches_a_planted_overflow(built_book: Path, browser) -> 
     assert "code cell 'planted_code = 1 + 1" in desktop and "output 'planted output 0.123456" in desktop
     assert "equation 'x_1 + y_2 + z_3" in desktop
     assert len(found[PHONE]) == 1 and "equation 'x_1 + y_2 + z_3" in found[PHONE][0], found[PHONE]
+
+
+PLANTED_ON_A_PHONE = """() => {
+  const article = document.querySelector('article');
+  const add = html => {
+    const holder = document.createElement('div');
+    holder.innerHTML = html;
+    const el = holder.firstElementChild;
+    article.appendChild(el);
+    return el;
+  };
+  const long = add('<p>Wraps: <span class="math notranslate nohighlight">\\\\(c_1 = '
+    + '0.8808 \\\\cdot 1 + 0.7311 \\\\cdot 0.7616 + '.repeat(4) + '1 = 1.4376\\\\)</span>.</p>');
+  const unbreakable = add('<p>Cannot wrap: <span class="math notranslate nohighlight">'
+    + '\\\\(\\\\text{planted' + 'W'.repeat(50) + '}\\\\)</span>.</p>');
+  add('<div style="width: 600px">planted wide block</div>');
+  const row = (cell, n) => '<tr>' + Array.from({length: n}, (_, k) => cell(k)).join('') + '</tr>';
+  const cell = (tag, style, text) => `<${tag} style="${style}"><p>${text}</p></${tag}>`;
+  const table = (name, style) => '<div class="pst-scrollable-table-container"><table class="table">'
+    + '<thead>' + row(k => cell('th', k ? '' : style, k ? 'column ' + k : name), 9)
+    + '</thead><tbody>'
+    + row(k => cell('td', k ? '' : style, k ? '0.123456' : 'key'), 9)
+    + '</tbody></table></div>';
+  add(table('planted good', ''));
+  add(table('planted static', 'position: static'));
+  return window.MathJax.typesetPromise([long, unbreakable]);
+}"""
+
+
+def test_the_phone_checks_catch_what_a_phone_cannot_show(built_book: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    """The checks above, on a real page of the book at 390 px with blocks planted in it: long
+    inline math that can wrap passes, math that cannot wrap and a 600 px block are caught; a wide
+    table passes with its cues, and one whose first column scrolls away is caught."""
+    page_path = built_book / "book" / "01_rnn.html"
+    context, page = open_page(browser, page_path, PHONE)
+    before_wide, before_tables = too_wide(page, "01_rnn", PHONE), page.evaluate(TABLE_CUES)
+    page.evaluate(PLANTED_ON_A_PHONE)
+    wide = [line for line in too_wide(page, "01_rnn", PHONE) if line not in before_wide]
+    tables = [line for line in page.evaluate(TABLE_CUES) if line not in before_tables]
+    context.close()
+    assert len(wide) == 3, "\n".join(wide)  # the math that cannot wrap, the block, and the page it widens
+    assert "inline math '\\\\text{plantedWWW" in wide[0] and "div 'planted wide block'" in wide[1], wide
+    assert "page 'scrolls sideways'" in wide[2], wide
+    assert tables == ["table 'planted static': its first column scrolls away"], tables
