@@ -18,7 +18,7 @@ def draw_weight_layout(
 
     Columns are shared: the block of columns ``k*H : (k+1)*H`` belongs to gate
     ``GATE_ORDER[k]`` (i, f, g, o) in all three arrays and in ``z_t``; the labels
-    on the left give each array's Keras name.
+    above each array give its Keras name.
 
     Args:
         ax: a matplotlib Axes (its frame is switched off).
@@ -37,16 +37,20 @@ def draw_weight_layout(
     if selected is not None and selected not in order:
         raise ValueError(f"selected must be one of {order} or None, got {selected!r}")
     fills = {"i": "#a6c8f4", "f": "#f4a6a6", "g": "#b8e0b0", "o": "#f4d9a6"}
-    names = {"i": "input gate", "f": "forget gate", "g": "candidate", "o": "output gate"}
+    names = {"i": "input", "f": "forget", "g": "candidate", "o": "output"}
     H, D = hidden_size, input_size
     arrays = [
         ("$W$", f"({D}, {4 * H})", "kernel", D),
         ("$U$", f"({H}, {4 * H})", "recurrent_kernel", H),
         ("$b$", f"({4 * H},)", "bias", 1),
     ]
-    gap = 0.8
-    y = 0.0
+    # Each array's name, shape and Keras name sit on a line above its rows, so the figure is no
+    # wider than the blocks: at a phone's width its labels stay at least 11 CSS px.
+    size = 12
+    label_room = 1.8
+    y = -label_room
     for symbol, shape, keras_name, rows in arrays:
+        ax.text(0, y + 0.4, f"{symbol} {shape}, Keras: {keras_name}", ha="left", va="bottom", fontsize=size)
         for k, gate in enumerate(order):
             for r in range(rows):
                 for c in range(H):
@@ -56,29 +60,25 @@ def draw_weight_layout(
                         )
                     )
             ax.add_patch(Rectangle((k * H, y - rows), H, rows, facecolor="none", edgecolor="#333333", lw=1.2))
-        ax.text(
-            -0.4, y - rows / 2, f"{symbol} {shape}\nKeras: {keras_name}", ha="right", va="center", fontsize=9
-        )
-        y -= rows + gap
-    bottom = y + gap
+        if selected is not None:  # the selected gate's columns of this array, dashed
+            k = order.index(selected)
+            ax.add_patch(
+                Rectangle(
+                    (k * H - 0.2, y - rows - 0.15),
+                    H + 0.4,
+                    rows + 0.3,
+                    facecolor="none",
+                    edgecolor="#111111",
+                    lw=2.0,
+                    ls="--",
+                )
+            )
+        y -= rows + label_room
+    bottom = y + label_room
     spans = ["0 : H", "H : 2H", "2H : 3H", "3H : 4H"]
     for k, gate in enumerate(order):
-        ax.text(k * H + H / 2, 0.35, f"{gate}\n{names[gate]}", ha="center", va="bottom", fontsize=9)
-        ax.text(k * H + H / 2, bottom - 0.4, spans[k], ha="center", va="top", fontsize=9, color="#444444")
-    if selected is not None:
-        k = order.index(selected)
-        ax.add_patch(
-            Rectangle(
-                (k * H - 0.2, bottom - 0.2),
-                H + 0.4,
-                -bottom + 0.4,
-                facecolor="none",
-                edgecolor="#111111",
-                lw=2.0,
-                ls="--",
-            )
-        )
-    ax.set_xlim(-6.5, 4 * H + 0.3)
-    ax.set_ylim(bottom - 1.6, 2.1)
-    ax.set_aspect("equal")
+        ax.text(k * H + H / 2, 0.2, f"{gate}\n{names[gate]}", ha="center", va="bottom", fontsize=size)
+        ax.text(k * H + H / 2, bottom - 0.4, spans[k], ha="center", va="top", fontsize=size, color="#444444")
+    ax.set_xlim(-0.3, 4 * H + 0.3)
+    ax.set_ylim(bottom - 1.8, 2.4)
     ax.axis("off")

@@ -208,8 +208,9 @@ def _smallest_label_on_a_phone(fig) -> float:  # type: ignore[no-untyped-def]
         (lambda ax: draw_lstm_stage(ax, "o"), LSTM_FIGSIZE),
         (draw_lstm_chain, LSTM_CHAIN_FIGSIZE),
         (draw_unrolled_rnn, (8, 3)),  # the size chapter 1 draws it at
+        (lambda ax: draw_weight_layout(ax, 1, 4, "f"), (5, 3.8)),  # chapter 3's size
     ],
-    ids=["cell", "cell-stage", "chain", "unrolled-rnn"],
+    ids=["cell", "cell-stage", "chain", "unrolled-rnn", "weight-layout"],
 )
 def test_labels_stay_legible_on_a_phone(draw, size) -> None:  # type: ignore[no-untyped-def]
     fig, ax = plt.subplots(figsize=size)
