@@ -99,7 +99,7 @@ def gate_blocks(array: np.ndarray, count: int) -> tuple[np.ndarray, ...]:
     """The ``count`` blocks side by side on the last axis, as views: (..., count * H) -> count x (..., H).
 
     A cell's kernels and pre-activations hold one H-wide block per gate, in Keras'
-    order (the LSTM's i, f, g, o; the GRU's z, r, n): this is the one place that
+    order (the LSTM's i, f, g, o; the GRU's u, r, n): this is the one place that
     cuts them apart.
     """
     hidden = array.shape[-1] // count
