@@ -54,19 +54,20 @@ def _reset_before(x_t: Any, h_prev: Any, kernel: Any, recurrent: Any, bias: Any)
 
 
 def _swapped_update(x_t: Any, h_prev: Any, kernel: Any, recurrent: Any, bias: Any) -> np.ndarray:
-    # Negating z's pre-activation turns z into 1 - z, since sigmoid(-s) = 1 - sigmoid(s).
+    # Negating the update gate's pre-activation turns u into 1 - u, since sigmoid(-z) = 1 - sigmoid(z).
     return gru_step(x_t, h_prev, *(take_blocks(m, [0, 1, 2], negate=[0]) for m in (kernel, recurrent, bias)))
 
 
 def _torch_order(x_t: Any, h_prev: Any, kernel: Any, recurrent: Any, bias: Any) -> np.ndarray:
-    return gru_step(x_t, h_prev, *(take_blocks(m, [1, 0, 2]) for m in (kernel, recurrent, bias)))  # r, z, n
+    return gru_step(x_t, h_prev, *(take_blocks(m, [1, 0, 2]) for m in (kernel, recurrent, bias)))  # r, u, n
 
 
 def check_gru_step(your_fn: Callable[..., Any]) -> CheckResult:
     """Check ``gru_step(x_t, h_prev, kernel, recurrent_kernel, bias) -> h_t``, Keras' GRU (reset_after=True).
 
     x_t (B, D), h_prev (B, H), kernel (D, 3H), recurrent_kernel (H, 3H) with the
-    blocks z, r, h, bias (2, 3H): the input bias and the recurrent bias; h_t (B, H).
+    blocks u, r, n (update gate, reset gate, candidate; Keras calls them z, r, h),
+    bias (2, 3H): the input bias and the recurrent bias; h_t (B, H).
     """
     cases = []
     for k, (B, D, H) in enumerate([(1, 1, 3), (2, 2, 4), (3, 1, 1)]):
@@ -77,13 +78,17 @@ def check_gru_step(your_fn: Callable[..., Any]) -> CheckResult:
         Mistake(
             _reset_before,
             "Keras' default reset_after=True applies r AFTER the recurrent product: "
-            "tanh(x_h + r * (h U_h + b_h)).",
+            "n = tanh(x W_n + b0_n + r * (h U_n + b1_n)).",
             probe=cases[2],  # H = 1
         ),
         Mistake(
-            _swapped_update, "Keras keeps the old state with z: h_t = z * h_(t-1) + (1 - z) * candidate."
+            _swapped_update,
+            "the update gate keeps the old state: h_t = u * h_(t-1) + (1 - u) * n (Keras' z is u).",
         ),
-        Mistake(_torch_order, "Keras' blocks are z, r, h (torch's are r, z, n)."),
+        Mistake(
+            _torch_order,
+            "the blocks are u, r, n, Keras' z, r, h (torch's order is r, z, n, with z its update gate).",
+        ),
     ]
     return run_cases("gru_step", your_fn, gru_step, cases, mistakes)
 

@@ -8,7 +8,7 @@ but store each matrix transposed and keep two bias vectors:
 - ``nn.RNN`` (tanh) and ``nn.LSTM`` (blocks i, f, g, o, ours; Keras calls g the
   candidate c) add their two biases: ``b = bias_ih + bias_hh``. ``to_torch`` puts
   all of b in ``bias_ih`` and zeros in ``bias_hh``.
-- ``nn.GRU`` orders its blocks r, z, n where Keras and this package have z, r, n,
+- ``nn.GRU`` orders its blocks r, z, n where this package has u, r, n (Keras' z, r, h),
   and its two biases are Keras' two bias rows (``reset_after=True``).
 
 ``CELLS`` is the one table of cells and their PyTorch twins; the peephole cell has

@@ -9,17 +9,17 @@ arithmetic as ``torch.nn.GRU``), so ``W``, ``U`` and ``b`` *are* Keras'
     U  (H, 3H)   recurrent weights
     b  (2, 3H)   bias: row 0 is added to x_t W, row 1 to h_{t-1} U
 
-The blocks, in Keras' order, are the update gate ``z``, the reset gate ``r`` and
-the candidate ``n`` (Keras calls it ``h``, PyTorch ``n``; PyTorch's order is r, z, n).
-One step is
+The blocks, in Keras' order, are the update gate ``u``, the reset gate ``r`` and
+the candidate ``n`` (Keras calls them z, r, h; PyTorch's order is r, z, n). The
+letter z is kept for pre-activations, as in the LSTM. One step is
 
-    a = x_t W + b[0]       u = h_{t-1} U + b[1]          (B, 3H) each, split into z, r, n parts
-    z = sigmoid(a_z + u_z)     r = sigmoid(a_r + u_r)
-    n = tanh(a_n + r * u_n)                               the reset gate scales h U, after the product
-    h_t = z * h_{t-1} + (1 - z) * n
+    xw = x_t W + b[0]      hu = h_{t-1} U + b[1]         (B, 3H) each, split into u, r, n blocks
+    u = sigmoid(xw_u + hu_u)   r = sigmoid(xw_r + hu_r)
+    n = tanh(xw_n + r * hu_n)                             the reset gate scales h U, after the product
+    h_t = u * h_{t-1} + (1 - u) * n
 
 Where the LSTM has a forget gate and an input gate, the GRU has one update gate
-z that does both: it keeps a share z of the old state and fills the rest from the
+u that does both: it keeps a share u of the old state and fills the rest from the
 candidate. There is no separate cell state and no output gate.
 
 ``GRUParams.step`` and ``GRUParams.step_backward`` are the cell; ``sequence``
@@ -55,20 +55,22 @@ __all__ = [
 class GRUStepCache(NamedTuple):
     """What one step keeps for its backward pass, each (B, H) but ``x_t`` (B, D).
 
-    ``u_n`` is the candidate's recurrent part ``h_{t-1} U_n + b[1]_n``, before the reset gate.
+    ``u`` is the update gate, ``r`` the reset gate, ``n`` the candidate, and ``hu_n`` the
+    candidate's recurrent part ``h_{t-1} U_n + b[1]_n``, before the reset gate.
     """
 
     x_t: np.ndarray
     h_prev: np.ndarray
-    z: np.ndarray
+    u: np.ndarray
     r: np.ndarray
     n: np.ndarray
-    u_n: np.ndarray
+    hu_n: np.ndarray
 
 
 @dataclass
 class GRUParams(CellParams):
-    """The weights of one GRU layer, in Keras' layout (``reset_after=True``) and block order z, r, n.
+    """The weights of one GRU layer, in Keras' layout (``reset_after=True``) and block order u, r, n
+    (update gate, reset gate, candidate; Keras' z, r, h).
 
     Attributes:
         W: (D, 3H) input weights; Keras' ``kernel``.
@@ -109,37 +111,37 @@ class GRUParams(CellParams):
         """One step: ``h_t`` from ``x_t`` (B, D) and ``state = (h_{t-1},)``."""
         (h_prev,) = state
         hidden = self.hidden_size
-        a = x_t @ self.W + self.b[0]  # (B, 3H), the input's part of z, r, n
-        u = h_prev @ self.U + self.b[1]  # (B, 3H), the state's part
-        zr = sigmoid(a[:, : 2 * hidden] + u[:, : 2 * hidden])
-        z, r = zr[:, :hidden], zr[:, hidden:]  # update gate, reset gate
-        u_n = u[:, 2 * hidden :]
-        n = tanh(a[:, 2 * hidden :] + r * u_n)  # candidate: the reset gate scales h U, after the product
-        h_t = z * h_prev + (1 - z) * n
-        return (h_t,), GRUStepCache(x_t, h_prev, z, r, n, u_n)
+        xw = x_t @ self.W + self.b[0]  # (B, 3H), the input's part of u, r, n
+        hu = h_prev @ self.U + self.b[1]  # (B, 3H), the state's part
+        ur = sigmoid(xw[:, : 2 * hidden] + hu[:, : 2 * hidden])
+        u, r = ur[:, :hidden], ur[:, hidden:]  # update gate, reset gate
+        hu_n = hu[:, 2 * hidden :]
+        n = tanh(xw[:, 2 * hidden :] + r * hu_n)  # candidate: the reset gate scales h U, after the product
+        h_t = u * h_prev + (1 - u) * n
+        return (h_t,), GRUStepCache(x_t, h_prev, u, r, n, hu_n)
 
     def step_backward(self, d_state: State, cache: GRUStepCache) -> tuple[np.ndarray, State, GRUParams]:
         """From dL/dh_t to ``(dL/dx_t, (dL/dh_{t-1},), weight gradients)``.
 
-        With s_n = a_n + r * u_n the candidate's pre-activation:
+        With z_u, z_r, z_n the pre-activations of u, r, n (z_n = xw_n + r * hu_n):
 
-            dz = dh * (h_{t-1} - n)          dn = dh * (1 - z)
-            ds_n = dn * (1 - n**2)           dr = ds_n * u_n            du_n = ds_n * r
-            da = [dz * z(1-z), dr * r(1-r), ds_n]      du = [dz * z(1-z), dr * r(1-r), du_n]
-            dW = x_t^T da    dU = h_{t-1}^T du    db = [sum(da), sum(du)]
-            dx_t = da W^T    dh_{t-1} = dh * z + du U^T
+            du = dh * (h_{t-1} - n)          dn = dh * (1 - u)
+            dz_n = dn * (1 - n**2)           dr = dz_n * hu_n           dhu_n = dz_n * r
+            dxw = [du * u(1-u), dr * r(1-r), dz_n]     dhu = [du * u(1-u), dr * r(1-r), dhu_n]
+            dW = x_t^T dxw    dU = h_{t-1}^T dhu    db = [sum(dxw), sum(dhu)]
+            dx_t = dxw W^T    dh_{t-1} = dh * u + dhu U^T
         """
         (dh,) = d_state
-        x_t, h_prev, z, r, n, u_n = cache
-        ds_n = dh * (1 - z) * (1 - n * n)
-        ds_z = dh * (h_prev - n) * z * (1 - z)
-        ds_r = ds_n * u_n * r * (1 - r)
-        da = np.concatenate([ds_z, ds_r, ds_n], axis=1)
-        du = np.concatenate([ds_z, ds_r, ds_n * r], axis=1)
-        db = np.stack([da.sum(axis=0), du.sum(axis=0)])
-        grads = GRUParams.unchecked(x_t.T @ da, h_prev.T @ du, db)
-        dh_prev = dh * z + du @ self.U.T
-        return da @ self.W.T, (dh_prev,), grads
+        x_t, h_prev, u, r, n, hu_n = cache
+        dz_n = dh * (1 - u) * (1 - n * n)
+        dz_u = dh * (h_prev - n) * u * (1 - u)
+        dz_r = dz_n * hu_n * r * (1 - r)
+        dxw = np.concatenate([dz_u, dz_r, dz_n], axis=1)
+        dhu = np.concatenate([dz_u, dz_r, dz_n * r], axis=1)
+        db = np.stack([dxw.sum(axis=0), dhu.sum(axis=0)])
+        grads = GRUParams.unchecked(x_t.T @ dxw, h_prev.T @ dhu, db)
+        dh_prev = dh * u + dhu @ self.U.T
+        return dxw @ self.W.T, (dh_prev,), grads
 
 
 def gru_step(x_t: np.ndarray, h_prev: np.ndarray, params: GRUParams) -> np.ndarray:

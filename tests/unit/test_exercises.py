@@ -78,7 +78,7 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_torch_to_keras, lambda wi, wh, bi, bh: (wi.T, wh.T, bi), "two biases"),
     (ex.check_torch_to_keras, lambda wi, wh, bi, bh: (wi, wh, bi + bh), "transposed"),
     (ex.check_gru_step, "gru:torch_order", "z, r, h"),
-    (ex.check_gru_step, "gru:swapped", "h_t = z * h_(t-1)"),
+    (ex.check_gru_step, "gru:swapped", "h_t = u * h_(t-1)"),
     (ex.check_cell_path_gain, lambda f: f.sum(axis=1), "factors multiply"),
     (ex.check_cell_path_gain, lambda f: f[:, :-1].prod(axis=1), "all T forget gates"),
     (ex.check_lstm_step_backward, "backward:no_forget", "dc_(t-1) = dc_t * f_t"),
@@ -252,12 +252,12 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             xs = np.split(x @ kernel + bias[0], 3, axis=1)
             hs = np.split(h @ recurrent + bias[1], 3, axis=1)
             if kind == "torch_order":
-                (x_r, x_z, x_h), (h_r, h_z, h_h) = xs, hs
+                (x_r, x_u, x_n), (h_r, h_u, h_n) = xs, hs
             else:
-                (x_z, x_r, x_h), (h_z, h_r, h_h) = xs, hs
-            z, r = sig(x_z + h_z), sig(x_r + h_r)
-            cand = np.tanh(x_h + r * h_h)
-            return (1 - z) * h + z * cand if kind == "swapped" else z * h + (1 - z) * cand
+                (x_u, x_r, x_n), (h_u, h_r, h_n) = xs, hs
+            u, r = sig(x_u + h_u), sig(x_r + h_r)
+            cand = np.tanh(x_n + r * h_n)
+            return (1 - u) * h + u * cand if kind == "swapped" else u * h + (1 - u) * cand
 
         return gru
     if name.startswith("backward:"):

@@ -95,7 +95,7 @@ raises(
 )
 gives(
     "frameworks.torch.CELLS",
-    "the GRU's blocks r, z, n are ours z, r, n",
+    "the GRU's blocks r, z, n are ours u, r, n (torch's z is our update gate u)",
     lambda: torch_bridge.CELLS[gru.GRUParams],
     equal(torch_bridge.TorchTwin("GRU", (1, 0, 2), True)),
 )

@@ -62,7 +62,7 @@ gives(
     )(gru.GRUParams(np.zeros((1, 3)), np.zeros((1, 3)), np.zeros((2, 3)))),
     equal([[0.5]]),
 )
-gives("nn.gru.GRUStepCache", "its fields", lambda: gru.GRUStepCache._fields[-2:], equal(("n", "u_n")))
+gives("nn.gru.GRUStepCache", "its fields", lambda: gru.GRUStepCache._fields[-2:], equal(("n", "hu_n")))
 raises(
     "nn.gru.GRUParams",
     "one bias row",
