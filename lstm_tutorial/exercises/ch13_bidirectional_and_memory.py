@@ -82,9 +82,10 @@ def _backward_weights_twice(x: Any, *weights: Any) -> np.ndarray:
 def check_bidirectional_lstm(your_fn: Callable[..., Any]) -> CheckResult:
     """Check ``bidirectional_lstm(x, W_fwd, U_fwd, b_fwd, W_bwd, U_bwd, b_bwd) -> y``.
 
-    x (B, T, D); each direction's W (D, 4H), U (H, 4H), b (4H,) in Keras' order
-    i, f, c, o; y (B, T, 2H): at step t the forward output after x_1 .. x_t, then
-    the backward output after x_T .. x_t (Keras' ``Bidirectional``, "concat").
+    x (B, T, D); each direction's W (D, 4H), U (H, 4H), b (4H,), the gate blocks in
+    the order i, f, g, o (g is Keras' c); y (B, T, 2H): at step t the forward output
+    after x_1 .. x_t, then the backward output after x_T .. x_t (Keras'
+    ``Bidirectional``, "concat").
     """
     cases = []
     for k, (B, T, D, H) in enumerate([(2, 5, 3, 4), (1, 6, 1, 2), (3, 4, 2, 1), (2, 1, 2, 3)]):

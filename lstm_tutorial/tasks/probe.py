@@ -49,7 +49,7 @@ class CellInternals:
 
     Every array has shape (N, H): row t is the step that read character t, so it
     holds the states *after* reading it. The gates are in the package's order
-    i, f, g, o (Keras' i, f, c, o).
+    i, f, g, o, as Keras stores them (the candidate g is Keras' c).
 
     Attributes:
         c: cell states c_t.

@@ -17,7 +17,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lstm_tutorial.tasks.text import Vocabulary, load_stdlib_corpus, python_labels, stream_batches
+from lstm_tutorial.tasks.text import (
+    Vocabulary,
+    bracket_closes_within,
+    load_stdlib_corpus,
+    python_labels,
+    stream_batches,
+)
 
 STDLIB = Path(sysconfig.get_paths()["stdlib"])
 
@@ -294,3 +300,62 @@ def test_a_folder_named_like_a_module_is_skipped_not_read(tmp_path: Path) -> Non
     corpus = load_stdlib_corpus(train_chars=1, heldout_chars=1, directory=tmp_path)
     assert corpus.train == "x = 1\n" and corpus.heldout == "y = 2\n"
     assert corpus.skipped == ("b.py",)
+
+
+def closes_within_by_tokens(source: str, k: int) -> np.ndarray:
+    """The label from its definition, one character at a time: tokenize's bracket operators
+    paired with a stack, then for each character the innermost pair around it, and whether
+    its closing bracket is at most k - 1 characters ahead."""
+    import io
+    import tokenize
+
+    line_starts = [0] + [m + 1 for m, ch in enumerate(source) if ch == "\n"]
+    pairs, stack = [], []
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.OP and token.string in "([{":
+            stack.append(line_starts[token.start[0] - 1] + token.start[1])
+        elif token.type == tokenize.OP and token.string in ")]}":
+            pairs.append((stack.pop(), line_starts[token.start[0] - 1] + token.start[1]))
+    label = np.zeros(len(source), dtype=bool)
+    for t in range(len(source)):
+        around = [(o, c) for o, c in pairs if o <= t <= c]
+        if around:
+            innermost_close = min(c for _, c in around)
+            label[t] = innermost_close - t < k
+    return label
+
+
+def test_closes_within_marks_k_characters_ending_at_the_closing_bracket() -> None:
+    # The definition's own example: with k = 8 the closing bracket and the seven characters
+    # before it, " second)", are True; nine marks ("d, second)" less one) would be an off-by-one.
+    source = "print(first_argument, second)\n"
+    assert marks(bracket_closes_within(source, 8)) == "." * 21 + "1" * 8 + "."
+    assert bracket_closes_within(source, 8).sum() == 8
+    # k = 1: the closing bracket alone; a short pair is marked whole, never before its opening.
+    assert marks(bracket_closes_within(source, 1)) == "." * 28 + "1."
+    assert marks(bracket_closes_within("f(x)\n", 8)) == ".111."
+
+
+def test_closes_within_pairs_brackets_not_depths() -> None:
+    # ")(" and "][" keep the depth level: the first pair closes at its own ")", which a label
+    # read off the bracket depth alone (where the depth first drops) would miss.
+    source = "y = f(abcdefghij)(k) + x[0123456789][1]\n"
+    expected = closes_within_by_tokens(source, 4)
+    assert marks(bracket_closes_within(source, 4)) == marks(expected)
+    assert marks(expected) == "." * 13 + "1111" + "111" + "." * 12 + "1111" + "111" + "."
+    # Brackets in strings and comments are not operators.
+    source = 'f("))", [1, 2])  # )\n'
+    assert marks(bracket_closes_within(source, 3)) == "." * 11 + "1111" + "." * 6
+
+
+def test_closes_within_agrees_with_the_definition_on_a_stdlib_module() -> None:
+    source = (STDLIB / "bisect.py").read_text(encoding="utf-8")
+    for k in (1, 8, 30):
+        np.testing.assert_array_equal(bracket_closes_within(source, k), closes_within_by_tokens(source, k))
+
+
+def test_closes_within_refuses_a_bad_k() -> None:
+    with pytest.raises(ValueError, match="k"):
+        bracket_closes_within("f(x)\n", 0)
+    with pytest.raises(TypeError, match="k"):
+        bracket_closes_within("f(x)\n", 8.0)  # type: ignore[arg-type]
