@@ -69,6 +69,10 @@ ALLOWED: list[tuple[str, str]] = [
 ]
 
 
+ADMONITIONS = "admonition|note|tip|hint|important|warning|caution|attention|seealso|dropdown|topic"
+"""Directives whose body is prose (MyST's admonitions and sphinx-design's dropdown)."""
+
+
 def _blank(pattern: str, text: str, flags: int = 0, mark: str = " ") -> str:
     """``text`` with every match of ``pattern`` replaced by ``mark``, keeping its line breaks."""
     return re.sub(pattern, lambda m: mark + "\n" * m.group(0).count("\n"), text, flags=flags)
@@ -79,6 +83,14 @@ def prose(text: str) -> str:
     text = _blank(r"\A---\n.*?\n---\n", text, re.DOTALL)  # front matter
     # exercise and solution blocks set constants of their own (sizes, tolerances): not measurements
     text = _blank(r"```\{(exercise|solution)-start\}.*?```\{\1-end\}\s*?\n```", text, re.DOTALL)
+    # Folded deep dives, notes and other admonitions are prose: their fences and options go, their
+    # text stays and is checked like the rest (a code cell cannot sit inside one).
+    text = re.sub(
+        rf"^(```+)\{{(?:{ADMONITIONS})\}}[^\n]*\n((?::[^\n]*\n)*)(.*?)^\1[ \t]*$",
+        lambda m: "\n" * (1 + m.group(2).count("\n")) + m.group(3),
+        text,
+        flags=re.DOTALL | re.MULTILINE,
+    )
     text = _blank(r"^(```+).*?^\1\s*$", text, re.DOTALL | re.MULTILINE)  # code cells, code blocks
     text = _blank(r"\$\$.*?\$\$", text, re.DOTALL, " MATH ")  # display math
     text = _blank(r"(?<!\\)\$[^$\n]+\$", text, 0, " MATH ")  # inline math
@@ -179,3 +191,23 @@ def test_glue_hands_myst_nb_plain_python_numbers(monkeypatch: pytest.MonkeyPatch
         glue("two words", 1.0)
     with pytest.raises(TypeError, match="value must be a number or a string, got list for 'xs'"):
         glue("xs", [1.0])
+
+
+DEEP_DIVE = """Text before.
+
+```{{admonition}} Deep dive: a detour
+:class: dropdown deep-dive
+{sentence}
+```
+
+```{{code-cell}} ipython3
+print(f"took {{307.2:.1f}} s, 0.121 error")
+```
+"""
+
+
+def test_a_number_typed_into_a_deep_dive_is_caught() -> None:
+    """Folded blocks are prose too: the fold hides them on the page, not from this test."""
+    found = unglued_numbers(DEEP_DIVE.format(sentence="The long run took 307 s."))
+    assert len(found) == 1 and "307 s" in found[0] and found[0].startswith("line 5:")
+    assert unglued_numbers(DEEP_DIVE.format(sentence="It took {glue:text}`seconds:.0f` s.")) == []
