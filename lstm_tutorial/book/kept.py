@@ -2,7 +2,7 @@
 
 Chapter 12 studies the language model that chapter 10 trains, and chapter 7 starts from
 the Keras model that chapter 6 trains. Training is seeded, so training a second time
-gives the same weights bit for bit; keeping the first result only saves the minute
+gives the same weights bit for bit; keeping the first result only saves the time
 the second training would take. ``keep`` writes a model with the recipe it was
 trained by; ``load`` gives it back only if it was kept under the same recipe by the
 same code, and None otherwise, so the caller trains it again:
