@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from lstm_tutorial.tasks.brackets import bracket_closes_within
 from lstm_tutorial.tasks.text import (
     Vocabulary,
-    bracket_closes_within,
     load_stdlib_corpus,
     python_labels,
     stream_batches,

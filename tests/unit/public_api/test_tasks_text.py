@@ -66,20 +66,6 @@ gives(
 )
 raises("tasks.text.python_labels", "an int", lambda: text.python_labels(3), TypeError, "source", "str")
 gives(
-    "tasks.text.bracket_closes_within",
-    "k = 3 in f(ab)(cdef): each pair marks its ')' and two before it",
-    lambda: text.bracket_closes_within("f(ab)(cdef)\n", 3),
-    equal([0, 0, 1, 1, 1, 0, 0, 0, 1, 1, 1, 0]),
-)
-raises(
-    "tasks.text.bracket_closes_within",
-    "k 0",
-    lambda: text.bracket_closes_within("f(x)\n", 0),
-    ValueError,
-    "k",
-    ">= 1",
-)
-gives(
     "tasks.text.stream_batches",
     "two streams of 11 ids, by hand",
     lambda: text.stream_batches(np.arange(11), 2, 2),
