@@ -66,6 +66,23 @@ gives(
     ),
     equal(({"x": 0.5, "n": 3}, "c", True, True)),
 )
+gives(
+    "book.full_run.record",
+    "how busy the machine was: its load average over 1, 5 and 15 minutes, also printed by read",
+    _in_tmp(
+        lambda: (
+            lambda doc, shown: (
+                len(doc["machine"]["load_average_1_5_15_min"]),
+                all(load >= 0 for load in doc["machine"]["load_average_1_5_15_min"]),
+                "(load " in shown,
+            )
+        )(
+            json.loads(full_run.record("busy", {"s": 1.5}, command="c").read_text()),
+            str(full_run.read("busy")),
+        )
+    ),
+    equal((3, True, True)),
+)
 raises(
     "book.full_run.record",
     "a NaN",
