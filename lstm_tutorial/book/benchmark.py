@@ -59,8 +59,8 @@ def bench_lstm(
 ) -> list[dict[str, object]]:
     """Forward + full BPTT: NumPy (``lstm_forward``/``lstm_backward``) vs ``torch.nn.LSTM`` with autograd.
 
-    The two are timed in turns (``timing.time_in_turns``), in ``rounds`` rounds of about
-    ``repeats / rounds`` calls each (fewer at large shapes). For each (B, T, D, H) and dtype,
+    The two are timed in turns (``timing.time_in_turns``), in ``rounds`` rounds of
+    ``repeats / rounds`` calls each (at least 3; fewer at large shapes). For each (B, T, D, H) and dtype,
     returns the milliseconds of both (the fastest round's median call), each one's spread
     (slowest round / fastest), their ratio torch / NumPy (above 1: NumPy is faster),
     ``stable`` (both spreads within ``timing.MAX_SPREAD``), ``unstable`` (the keys of the
@@ -92,7 +92,7 @@ def bench_lstm(
                 out.backward(dhs_torch)
 
             n = repeats if batch * steps * hidden < 100_000 else max(3, repeats // 20)
-            calls = max(1, n // rounds)
+            calls = max(3, n // rounds)
             t_numpy, t_torch = time_in_turns([numpy_step, torch_step], rounds=rounds, calls=calls)
             unstable = [key for key, t in (("numpy_ms", t_numpy), ("torch_ms", t_torch)) if not t.stable]
             rows.append(
