@@ -204,3 +204,19 @@ def test_the_phrases_are_found_in_a_planted_chapter() -> None:
     assert deep_dive_phrases(PLANTED_CHAPTER) == ["shows: rounding in float32 accumulates over the steps."]
     assert solution_comments(PLANTED_CHAPTER) == ["the classic loop leaves out the last window"]
     assert deep_dive_phrases(PLANTED_CHAPTER.replace("deep-dive", "note")) == []
+
+
+def test_the_single_page_gets_every_html_node_handler() -> None:
+    """_ext/singlehtml_nodes.py: a node registered for html only (myst-nb's folded code cell) can be
+    written on the single page too, even when another extension registered nodes for singlehtml."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "_ext"))
+    from singlehtml_nodes import missing_handlers
+
+    handlers = {
+        "html": {"HideCodeCellNode": ("v", "d"), "Solution": ("v1", "d1")},
+        "singlehtml": {"Solution": ("s", "e")},
+    }
+    assert missing_handlers(handlers) == {"HideCodeCellNode": ("v", "d")}
+    assert missing_handlers({"html": {"A": 1}}) == {"A": 1}
