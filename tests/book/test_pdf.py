@@ -220,3 +220,11 @@ def test_the_single_page_gets_every_html_node_handler() -> None:
     }
     assert missing_handlers(handlers) == {"HideCodeCellNode": ("v", "d")}
     assert missing_handlers({"html": {"A": 1}}) == {"A": 1}
+
+
+def test_the_appendix_figures_are_lettered_in_the_pdf(pdf_text: list[str]) -> None:
+    """The single page the PDF prints numbers figures as the HTML pages do (_ext/appendix_numbers.py):
+    the performance appendix's first figure is Figure A.1, and no figure is numbered without a chapter."""
+    text = _running_text(pdf_text)
+    assert "Figure A.1" in text
+    assert not re.search(r"\bFigure \d+(?![.\d])", text), re.findall(r".{40}\bFigure \d+(?![.\d]).{20}", text)
