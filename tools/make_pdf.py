@@ -30,11 +30,20 @@ PDF_NAME = "lstm-tutorial.pdf"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 
-# Runs in the page before printing: the light theme, then the Promise of MathJax's
-# typesetting and of every image. Folded solutions stay folded, as on the pages.
+# Runs in the page before printing: the light theme, the deep dives opened (an admonition
+# of class deep-dive, and a code cell tagged deep-dive), then the Promise of MathJax's
+# typesetting and of every image. Folded solutions stay folded, as on the pages: a reader of
+# the PDF tries an exercise before seeing its answer; a deep dive has nothing to hide.
 PREPARE = """async () => {
   document.documentElement.dataset.theme = 'light';
   document.documentElement.dataset.mode = 'light';
+  const deepDives = [...document.querySelectorAll('div.admonition.deep-dive')];
+  deepDives.forEach(box => {
+    box.classList.remove('toggle-hidden');
+    box.querySelectorAll('button.toggle-button').forEach(b => b.classList.remove('toggle-button-hidden'));
+  });
+  const deepCells = [...document.querySelectorAll('div.cell.tag_deep-dive details')];
+  deepCells.forEach(details => { details.open = true; });
   if (window.MathJax && window.MathJax.startup) { await window.MathJax.startup.promise; }
   await Promise.all([...document.images].map(img => img.complete ? null : new Promise(
     done => { img.onload = img.onerror = done; })));
@@ -42,6 +51,7 @@ PREPARE = """async () => {
     math: document.querySelectorAll('mjx-container').length,
     mathErrors: document.querySelectorAll('mjx-merror').length,
     images: document.images.length,
+    deepDives: deepDives.length + deepCells.length,
     broken: [...document.images].filter(img => !img.naturalWidth).map(img => img.src),
   };
 }"""
@@ -141,8 +151,8 @@ def main() -> int:
     found = print_to_pdf(page_file, pdf)
     print(
         f"wrote {pdf} ({pdf.stat().st_size / 2**20:.1f} MiB; {found['math']} formulas, "
-        f"{found['images']} images): single page {built - start:.0f} s, "
-        f"print {time.perf_counter() - built:.0f} s"
+        f"{found['images']} images, {found['deepDives']} deep dives open): "
+        f"single page {built - start:.0f} s, print {time.perf_counter() - built:.0f} s"
     )
     return 0
 

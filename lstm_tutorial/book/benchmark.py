@@ -3,7 +3,8 @@
 Used by ``benchmarks/run.py`` (the full tables) and by the book's appendix (a
 reduced run). Every comparison runs its contenders in the same process, with
 the same dtype and threads, and reports medians of repeats (the timing tools are in
-``timing``). Nothing here is asserted: times depend on the machine.
+``timing``; ``bench_lstm`` marks a figure that a busy machine disturbed). Nothing here is
+asserted: times depend on the machine.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 from ..frameworks import _imports
 from ..nn import _checks, sequence
 from ..nn.lstm import LSTMParams, lstm_backward, lstm_forward
-from .timing import interleaved_medians, median_time
+from .timing import interleaved_medians, median_time, time_in_turns
 
 __all__ = [
     "bench_efficiency",
@@ -51,12 +52,19 @@ def textbook_lstm(
 
 
 def bench_lstm(
-    shapes: list[tuple[int, int, int, int]], repeats: int, dtypes: tuple[type, ...] = (np.float32, np.float64)
+    shapes: list[tuple[int, int, int, int]],
+    repeats: int,
+    dtypes: tuple[type, ...] = (np.float32, np.float64),
+    rounds: int = 5,
 ) -> list[dict[str, object]]:
     """Forward + full BPTT: NumPy (``lstm_forward``/``lstm_backward``) vs ``torch.nn.LSTM`` with autograd.
 
-    For each (B, T, D, H) and dtype, returns the median milliseconds of both and
-    their ratio, torch / NumPy (above 1: NumPy is faster).
+    The two are timed in turns (``timing.time_in_turns``), in ``rounds`` rounds of
+    ``repeats / rounds`` calls each (at least 3; fewer at large shapes). For each (B, T, D, H) and dtype,
+    returns the milliseconds of both (the fastest round's median call), each one's spread
+    (slowest round / fastest), their ratio torch / NumPy (above 1: NumPy is faster),
+    ``stable`` (both spreads within ``timing.MAX_SPREAD``), ``unstable`` (the keys of the
+    figures a busy machine disturbed, for ``timing.table``'s mark) and both ``Timing``s.
     """
     repeats = _checks.positive_int("repeats", repeats)
     torch = _imports.torch("bench_lstm")
@@ -84,15 +92,22 @@ def bench_lstm(
                 out.backward(dhs_torch)
 
             n = repeats if batch * steps * hidden < 100_000 else max(3, repeats // 20)
-            t_numpy = median_time(numpy_step, n)
-            t_torch = median_time(torch_step, n)
+            calls = max(3, n // rounds)
+            t_numpy, t_torch = time_in_turns([numpy_step, torch_step], rounds=rounds, calls=calls)
+            unstable = [key for key, t in (("numpy_ms", t_numpy), ("torch_ms", t_torch)) if not t.stable]
             rows.append(
                 {
                     "shape": shape,
                     "dtype": np.dtype(dtype).name,
-                    "numpy_ms": 1e3 * t_numpy,
-                    "torch_ms": 1e3 * t_torch,
-                    "ratio": t_torch / t_numpy,
+                    "numpy_ms": 1e3 * t_numpy.seconds,
+                    "torch_ms": 1e3 * t_torch.seconds,
+                    "ratio": t_torch.seconds / t_numpy.seconds,
+                    "numpy_spread": t_numpy.spread,
+                    "torch_spread": t_torch.spread,
+                    "stable": not unstable,
+                    "unstable": tuple([*unstable, "ratio"] if unstable else []),
+                    "numpy": t_numpy,
+                    "torch": t_torch,
                 }
             )
     return rows

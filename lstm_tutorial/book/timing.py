@@ -4,19 +4,39 @@
 passing load falls on all of them alike), ``elementwise_costs`` what one element of the LSTM's
 elementwise work costs on this CPU, and ``table`` prints rows of results as Markdown. The
 benchmarks (``benchmark``) and the performance appendix time with these.
+
+A busy machine must not produce a timing silently. ``time_in_turns`` times functions in
+turns over several rounds and returns a ``Timing`` for each: the fastest round, and how far
+the rounds spread. A figure whose slowest round took more than ``MAX_SPREAD`` times its
+fastest was disturbed while it was measured: it is ``stable == False``, ``faster`` refuses to
+judge it, and ``table`` marks it.
 """
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 
 from ..nn import _checks
 
-__all__ = ["elementwise_costs", "interleaved_medians", "median_time", "table"]
+__all__ = [
+    "MAX_SPREAD",
+    "Timing",
+    "elementwise_costs",
+    "faster",
+    "interleaved_medians",
+    "median_time",
+    "table",
+    "time_in_turns",
+]
+
+MAX_SPREAD = 1.3
+"""The largest ratio of a timing's slowest round to its fastest that counts as stable."""
 
 
 def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> float:
@@ -67,6 +87,114 @@ def interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[f
     return [statistics.median(record) for record in times]
 
 
+@dataclass(frozen=True)
+class Timing:
+    """One function's time, from several rounds of calls on a machine that may be busy.
+
+    Attributes:
+        rounds: each round's median time of one call, in seconds, in the order timed.
+        max_spread: the largest ``spread`` that counts as ``stable``.
+    """
+
+    rounds: tuple[float, ...]
+    max_spread: float = MAX_SPREAD
+
+    @property
+    def seconds(self) -> float:
+        """The time of one call: the fastest round's median (what the machine allows, undisturbed)."""
+        return min(self.rounds)
+
+    @property
+    def spread(self) -> float:
+        """Slowest round / fastest round: 1 when every round agrees (inf if only the fastest took 0 s)."""
+        slowest, fastest = max(self.rounds), min(self.rounds)
+        if slowest == 0:
+            return 1.0
+        return slowest / fastest if fastest > 0 else math.inf
+
+    @property
+    def stable(self) -> bool:
+        """True if the rounds agree to ``max_spread``: no load came or went while it was measured."""
+        return self.spread <= self.max_spread
+
+
+def time_in_turns(
+    fns: list[Callable[[], object]],
+    rounds: int = 5,
+    calls: int = 10,
+    max_spread: float = MAX_SPREAD,
+    attempts: int = 2,
+    clock: Callable[[], float] = time.perf_counter,
+) -> list[Timing]:
+    """Time functions in turns, in rounds, and say which figures a busy machine disturbed.
+
+    Each round calls every function ``calls`` times, one call of each in turn, and keeps each
+    function's median call; a ``Timing`` is the function's rounds. When a figure is not
+    stable (its rounds spread by more than ``max_spread``), all are measured again, up to
+    ``attempts`` times in all; the attempt whose worst spread is smallest is returned, its
+    unstable figures still marked unstable.
+
+    Args:
+        fns: a non-empty list of functions of no arguments (each called once first, untimed).
+        rounds: rounds per attempt, at least 2 (one round has no spread).
+        calls: calls of each function per round.
+        max_spread: the stability limit, above 1.
+        attempts: measurements at most, at least 1.
+        clock: the timer, seconds (a fake one in tests).
+
+    Returns:
+        One ``Timing`` per function, in the order of ``fns``.
+    """
+    if not isinstance(fns, list) or not fns:
+        raise TypeError(
+            f"fns must be a non-empty list of functions of no arguments, got {_checks.describe(fns)}"
+        )
+    for k, fn in enumerate(fns):
+        if not callable(fn):
+            raise TypeError(f"fns[{k}] must be a function of no arguments, got {_checks.describe(fn)}")
+    rounds = _checks.positive_int("rounds", rounds)
+    if rounds < 2:
+        raise ValueError(f"rounds must be at least 2 (one round has no spread), got {rounds}")
+    calls = _checks.positive_int("calls", calls)
+    attempts = _checks.positive_int("attempts", attempts)
+    if isinstance(max_spread, bool) or not isinstance(max_spread, (int, float)) or not max_spread > 1:
+        raise ValueError(f"max_spread must be a number above 1, got {_checks.describe(max_spread)}")
+    for fn in fns:
+        fn()
+    best: list[Timing] = []
+    for _ in range(attempts):
+        medians: list[list[float]] = [[] for _ in fns]
+        for _ in range(rounds):
+            times: list[list[float]] = [[] for _ in fns]
+            for _ in range(calls):
+                for fn, record in zip(fns, times, strict=True):
+                    start = clock()
+                    fn()
+                    record.append(clock() - start)
+            for record, median in zip(times, medians, strict=True):
+                median.append(statistics.median(record))
+        found = [Timing(tuple(median), float(max_spread)) for median in medians]
+        if not best or max(t.spread for t in found) < max(t.spread for t in best):
+            best = found
+        if all(t.stable for t in found):
+            break
+    return best
+
+
+def faster(first: Timing, second: Timing, margin: float = 1.25) -> str:
+    """Which of two timings is faster: "first", "second", "even" (within ``margin`` either way),
+    or "unstable" when either was disturbed while measured (then nothing is judged)."""
+    for name, value in (("first", first), ("second", second)):
+        if not isinstance(value, Timing):
+            raise TypeError(f"{name} must be a Timing, got {_checks.describe(value)}")
+    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not margin > 1:
+        raise ValueError(f"margin must be a number above 1, got {_checks.describe(margin)}")
+    if not (first.stable and second.stable):
+        return "unstable"
+    ratio = second.seconds / first.seconds if first.seconds > 0 else math.inf
+    return "first" if ratio > margin else "second" if ratio < 1 / margin else "even"
+
+
 def elementwise_costs(batch: int = 32, hidden: int = 128, repeats: int = 200) -> dict[str, object]:
     """What one float32 element of the fast path's elementwise work costs on this machine.
 
@@ -104,11 +232,22 @@ def elementwise_costs(batch: int = 32, hidden: int = 128, repeats: int = 200) ->
     return costs
 
 
-def table(rows: list[dict[str, object]], columns: list[tuple[str, str, str]]) -> str:
-    """A markdown table; columns are (key, header, format)."""
+def table(rows: list[dict[str, object]], columns: list[tuple[str, str, str]], flag: str = "") -> str:
+    """A markdown table; columns are (key, header, format).
+
+    With a ``flag`` (a mark such as "†"), a cell whose key a row lists under "unstable"
+    carries the mark after its value: a figure measured while the machine was busy.
+    """
+
+    def cell(row: dict[str, object], key: str, spec: str) -> str:
+        if key not in row:
+            return "n/a"
+        text = format(row[key], spec)
+        unstable = row.get("unstable", ())
+        marked = flag and isinstance(unstable, (tuple, list, set)) and key in unstable
+        return f"{text} {flag}" if marked else text
+
     lines = ["| " + " | ".join(h for _, h, _ in columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        lines.append(
-            "| " + " | ".join(format(row[k], f) if k in row else "n/a" for k, _, f in columns) + " |"
-        )
+        lines.append("| " + " | ".join(cell(row, k, f) for k, _, f in columns) + " |")
     return "\n".join(lines)

@@ -110,6 +110,57 @@ gives(
     _costs_look_real,
 )
 
+gives(
+    "book.timing.Timing",
+    "rounds and the default limit",
+    lambda: (timing.Timing((0.1, 0.2)).rounds, timing.Timing((0.1,)).max_spread),
+    equal(((0.1, 0.2), timing.MAX_SPREAD)),
+)
+gives("book.timing.MAX_SPREAD", "a ratio above 1", lambda: timing.MAX_SPREAD, lambda v: 1 < v < 2)
+gives(
+    "book.timing.Timing.seconds",
+    "the fastest round",
+    lambda: timing.Timing((0.3, 0.2, 0.25)).seconds,
+    equal(0.2),
+)
+gives("book.timing.Timing.spread", "slowest / fastest", lambda: timing.Timing((0.2, 0.5)).spread, equal(2.5))
+gives(
+    "book.timing.Timing.stable",
+    "spread 2.5 over a limit of 1.3",
+    lambda: (timing.Timing((0.2, 0.5)).stable, timing.Timing((0.2, 0.25)).stable),
+    equal((False, True)),
+)
+gives(
+    "book.timing.time_in_turns",
+    "one Timing per function, two rounds each",
+    lambda: timing.time_in_turns([lambda: None, lambda: None], rounds=2, calls=1),
+    lambda t: len(t) == 2 and all(isinstance(x, timing.Timing) and len(x.rounds) == 2 for x in t),
+)
+raises(
+    "book.timing.time_in_turns",
+    "one round",
+    lambda: timing.time_in_turns([lambda: None], rounds=1),
+    ValueError,
+    "rounds",
+)
+raises("book.timing.time_in_turns", "no functions", lambda: timing.time_in_turns([]), TypeError, "fns")
+gives(
+    "book.timing.faster",
+    "ratio 2, 1.1, 0.5; one unstable",
+    lambda: (
+        [timing.faster(timing.Timing((1.0, 1.0)), timing.Timing((b, b))) for b in (2.0, 1.1, 0.5)]
+        + [timing.faster(timing.Timing((1.0, 3.0)), timing.Timing((1.0, 1.0)))]
+    ),
+    equal(["first", "even", "second", "unstable"]),
+)
+raises("book.timing.faster", "a float", lambda: timing.faster(1.0, 2.0), TypeError, "first", "Timing")  # type: ignore[arg-type]
+gives(
+    "book.timing.table",
+    "a flagged row",
+    lambda: timing.table([{"a": 1.5, "unstable": ("a",)}], [("a", "A", ".1f")], flag="†"),
+    equal("| A |\n|---|\n| 1.5 † |"),
+)
+
 
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
 def test_row(row: Row, tmp_path: Path) -> None:
