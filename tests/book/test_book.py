@@ -88,9 +88,9 @@ def test_every_package_name_the_book_uses_exists() -> None:
 
 def _output_blocks(page: str) -> list[str]:
     """The HTML of each cell's outputs on a built page, one string per cell."""
-    return [
-        part.split('<div class="cell docutils container')[0] for part in page.split('class="cell_output')[1:]
-    ]
+    # A cell's classes start with "cell" and may carry its tags ("cell tag_hide-cell docutils
+    # container"): the next cell's opening, whatever its tags, ends the block.
+    return [re.split(r'<div class="cell[ "]', part)[0] for part in page.split('class="cell_output')[1:]]
 
 
 def _output_text(block: str) -> str:
