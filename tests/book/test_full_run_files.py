@@ -31,15 +31,6 @@ FILES = sorted(DATA.glob("*.json"))
 MACHINE = ("processor", "cores", "load_average_1_5_15_min")
 VERSIONS = ("python", "numpy", "keras", "torch", "lstm-tutorial", "commit")
 
-# Files recorded while ``record`` could not find the package's git commit (it skips the field
-# silently): each must be re-recorded (python tools/full_run.py book/<chapter>.md). Their check is
-# an expected failure for that one field only, and test_the_files_without_a_commit_are_still_listed
-# fails once a file is complete, so that its entry is removed.
-WITHOUT_COMMIT = {
-    "11_dropout_seeds": "recorded without the package's git commit; re-record it",
-    "13_adding_seeds": "recorded without the package's git commit; re-record it",
-}
-
 READ = re.compile(r"""(\w+)\s*=\s*full_run\.read\(\s*["']([\w-]+)["']\s*\)""")
 CELL = re.compile(r"^```\{code-cell\}[^\n]*\n(.*?)^```\s*$", re.S | re.M)
 
@@ -73,19 +64,7 @@ def problems(document: Any) -> list[str]:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
 def test_every_data_file_says_where_when_and_how(path: Path) -> None:
     found = problems(json.loads(path.read_text()))
-    if path.stem in WITHOUT_COMMIT and found == ["versions.commit: missing or empty"]:
-        pytest.xfail(WITHOUT_COMMIT[path.stem])
     assert not found, f"{path.name}: " + "; ".join(found)
-
-
-@pytest.mark.parametrize("name", sorted(WITHOUT_COMMIT))
-def test_the_files_without_a_commit_are_still_listed(name: str) -> None:
-    """A file named in WITHOUT_COMMIT exists and still lacks only its commit (else the entry goes)."""
-    path = DATA / f"{name}.json"
-    assert path.is_file(), f"{name}: no such file; remove it from WITHOUT_COMMIT"
-    assert problems(json.loads(path.read_text())) == ["versions.commit: missing or empty"], (
-        f"{name} is complete now (or lacks more than its commit): update WITHOUT_COMMIT"
-    )
 
 
 COMPLETE = {
