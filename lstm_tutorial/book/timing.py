@@ -56,6 +56,17 @@ def median_time(fn: Callable[[], object], repeats: int, warmup: int = 1) -> floa
     return statistics.median(times)
 
 
+def _check_functions(fns: object) -> None:
+    """``fns`` must be a non-empty list of functions of no arguments (TypeError naming it)."""
+    if not isinstance(fns, list) or not fns:
+        raise TypeError(
+            f"fns must be a non-empty list of functions of no arguments, got {_checks.describe(fns)}"
+        )
+    for k, fn in enumerate(fns):
+        if not callable(fn):
+            raise TypeError(f"fns[{k}] must be a function of no arguments, got {_checks.describe(fn)}")
+
+
 def interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[float]:
     """Median wall time of each function in seconds, timed in turns (one call of each per round,
     after one warm-up round), so that a load that comes and goes on a shared machine falls on
@@ -68,13 +79,7 @@ def interleaved_medians(fns: list[Callable[[], object]], repeats: int) -> list[f
     Returns:
         One median per function, in the order of ``fns``.
     """
-    if not isinstance(fns, list) or not fns:
-        raise TypeError(
-            f"fns must be a non-empty list of functions of no arguments, got {_checks.describe(fns)}"
-        )
-    for k, fn in enumerate(fns):
-        if not callable(fn):
-            raise TypeError(f"fns[{k}] must be a function of no arguments, got {_checks.describe(fn)}")
+    _check_functions(fns)
     repeats = _checks.positive_int("repeats", repeats)
     for fn in fns:
         fn()
@@ -145,13 +150,7 @@ def time_in_turns(
     Returns:
         One ``Timing`` per function, in the order of ``fns``.
     """
-    if not isinstance(fns, list) or not fns:
-        raise TypeError(
-            f"fns must be a non-empty list of functions of no arguments, got {_checks.describe(fns)}"
-        )
-    for k, fn in enumerate(fns):
-        if not callable(fn):
-            raise TypeError(f"fns[{k}] must be a function of no arguments, got {_checks.describe(fn)}")
+    _check_functions(fns)
     rounds = _checks.positive_int("rounds", rounds)
     if rounds < 2:
         raise ValueError(f"rounds must be at least 2 (one round has no spread), got {rounds}")
