@@ -156,8 +156,7 @@ def time_in_turns(
         raise ValueError(f"rounds must be at least 2 (one round has no spread), got {rounds}")
     calls = _checks.positive_int("calls", calls)
     attempts = _checks.positive_int("attempts", attempts)
-    if isinstance(max_spread, bool) or not isinstance(max_spread, (int, float)) or not max_spread > 1:
-        raise ValueError(f"max_spread must be a number above 1, got {_checks.describe(max_spread)}")
+    max_spread = _checks.finite_number("max_spread", max_spread, 1.0, low_open=True)
     for fn in fns:
         fn()
     best: list[Timing] = []
@@ -172,7 +171,7 @@ def time_in_turns(
                     record.append(clock() - start)
             for record, median in zip(times, medians, strict=True):
                 median.append(statistics.median(record))
-        found = [Timing(tuple(median), float(max_spread)) for median in medians]
+        found = [Timing(tuple(median), max_spread) for median in medians]
         if not best or max(t.spread for t in found) < max(t.spread for t in best):
             best = found
         if all(t.stable for t in found):
@@ -183,11 +182,8 @@ def time_in_turns(
 def faster(first: Timing, second: Timing, margin: float = 1.25) -> str:
     """Which of two timings is faster: "first", "second", "even" (within ``margin`` either way),
     or "unstable" when either was disturbed while measured (then nothing is judged)."""
-    for name, value in (("first", first), ("second", second)):
-        if not isinstance(value, Timing):
-            raise TypeError(f"{name} must be a Timing, got {_checks.describe(value)}")
-    if isinstance(margin, bool) or not isinstance(margin, (int, float)) or not margin > 1:
-        raise ValueError(f"margin must be a number above 1, got {_checks.describe(margin)}")
+    first, second = _checks.instance("first", first, Timing), _checks.instance("second", second, Timing)
+    margin = _checks.finite_number("margin", margin, 1.0, low_open=True)
     if not (first.stable and second.stable):
         return "unstable"
     ratio = second.seconds / first.seconds if first.seconds > 0 else math.inf
