@@ -108,3 +108,72 @@ def test_logits_loss_and_every_gradient_match_torch_autograd(attention: bool) ->
     for label, mine, reference in zip(model.weight_labels(), grads.parameters(), twin.grads(), strict=True):
         assert mine.shape == reference.shape, label
         assert rel_error(mine, reference) <= GRAD_TOL, label
+
+
+# Keras' twin. Row 3's source starts with padding (Keras' mask keeps the encoder's state there).
+KERAS_SOURCE = np.array([[3, 4, 5, 0, 0], [6, 7, 8, 9, 10], [11, 0, 0, 0, 0], [0, 0, 5, 4, 3]])
+KERAS_TOL = 1e-5  # absolute, float32, on logits of size ~1
+KERAS_LOSS_TOL = 1e-6  # relative: Keras' evaluate reports its loss in float32
+
+
+@pytest.mark.parametrize("attention", [False, True])
+def test_keras_twin_gives_the_same_logits_on_a_padded_batch(attention: bool) -> None:
+    from lstm_tutorial.frameworks.keras_seq2seq import to_keras
+
+    model = EncoderDecoder.init(12, 9, 5, 6, np.random.default_rng(2), attention=attention)
+    x = [KERAS_SOURCE, DECODER_INPUT]
+    theirs = to_keras(model).predict(x, verbose=0)
+    mine = model.predict(x)
+    assert theirs.dtype == mine.dtype == np.float32
+    real = DECODER_INPUT != 0  # Keras' query mask zeroes the context at padded decoder steps
+    assert np.abs(mine[real] - theirs[real]).max() <= KERAS_TOL
+
+
+@pytest.mark.parametrize("attention", [False, True])
+def test_keras_twin_loss(attention: bool) -> None:
+    """Keras normalises a masked loss as the package does, by the count of unmasked positions;
+    its mask is the decoder input's, the package's the targets'. Where the two masks are the same
+    (every target fills the T steps) the losses are equal; elsewhere Keras' loss is the package's
+    masked loss with the decoder input's mask."""
+    from lstm_tutorial.frameworks.keras_seq2seq import to_keras
+    from lstm_tutorial.nn.masking import masked_sparse_categorical_crossentropy
+
+    model = EncoderDecoder.init(12, 9, 5, 6, np.random.default_rng(3), dtype=np.float64, attention=attention)
+    twin = to_keras(model)
+    # teacher forcing's input: START, then the targets shifted right (END included)
+    x_keras = [KERAS_SOURCE, np.concatenate([np.ones((4, 1), dtype=np.int64), TARGET[:, :-1]], axis=1)]
+    with_end = x_keras[1]
+    theirs = twin.evaluate(x_keras, TARGET, batch_size=len(TARGET), verbose=0)
+    keras_mask = with_end != 0
+    assert (keras_mask != (TARGET != 0)).sum() == 3  # three targets end before T
+    expected, _ = masked_sparse_categorical_crossentropy(model.predict(x_keras), TARGET, keras_mask)
+    assert theirs == pytest.approx(expected, rel=KERAS_LOSS_TOL)
+    full = np.array([[3, 4, 5, 6, 2]] * 4)  # every target fills T: the masks are the same
+    x_full = [KERAS_SOURCE, np.concatenate([np.ones((4, 1), dtype=np.int64), full[:, :-1]], axis=1)]
+    theirs_full = twin.evaluate(x_full, full, batch_size=4, verbose=0)
+    assert theirs_full == pytest.approx(model.evaluate(x_full, full), rel=KERAS_LOSS_TOL)
+    assert model.evaluate(x_keras, TARGET) != pytest.approx(theirs, rel=1e-4)  # the masks differ here
+
+
+@pytest.mark.parametrize("attention", [False, True])
+def test_from_keras_reads_the_twin_back(attention: bool) -> None:
+    from lstm_tutorial.frameworks.keras_seq2seq import from_keras, to_keras
+
+    model = EncoderDecoder.init(12, 9, 5, 6, np.random.default_rng(4), attention=attention)
+    back = from_keras(to_keras(model))
+    assert back.weight_labels() == model.weight_labels()
+    for mine, theirs in zip(model.parameters(), back.parameters(), strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+
+
+def test_from_keras_refuses_a_twin_without_mask_zero() -> None:
+    from lstm_tutorial.frameworks.keras import keras
+    from lstm_tutorial.frameworks.keras_seq2seq import build_keras_twin, from_keras
+
+    twin = build_keras_twin(12, 9, 5, 6)
+    config = twin.get_config()
+    for layer in config["layers"]:
+        if layer["name"] == "source_embedding":
+            layer["config"]["mask_zero"] = False
+    with pytest.raises(ValueError, match="'source_embedding' must have mask_zero=True, got False"):
+        from_keras(keras.Model.from_config(config))
