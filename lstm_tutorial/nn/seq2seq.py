@@ -225,9 +225,14 @@ class EncoderDecoder:
         """The live weight arrays in ``weight_labels``' order, for an optimizer to update in place."""
         return [w for part in self._parts() for w in part.weights()]
 
+    @staticmethod
+    def labels(attention: bool) -> list[str]:
+        """The weights' names of a model with or without attention, in order (what files key them by)."""
+        return [label for part in PARTS if part != "attention" or attention for label in LABELS[part]]
+
     def weight_labels(self) -> list[str]:
         """A name for every weight: ``"source embeddings"``, ``"encoder kernel"``, ...."""
-        return [label for part in PARTS if part != "attention" or self.attention for label in LABELS[part]]
+        return self.labels(self.attention)
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of the weights."""
@@ -269,9 +274,7 @@ class EncoderDecoder:
             raise ValueError(
                 f"an EncoderDecoder's config must be {{'attention': true or false}}, got {config!r}"
             )
-        labels = [
-            label for part in PARTS if part != "attention" or config["attention"] for label in LABELS[part]
-        ]
+        labels = cls.labels(config["attention"])
         if not isinstance(weights, (list, tuple)) or len(weights) != len(labels):
             raise ValueError(f"weights must be a list of {len(labels)} arrays {tuple(labels)}")
         source, (W, U, b), target, (W2, U2, b2) = weights[0], weights[1:4], weights[4], weights[5:8]
