@@ -319,15 +319,23 @@ class EncoderDecoder:
             self.decoder, self.target_embedding.W[decoder_input], encoder_run.last_state
         )
         s = decoder_run.hs
+        # The dense layers read (N T, .) rows: one matrix product each, not one per sequence.
+        rows = s.reshape(-1, s.shape[-1])
         attended = None
         if self.attentional is not None:
             context, attention_cache = attend(s, encoder_outputs, encoder_outputs, source_mask)
-            joined = np.concatenate([context, s], axis=-1)
-            a = np.tanh(joined @ self.attentional.W + self.attentional.b)
-            attended = (attention_cache, joined, a)
-            s = a
-        logits, _ = self.output.forward(s)
-        return logits, (source, decoder_input, encoder_run, decoder_run, attended, s)
+            joined = np.concatenate([context, s], axis=-1).reshape(len(rows), -1)
+            rows = np.tanh(joined @ self.attentional.W + self.attentional.b)
+            attended = (attention_cache, joined)
+        logits, _ = self.output.forward(rows)
+        return logits.reshape(*s.shape[:2], -1), (
+            source,
+            decoder_input,
+            encoder_run,
+            decoder_run,
+            attended,
+            rows,
+        )
 
     def predict(self, x: Any) -> np.ndarray:
         """(N, T, V) logits at every position, teacher forcing (Keras' ``predict``; no softmax).
@@ -367,19 +375,22 @@ class EncoderDecoder:
         if check:
             x, y = self.cast_inputs(x, y)
         _checks.flag("training", training)
-        logits, (source, decoder_input, encoder_run, decoder_run, attended, s) = self._forward(x)
+        logits, (source, decoder_input, encoder_run, decoder_run, attended, rows) = self._forward(x)
         loss, d_logits = masking.masked_crossentropy(logits, y, y != 0)
-        d_s, (dW_o, db_o) = self.output.backward(d_logits, s)
+        d_rows, (dW_o, db_o) = self.output.backward(d_logits.reshape(len(rows), -1), rows)
         d_encoder_outputs = np.zeros_like(encoder_run.hs)
         attention_grads = []
         if attended is not None:
-            attention_cache, joined, a = attended
-            dz = d_s * (1.0 - a * a)
+            attention_cache, joined = attended
+            dz = d_rows * (1.0 - rows * rows)  # through a = tanh(z)
             d_joined, attention_grads = self.attentional.backward(dz, joined)  # type: ignore[union-attr]
+            d_joined = d_joined.reshape(*logits.shape[:2], -1)
             hidden = self.hidden_size
             d_query, d_key, d_value = attend_backward(d_joined[..., :hidden], attention_cache)
             d_s = d_joined[..., hidden:] + d_query
             d_encoder_outputs = d_key + d_value
+        else:
+            d_s = d_rows.reshape(*logits.shape[:2], -1)
         dx_target, decoder_grads, d_start = decoder_run.backward(d_s, None, None)
         (dE_target,) = self.target_embedding.backward(dx_target, decoder_input)[1]
         dx_source, encoder_grads, _ = encoder_run.backward(d_encoder_outputs, d_start, None)
