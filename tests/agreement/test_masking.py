@@ -226,3 +226,40 @@ def test_run_takes_the_fast_path_when_nothing_is_masked_and_it_agrees() -> None:
         fast.backward(dhs, None, None)[1].weights(), slow.backward(dhs, None, None)[1].weights(), strict=True
     ):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("with_last_state", [False, True])
+def test_run_takes_the_fast_path_on_right_padded_rows_and_equals_the_loop(with_last_state: bool) -> None:
+    """Right padding only: the LSTM's fast path read at each row's last real step. Outputs, states
+    and every gradient (the initial state's too) equal the masked loop's to rounding."""
+    lengths = np.array([5, 2, 1, 4])
+    mask = np.arange(5)[None, :] < lengths[:, None]
+    rng = np.random.default_rng(12)
+    cell = random_lstm(3, 4, np.float64, seed=13)
+    x = rng.normal(size=(4, 5, 3))
+    state = (rng.normal(size=(4, 4)), rng.normal(size=(4, 4)))
+    dhs = rng.normal(size=(4, 5, 4))  # padded steps' outputs get gradients too (they repeat h_L)
+    d_last = (rng.normal(size=(4, 4)), rng.normal(size=(4, 4))) if with_last_state else None
+
+    fast = masking.run(cell, x, mask, state)
+    loop = masking.run_masked_forward(cell, x, mask, state)
+    assert not isinstance(fast, masking.MaskedRun)
+    np.testing.assert_allclose(fast.hs, loop.hs, **ROUNDING)
+    np.testing.assert_allclose(fast.state("c"), loop.state("c"), **ROUNDING)
+    for mine, theirs in zip(fast.last_state, loop.last_state, strict=True):
+        np.testing.assert_allclose(mine, theirs, **ROUNDING)
+    dx, grads, d_initial = fast.backward(dhs, d_last, None)
+    dx_loop, grads_loop, d_initial_loop = loop.backward(dhs, d_last, None)
+    np.testing.assert_allclose(dx, dx_loop, **ROUNDING)
+    for mine, theirs in zip(
+        [*grads.weights(), *d_initial], [*grads_loop.weights(), *d_initial_loop], strict=True
+    ):
+        np.testing.assert_allclose(mine, theirs, **ROUNDING)
+
+
+def test_run_takes_the_loop_on_leading_padding_and_on_an_empty_row() -> None:
+    cell = random_lstm(3, 4, np.float64)
+    x = np.zeros((2, 3, 3))
+    state = cell.zero_state(2)
+    for mask in ([[False, True, True], [True, True, True]], [[True, False, False], [False, False, False]]):
+        assert isinstance(masking.run(cell, x, np.array(mask), state), masking.MaskedRun)
