@@ -132,27 +132,29 @@ def test_keras_twin_gives_the_same_logits_on_a_padded_batch(attention: bool) -> 
 @pytest.mark.parametrize("attention", [False, True])
 def test_keras_twin_loss(attention: bool) -> None:
     """Keras normalises a masked loss as the package does, by the count of unmasked positions;
-    its mask is the decoder input's, the package's the targets'. Where the two masks are the same
-    (every target fills the T steps) the losses are equal; elsewhere Keras' loss is the package's
-    masked loss with the decoder input's mask."""
+    its mask is the decoder input's, the package's the targets'. With the book's teacher-forcing
+    inputs (tasks.vocab: padding wherever the target pads) the two masks are the same and so are
+    the losses, on a padded batch. With the plain shift (END read where the target pads) Keras
+    also scores those positions: its loss is then the package's masked loss with the decoder
+    input's mask."""
     from lstm_tutorial.frameworks.keras_seq2seq import to_keras
     from lstm_tutorial.nn.masking import masked_sparse_categorical_crossentropy
+    from lstm_tutorial.tasks.vocab import teacher_forcing_inputs
 
     model = EncoderDecoder.init(12, 9, 5, 6, np.random.default_rng(3), dtype=np.float64, attention=attention)
     twin = to_keras(model)
-    # teacher forcing's input: START, then the targets shifted right (END included)
-    x_keras = [KERAS_SOURCE, np.concatenate([np.ones((4, 1), dtype=np.int64), TARGET[:, :-1]], axis=1)]
-    with_end = x_keras[1]
-    theirs = twin.evaluate(x_keras, TARGET, batch_size=len(TARGET), verbose=0)
-    keras_mask = with_end != 0
+    x_book = [KERAS_SOURCE, teacher_forcing_inputs(TARGET)]
+    theirs = twin.evaluate(x_book, TARGET, batch_size=len(TARGET), verbose=0)
+    assert theirs == pytest.approx(model.evaluate(x_book, TARGET), rel=KERAS_LOSS_TOL)
+
+    shifted = np.concatenate([np.ones((4, 1), dtype=np.int64), TARGET[:, :-1]], axis=1)
+    keras_mask = shifted != 0
     assert (keras_mask != (TARGET != 0)).sum() == 3  # three targets end before T
-    expected, _ = masked_sparse_categorical_crossentropy(model.predict(x_keras), TARGET, keras_mask)
+    theirs = twin.evaluate([KERAS_SOURCE, shifted], TARGET, batch_size=len(TARGET), verbose=0)
+    logits = model.predict([KERAS_SOURCE, shifted])
+    expected, _ = masked_sparse_categorical_crossentropy(logits, TARGET, keras_mask)
     assert theirs == pytest.approx(expected, rel=KERAS_LOSS_TOL)
-    full = np.array([[3, 4, 5, 6, 2]] * 4)  # every target fills T: the masks are the same
-    x_full = [KERAS_SOURCE, np.concatenate([np.ones((4, 1), dtype=np.int64), full[:, :-1]], axis=1)]
-    theirs_full = twin.evaluate(x_full, full, batch_size=4, verbose=0)
-    assert theirs_full == pytest.approx(model.evaluate(x_full, full), rel=KERAS_LOSS_TOL)
-    assert model.evaluate(x_keras, TARGET) != pytest.approx(theirs, rel=1e-4)  # the masks differ here
+    assert model.evaluate([KERAS_SOURCE, shifted], TARGET) != pytest.approx(theirs, rel=1e-4)
 
 
 @pytest.mark.parametrize("attention", [False, True])
