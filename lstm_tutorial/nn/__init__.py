@@ -18,6 +18,7 @@ an optimizer and ``fit`` train it; ``saving`` writes it to disk.
     dropout      inverted dropout: dropout_forward / dropout_backward and the Dropout layer
     losses       mean squared error, softmax cross-entropy at every step
     model        Sequential: layers in a row and a loss, Keras' model API
+    decoding     greedy, beam and exhaustive search over any step-by-step decoder; the length penalty
     regressors   LSTMRegressor, the classic sine model, and its RNN, GRU and variant twins
     optim        SGD and Keras 3's Adam, gradient clipping
     train        fit(): mini-batch training with a loss history
