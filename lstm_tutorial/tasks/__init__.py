@@ -9,6 +9,8 @@
     metrics       bits per character and perplexity
     language      the character-level language model: build, sample, evaluate, train
     probe         what the cells learn: units by correlation, gate saturation, cell internals
+    vocab         characters as ids for sequence to sequence: PAD, START, END
+    addition      addition questions drawn as Keras' example draws them, the held-out split
 
 They build on ``lstm_tutorial.nn`` (and ``frameworks`` for the Keras twins).
 """
