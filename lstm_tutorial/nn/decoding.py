@@ -110,9 +110,9 @@ class Hypothesis:
 def length_penalty(length: int, alpha: float) -> float:
     """Wu et al. (2016)'s length penalty, lp(Y) = ((5 + |Y|) / 6) ** alpha.
 
-    A hypothesis' score is ``log_prob / lp``: log p is negative, so a larger lp for a longer
-    Y makes its score less negative. alpha = 0 gives lp = 1 (no normalisation); Wu et al.
-    found alpha between 0.6 and 1 best for translation.
+    A hypothesis' score is ``log_prob / lp``: log p is negative, so a larger lp for
+    a longer Y makes its score less negative. alpha = 0 gives lp = 1: no
+    normalisation, the score is log p itself.
 
     Args:
         length: |Y| >= 1, the number of ids, END included.
@@ -126,11 +126,11 @@ def length_penalty(length: int, alpha: float) -> float:
 def best_extensions(
     log_probs: np.ndarray, beam_log_probs: np.ndarray, count: int
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """One step of a beam: the ``count`` most likely one-id extensions of the B hypotheses.
+    """One step of a beam: the ``count`` most likely one-id extensions of B hypotheses.
 
-    Extending hypothesis b by id v gives log-probability ``beam_log_probs[b] + log_probs[b, v]``;
-    of the B V extensions the ``count`` largest are kept, best first (a tie goes to the
-    smaller b, then the smaller v).
+    Extending hypothesis b by id v gives the log-probability
+    ``beam_log_probs[b] + log_probs[b, v]``; of the B V extensions the ``count``
+    largest are kept, best first (a tie goes to the smaller b, then the smaller v).
 
     Args:
         log_probs: (B, V) float, log p(next id | hypothesis b) for every id.
@@ -138,20 +138,21 @@ def best_extensions(
         count: >= 1, how many to keep (all B V if fewer).
 
     Returns:
-        ``(rows, ids, totals)``, each (K,) with K = min(count, B V): the hypothesis each
-        extension extends (int64), the id it adds (int64), its log-probability (float64).
+        ``(rows, ids, totals)``, each (K,) with K = min(count, B V): the hypothesis
+        each extension extends (int64), the id it adds (int64), its log-probability
+        (float64).
     """
     _checks.float_array("log_probs", log_probs, ndim=2)
     _checks.float_array("beam_log_probs", beam_log_probs, ndim=1)
     rows, vocab = log_probs.shape
     if beam_log_probs.shape != (rows,):
         raise ValueError(
-            f"beam_log_probs must have shape (B,) = ({rows},) to match log_probs of shape "
-            f"{log_probs.shape}, got {beam_log_probs.shape}"
+            f"beam_log_probs must have shape (B,) = ({rows},) to match log_probs "
+            f"of shape {log_probs.shape}, got {beam_log_probs.shape}"
         )
     count = _checks.positive_int("count", count)
     totals = (beam_log_probs[:, None].astype(np.float64) + log_probs).reshape(-1)
-    best = np.argsort(-totals, kind="stable")[:count]  # stable: ties keep the order (b, v)
+    best = np.argsort(-totals, kind="stable")[:count]  # ties: in the order (b, v)
     return best // vocab, best % vocab, totals[best]
 
 
@@ -209,12 +210,13 @@ def _encode(model: StepDecoder[Any], source_ids: np.ndarray) -> Any:
     return state
 
 
-def _step(
-    model: StepDecoder[Any], previous_ids: np.ndarray, state: Any, ids: tuple[int, int]
+def _next_log_probs(
+    model: StepDecoder[Any], previous_ids: np.ndarray, state: Any, start: int, end: int
 ) -> tuple[np.ndarray, Any]:
     """One decoder step: (B,) previous ids -> ((B, V) float64 log-probabilities, the new state).
 
-    ``ids`` are the start and end ids, which must be below V."""
+    The logits are checked, and the ids ``start`` and ``end`` must be below V."""
+    ids = (start, end)
     logits, state = model.decode_step(previous_ids, state)
     rows = len(previous_ids)
     if not isinstance(logits, np.ndarray) or logits.ndim != 2 or logits.shape[0] != rows:
@@ -267,7 +269,7 @@ def greedy_decode(
     previous = np.full(len(live), start, dtype=np.int64)
     steps = 0
     while live.size and steps < max_length:
-        log_probs, state = _step(model, previous, state, (start, end))
+        log_probs, state = _next_log_probs(model, previous, state, start, end)
         previous = np.argmax(log_probs, axis=1)
         out[live, steps] = previous
         steps += 1
@@ -288,20 +290,20 @@ def beam_search(
     start: int = START,
     end: int = END,
 ) -> list[Hypothesis]:
-    """Beam search for one source: keep the ``width`` most likely prefixes at every step.
+    """Beam search for one source: the ``width`` most likely prefixes at every step.
 
-    Each step extends every live hypothesis by every id, in one batch, and keeps the best
-    ``width - finished`` extensions (``best_extensions``); an extension ending in END is
-    finished and set aside, so the beam shrinks by one. The search stops when no hypothesis
-    is live, or after ``max_length`` steps, when the live ones are returned unfinished.
-    Width 1 is greedy decoding.
+    Each step extends every live hypothesis by every id, in one batch, and keeps the
+    best ``width - finished`` extensions (``best_extensions``); an extension ending in
+    END is finished and set aside, so the beam shrinks by one. The search stops when
+    no hypothesis is live, or after ``max_length`` steps, when the live ones are
+    returned unfinished. Width 1 is greedy decoding.
 
     Args:
         model: a ``StepDecoder`` (``EncoderDecoder``).
         source_ids: (S,) integer ids of one source.
         width: >= 1, the beam's size.
         max_length: >= 1, the most ids a hypothesis gets (END included).
-        alpha: >= 0, the length normalisation of the final ranking (``length_penalty``).
+        alpha: >= 0, the length normalisation of the ranking (``length_penalty``).
         start: the id the decoder reads first.
         end: the id that ends a hypothesis.
 
@@ -312,23 +314,27 @@ def beam_search(
     source_ids = _sources("source_ids", source_ids, 1, "(S,)")
     width = _checks.positive_int("width", width)
     max_length, alpha, start, end = _settings(max_length, alpha, start, end)
-    state = _encode(model, source_ids[None])
-    prefixes: list[tuple[int, ...]] = [()]  # the live hypotheses, one row of the state each
+    state = _encode(model, source_ids[None])  # one row: the empty hypothesis
+    prefixes: list[tuple[int, ...]] = [()]  # the live hypotheses, a state row each
     totals = np.zeros(1)  # their log-probabilities
-    previous = np.array([start])
+    previous = np.array([start])  # the id each one reads next
     finished: list[Hypothesis] = []
     for _ in range(max_length):
-        log_probs, state = _step(model, previous, state, (start, end))
-        rows, ids, totals = best_extensions(log_probs, totals, width - len(finished))
-        for row, token, total in zip(rows, ids, totals, strict=True):
-            if token == end:
-                finished.append(_hypothesis((*prefixes[row], token), total, alpha, True))
+        log_probs, state = _next_log_probs(model, previous, state, start, end)
+        keep = width - len(finished)  # the beam shrinks as hypotheses end
+        rows, ids, totals = best_extensions(log_probs, totals, keep)
+        extended = [(*prefixes[r], int(v)) for r, v in zip(rows, ids, strict=True)]
+        for hypothesis, total in zip(extended, totals, strict=True):
+            if hypothesis[-1] == end:
+                finished.append(_hypothesis(hypothesis, total, alpha, True))
         going = ids != end
         if not going.any():
             return _best_first(finished)
-        prefixes = [(*prefixes[row], int(token)) for row, token in zip(rows[going], ids[going], strict=True)]
-        state, previous, totals = state.select(rows[going]), ids[going], totals[going]
-    cut = [_hypothesis(ids, total, alpha, False) for ids, total in zip(prefixes, totals, strict=True)]
+        prefixes = [p for p, live in zip(extended, going, strict=True) if live]
+        state = state.select(rows[going])  # each kept extension's parent's state
+        previous, totals = ids[going], totals[going]
+    unfinished = zip(prefixes, totals, strict=True)
+    cut = [_hypothesis(p, total, alpha, False) for p, total in unfinished]
     return _best_first(finished + cut)
 
 
@@ -371,7 +377,7 @@ def exhaustive_search(
     previous = np.array([start])
     found: list[Hypothesis] = []
     for step in range(max_length):
-        log_probs, state = _step(model, previous, state, (start, end))
+        log_probs, state = _next_log_probs(model, previous, state, start, end)
         vocab = log_probs.shape[1]
         if step == 0:
             count = sum((vocab - 1) ** k for k in range(max_length + 1))
