@@ -274,9 +274,9 @@ def greedy_decode(
         out[live, steps] = previous
         steps += 1
         going = previous != end
-        if not going.all():  # drop the finished rows from the batch
-            live, previous = live[going], previous[going]
+        if going.any() and not going.all():  # drop the finished rows from the batch
             state = state.select(np.flatnonzero(going))
+        live, previous = live[going], previous[going]
     return out[:, :steps]
 
 

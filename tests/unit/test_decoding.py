@@ -29,6 +29,7 @@ class ToyState:
     c: np.ndarray
 
     def select(self, rows: np.ndarray) -> ToyState:
+        assert len(rows) >= 1, "no rows selected: EncoderDecoder's DecoderState refuses that too"
         return ToyState(self.h[rows], self.c[rows])
 
 
@@ -78,6 +79,7 @@ class TableState:
     prefixes: list[tuple[int, ...] | None]  # None: before START
 
     def select(self, rows: np.ndarray) -> TableState:
+        assert len(rows) >= 1, "no rows selected: EncoderDecoder's DecoderState refuses that too"
         return TableState([self.prefixes[r] for r in rows])
 
 
@@ -346,3 +348,59 @@ def test_a_model_that_breaks_the_protocol_is_named(fault: str, fragments: list[s
         greedy_decode(Broken(fault), np.zeros((2, 3), dtype=np.int64), 4)
     for fragment in fragments:
         assert fragment in str(raised.value)
+
+
+# --- on the package's EncoderDecoder ---------------------------------------------------------------------
+
+
+def encoder_decoder(seed: int, attention: bool, target_vocab: int = 6) -> Any:
+    """A fresh EncoderDecoder in float64 with its output layer scaled up, so its distributions are
+    far from uniform."""
+    from lstm_tutorial.nn.seq2seq import EncoderDecoder
+
+    model = EncoderDecoder.init(7, target_vocab, 4, 5, np.random.default_rng(seed), np.float64, attention)
+    model.output.W *= 6.0
+    # PAD never a choice, as after training (no target asks for it): predict, the reference here,
+    # refuses a decoder input with PAD before a real id
+    model.output.b[0] = -50.0
+    return model
+
+
+def padded_sources(seed: int, count: int) -> np.ndarray:
+    """Source ids 1 .. 6 with 0 to 2 PADs on the right."""
+    r = np.random.default_rng(500 + seed)
+    ids = r.integers(1, 7, size=(count, 5))
+    for row, pads in zip(ids, r.integers(0, 3, size=count), strict=True):
+        row[len(row) - pads :] = 0
+    return ids
+
+
+def predicted_log_prob(model: Any, source: np.ndarray, ids: tuple[int, ...]) -> float:
+    """log p(ids | source) from the model's teacher-forcing pass (``predict``), not its steps."""
+    decoder_input = np.array([[START, *ids[:-1]]])
+    logits = model.predict([source[None], decoder_input])[0]
+    log_probs = logits - np.log(np.exp(logits).sum(axis=1, keepdims=True))
+    return float(log_probs[np.arange(len(ids)), list(ids)].sum())
+
+
+@pytest.mark.parametrize("attention", [False, True])
+@pytest.mark.parametrize("seed", range(4))
+def test_on_the_encoder_decoder_width_one_is_greedy_and_scores_are_predict(
+    seed: int, attention: bool
+) -> None:
+    model, batch = encoder_decoder(seed, attention), padded_sources(seed, 6)
+    rows = greedy_decode(model, batch, max_length=6)
+    for source, row in zip(batch, rows, strict=True):
+        (best,) = beam_search(model, source, width=1, max_length=6)
+        assert best.ids == trimmed(row)
+        for hyp in beam_search(model, source, width=3, max_length=6, alpha=0.6):
+            assert hyp.log_prob == pytest.approx(predicted_log_prob(model, source, hyp.ids), abs=1e-12)
+
+
+@pytest.mark.parametrize("attention", [False, True])
+def test_on_the_encoder_decoder_a_wide_beam_is_exhaustive_search(attention: bool) -> None:
+    model, source = encoder_decoder(7, attention, target_vocab=4), padded_sources(7, 1)[0]
+    every = exhaustive_search(model, source, max_length=3)
+    beam = beam_search(model, source, width=40, max_length=3)  # 1 + 3 + 9 + 27 sequences
+    assert len(every) == 40 and [h.ids for h in beam] == [h.ids for h in every]
+    assert sum(np.exp(h.log_prob) for h in every) == pytest.approx(1.0, abs=1e-12)
