@@ -404,3 +404,16 @@ def test_on_the_encoder_decoder_a_wide_beam_is_exhaustive_search(attention: bool
     beam = beam_search(model, source, width=40, max_length=3)  # 1 + 3 + 9 + 27 sequences
     assert len(every) == 40 and [h.ids for h in beam] == [h.ids for h in every]
     assert sum(np.exp(h.log_prob) for h in every) == pytest.approx(1.0, abs=1e-12)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_alpha_only_reorders_what_the_beam_keeps(seed: int) -> None:
+    # every prefix a step compares has the same length, so the penalty cannot change the pruning
+    model, source = LSTMToy(seed, vocab=5, sharpness=1.0), sources(seed, 1)[0]
+    plain = beam_search(model, source, width=3, max_length=6)
+    for alpha in (0.5, 2.0):
+        normalised = beam_search(model, source, width=3, max_length=6, alpha=alpha)
+        assert sorted(h.ids for h in normalised) == sorted(h.ids for h in plain)
+        assert [h.ids for h in normalised] == [
+            h.ids for h in sorted(plain, key=lambda h: -h.log_prob / ((5 + h.length) / 6) ** alpha)
+        ]
