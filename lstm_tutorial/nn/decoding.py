@@ -42,9 +42,9 @@ __all__ = [
     "END",
     "EXHAUSTIVE_LIMIT",
     "START",
-    "DecoderState",
     "Hypothesis",
     "StepDecoder",
+    "StepState",
     "beam_search",
     "best_extensions",
     "exhaustive_search",
@@ -61,14 +61,14 @@ EXHAUSTIVE_LIMIT = 200_000
 
 
 @runtime_checkable
-class DecoderState(Protocol):
+class StepState(Protocol):
     """What a decoder carries from step to step, one row per hypothesis."""
 
     def select(self, rows: np.ndarray) -> Any:
         """The state of the given rows, in that order (a row may be taken twice)."""
 
 
-S = TypeVar("S", bound=DecoderState)
+S = TypeVar("S", bound=StepState)
 
 
 @runtime_checkable
@@ -203,7 +203,7 @@ def _settings(max_length: Any, alpha: Any, start: Any, end: Any) -> tuple[int, f
 
 def _encode(model: StepDecoder[Any], source_ids: np.ndarray) -> Any:
     state = model.encode(source_ids)
-    if not isinstance(state, DecoderState):
+    if not isinstance(state, StepState):
         raise TypeError(
             f"model.encode must return a state with a select(rows) method, got {_checks.describe(state)}"
         )

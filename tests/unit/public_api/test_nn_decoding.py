@@ -40,9 +40,9 @@ gives("nn.decoding.START", "START of tasks.vocab", lambda: decoding.START, equal
 gives("nn.decoding.END", "END of tasks.vocab", lambda: decoding.END, equal(2))
 gives("nn.decoding.EXHAUSTIVE_LIMIT", "the default limit", lambda: decoding.EXHAUSTIVE_LIMIT, equal(200_000))
 gives(
-    "nn.decoding.DecoderState",
+    "nn.decoding.StepState",
     "anything with select",
-    lambda: isinstance(Rows(1), decoding.DecoderState),
+    lambda: isinstance(Rows(1), decoding.StepState),
     equal(True),
 )
 gives(
