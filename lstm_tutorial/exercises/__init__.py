@@ -56,6 +56,8 @@ from .ch12_what_cells_learn import EXERCISES as _CH12
 from .ch12_what_cells_learn import check_best_unit
 from .ch13_bidirectional_and_memory import EXERCISES as _CH13
 from .ch13_bidirectional_and_memory import check_bidirectional_lstm, check_mlp_predict
+from .ch16_beam_search import EXERCISES as _CH16
+from .ch16_beam_search import check_beam_step, check_normalised_scores
 from .checking import CheckResult, Exercise
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "check_adam_step",
+    "check_beam_step",
     "check_best_unit",
     "check_bidirectional_lstm",
     "check_bigram_bits_per_char",
@@ -79,6 +82,7 @@ __all__ = [
     "check_lstm_step_backward",
     "check_make_windows",
     "check_mlp_predict",
+    "check_normalised_scores",
     "check_peephole_step",
     "check_perplexity_from_bits",
     "check_persistence_forecast",
@@ -110,6 +114,7 @@ EXERCISES: dict[str, Exercise] = {
         *_CH11,
         *_CH12,
         *_CH13,
+        *_CH16,
     )
 }
 """Every exercise of the book by its id, in the book's order: ``EXERCISES["ch01-windows"]`` is the

@@ -21,6 +21,7 @@ an optimizer and ``fit`` train it; ``saving`` writes it to disk.
     attention    Luong's dot-product attention (Keras' Attention()), forward and backward
     seq2seq      EncoderDecoder: encoder and decoder LSTMs, teacher forcing, optional attention,
                  encode / decode_step for greedy and beam search (its input checks: _seq2seq_checks)
+    decoding     greedy, beam and exhaustive search over any step-by-step decoder; the length penalty
     model        Sequential: layers in a row and a loss, Keras' model API
     regressors   LSTMRegressor, the classic sine model, and its RNN, GRU and variant twins
     optim        SGD and Keras 3's Adam, gradient clipping

@@ -138,6 +138,14 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_mlp_predict, "mlp:linear_second", "both hidden layers apply tanh"),
     (ex.check_mlp_predict, "mlp:tanh_output", "output layer is linear"),
     (ex.check_mlp_predict, "mlp:column", "shape (N,)"),
+    (ex.check_beam_step, "beam:this_step_only", "not by this step's alone"),
+    (ex.check_beam_step, "beam:worst_first", "keep the LARGEST"),
+    (ex.check_beam_step, "beam:probabilities", "not their exp"),
+    (ex.check_beam_step, "beam:cut_by_b", "b = index // V"),
+    (ex.check_normalised_scores, lambda lp, n, a: lp * ((5 + n) / 6) ** a, "divide the log-probability"),
+    (ex.check_normalised_scores, lambda lp, n, a: lp / (5 + n) ** a, "divide by 6 inside the power"),
+    (ex.check_normalised_scores, lambda lp, n, a: lp / n**a, "not |Y| ** alpha"),
+    (ex.check_normalised_scores, lambda lp, n, a: lp / ((5 + n) / 6 * a), "not times alpha"),
     (ex.check_bigram_bits_per_char, "bigram:unsmoothed", "probability 0"),
     (ex.check_bigram_bits_per_char, "bigram:nats", "log base 2"),
     (ex.check_bigram_bits_per_char, "bigram:over_m", "M - 1 predictions"),
@@ -410,6 +418,30 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return y if kind == "column" else np.tanh(y[:, 0]) if kind == "tanh_output" else y[:, 0]
 
         return mlp
+    if name.startswith("beam:"):
+        kind = name.split(":")[1]
+
+        def beam_step(log_probs, beam, width):  # type: ignore[no-untyped-def]
+            # every extension listed with loops, then sorted by hand
+            B, V = log_probs.shape
+            rank = (
+                (lambda b, v: log_probs[b, v])
+                if kind == "this_step_only"
+                else (lambda b, v: beam[b] + log_probs[b, v])
+            )
+            pairs = sorted(
+                ((b, v) for b in range(B) for v in range(V)),
+                key=lambda bv: rank(*bv),
+                reverse=kind != "worst_first",
+            )[:width]
+            totals = np.array([beam[b] + log_probs[b, v] for b, v in pairs])
+            flat = np.array([b * V + v for b, v in pairs])
+            if kind == "cut_by_b":
+                return flat // B, flat % B, totals
+            rows, ids = np.array([b for b, _ in pairs]), np.array([v for _, v in pairs])
+            return rows, ids, (np.exp(totals) if kind == "probabilities" else totals)
+
+        return beam_step
     if name.startswith("bidir:"):
         kind = name.split(":")[1]
 
@@ -442,7 +474,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 30 and len({e.check for e in exercises}) == 30
+    assert len(exercises) == 32 and len({e.check for e in exercises}) == 32
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -899,3 +931,16 @@ def test_the_novelty_reference_matches_pythons_substring_search() -> None:
         expected = float(np.mean(windows_found(sample, training_text, n)))
         assert REFERENCE["copied_share"](sample, training_text, n) == pytest.approx(expected, abs=1e-15)
     assert REFERENCE["copied_share"]("zzzzzz", training_text, 2) == 0.0
+
+
+def test_beam_references_match_torch_topk_and_wu_et_al() -> None:
+    r = np.random.default_rng(16)
+    log_probs = torch.log_softmax(torch.from_numpy(r.normal(size=(4, 7))), dim=1)
+    beam = torch.from_numpy(-r.exponential(size=4))
+    values, flat = torch.topk((beam[:, None] + log_probs).reshape(-1), k=5)
+    rows, ids, totals = REFERENCE["beam_step"](log_probs.numpy(), beam.numpy(), 5)
+    assert rows.tolist() == (flat // 7).tolist() and ids.tolist() == (flat % 7).tolist()
+    np.testing.assert_allclose(totals, values.numpy(), rtol=1e-15)
+    # Wu et al. (2016), eq. 14: lp(Y) = (5 + |Y|)^alpha / (5 + 1)^alpha
+    scores = REFERENCE["normalised_scores"](np.array([-2.0, -3.5]), np.array([1, 7]), 0.6)
+    np.testing.assert_allclose(scores, [-2.0, -3.5 * 6**0.6 / 12**0.6], rtol=1e-14)
