@@ -2,6 +2,7 @@
 
     keras        the classic Keras sine model, Keras' own .keras files, and to_keras / from_keras
                  for every cell and model (_keras_layers: each layer's Keras twin, the one table)
+    keras_seq2seq  the encoder-decoder's functional Keras twin: build_keras_twin, to_keras, from_keras
     torch        to_torch / from_torch for every cell with a PyTorch twin, and for whole models
     agree        measured differences between NumPy, Keras and PyTorch
 
