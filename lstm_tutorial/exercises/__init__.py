@@ -56,6 +56,8 @@ from .ch12_what_cells_learn import EXERCISES as _CH12
 from .ch12_what_cells_learn import check_best_unit
 from .ch13_bidirectional_and_memory import EXERCISES as _CH13
 from .ch13_bidirectional_and_memory import check_bidirectional_lstm, check_mlp_predict
+from .ch15_encoder_decoder import EXERCISES as _CH15
+from .ch15_encoder_decoder import check_decoder_inputs, check_masked_cross_entropy, check_masked_lstm_step
 from .checking import CheckResult, Exercise
 
 __all__ = [
@@ -70,6 +72,7 @@ __all__ = [
     "check_cifg_step",
     "check_clip_by_global_norm",
     "check_copied_share",
+    "check_decoder_inputs",
     "check_fit_ar",
     "check_gru_step",
     "check_hidden_grad_norms",
@@ -78,6 +81,8 @@ __all__ = [
     "check_lstm_step",
     "check_lstm_step_backward",
     "check_make_windows",
+    "check_masked_cross_entropy",
+    "check_masked_lstm_step",
     "check_mlp_predict",
     "check_peephole_step",
     "check_perplexity_from_bits",
@@ -110,6 +115,7 @@ EXERCISES: dict[str, Exercise] = {
         *_CH11,
         *_CH12,
         *_CH13,
+        *_CH15,
     )
 }
 """Every exercise of the book by its id, in the book's order: ``EXERCISES["ch01-windows"]`` is the
