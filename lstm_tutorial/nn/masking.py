@@ -35,7 +35,6 @@ import numpy as np
 
 from . import _checks, sequence
 from .cell import CellParams, State
-from .lstm_fast import LSTMCache, fast_backward
 
 __all__ = [
     "MaskedRun",
@@ -98,11 +97,7 @@ class MaskedRun(sequence.Run):
 
     def state(self, name: str) -> np.ndarray:
         """(B, T, H) one state (``"h"`` or ``"c"``) after every step, carried over masked steps."""
-        names = self.params.state_names
-        if name not in names:
-            raise ValueError(f"name must be one of {names} for a {type(self.params).__name__}, got {name!r}")
-        k = names.index(name)
-        return np.stack([state[k] for state in self.states], axis=1)
+        return sequence.state_over_time(self.params, self.states, name)
 
     def backward(
         self, dhs: np.ndarray, d_last_state: State | None, truncate: int | None
@@ -209,59 +204,6 @@ def run_masked_backward(
     return dx, grads, d_state
 
 
-@dataclass
-class _RightPaddedRun(sequence.Run):
-    """The LSTM's fast path over right-padded rows, read as the masked loop would give them.
-
-    Padding after a row's last real step L changes nothing before it, so the unmasked fast
-    path's steps 1 .. L are the masked loop's; the masked outputs after L repeat h_L and the final
-    state is (h_L, c_L). Backward, the gradients of the repeated outputs and of the final state
-    go to step L (``fast_backward``'s ``dcs`` takes the one on c_L); the steps after L then get
-    no gradient at all, so they add nothing to the weights' gradients or to dx.
-    """
-
-    run: LSTMCache
-    lengths: np.ndarray  # (B,) each row's real steps, >= 1
-
-    def __post_init__(self) -> None:
-        self.x, self.params = self.run.x, self.run.params
-        self._rows = np.arange(len(self.lengths))
-        self._read = np.minimum(np.arange(self.x.shape[1])[None, :], self.lengths[:, None] - 1)  # (B, T)
-
-    @property
-    def hs(self) -> np.ndarray:
-        """(B, T, H) the masked outputs: h_t up to each row's last real step, then h_L repeated."""
-        return self.run.hs[self._rows[:, None], self._read]
-
-    @property
-    def last_state(self) -> State:
-        """(h_L, c_L) of each row."""
-        last = self.lengths - 1
-        return self.run.hs[self._rows, last], self.run.cs[self._rows, last]
-
-    def state(self, name: str) -> np.ndarray:
-        """(B, T, H) one state after every step, carried after each row's last real step."""
-        return self.run.state(name)[self._rows[:, None], self._read]
-
-    def backward(
-        self, dhs: np.ndarray, d_last_state: State | None, truncate: int | None
-    ) -> tuple[np.ndarray, CellParams, State]:
-        """The masked loop's backward pass, through the fast path's (``truncate`` must be None)."""
-        if truncate is not None:
-            raise ValueError(f"truncate must be None for a masked run, got {truncate!r}")
-        last = self.lengths - 1
-        real = np.arange(dhs.shape[1])[None, :] <= last[:, None]
-        d_steps = np.where(real[..., None], dhs, 0.0)
-        d_steps[self._rows, last] += np.where(real[..., None], 0.0, dhs).sum(axis=1)  # repeated outputs
-        d_cells = None
-        if d_last_state is not None:
-            d_steps[self._rows, last] += d_last_state[0]
-            d_cells = np.zeros_like(d_steps)
-            d_cells[self._rows, last] = d_last_state[1]
-        dx, (dW, dU, db), d_initial = fast_backward(d_steps, self.run, None, None, d_cells)
-        return dx, type(self.params).unchecked(dW, dU, db), d_initial
-
-
 def _lengths_if_right_padded(mask: np.ndarray) -> np.ndarray | None:
     """Each row's number of real steps when every row is real steps then padding (at least one
     real step), else None."""
@@ -275,18 +217,16 @@ def run(params: CellParams, x: np.ndarray, mask: np.ndarray | None, state: State
     """The cell over (B, T, D) from ``state`` on checked inputs, the fastest exact way.
 
     Nothing masked (``mask`` None or all True): the cell's own path (``sequence.run``). Rows
-    padded on the right only, for a cell whose fast path is the LSTM's: that path over the whole
-    sequence, each row read at its last real step (the same numbers as the loop, to rounding).
-    Otherwise the masked loop. Either way the result's ``backward`` is the matching backward pass.
+    padded on the right only: the cell's own way over them if it has one
+    (``CellParams.forward_padded``; the LSTM's fast path read at each row's last real step,
+    the same numbers as the loop to rounding). Otherwise the masked loop. Either way the
+    result's ``backward`` is the matching backward pass.
     """
     if mask is None or mask.all():
         return sequence.run(params, x, state)
     lengths = _lengths_if_right_padded(mask)
-    if lengths is not None:
-        fast = params.forward_sequence(x, state)
-        if isinstance(fast, LSTMCache):
-            return _RightPaddedRun(fast, lengths)
-    return run_masked_forward(params, x, mask, state)
+    padded = None if lengths is None else params.forward_padded(x, lengths, state)
+    return run_masked_forward(params, x, mask, state) if padded is None else padded
 
 
 def masked_sparse_categorical_crossentropy(

@@ -16,10 +16,12 @@ state is each source's state after its last real id, and attention gives padding
 
 The loss is the mean cross-entropy over the positions whose *target* is not padding,
 over the whole batch (``masking.masked_sparse_categorical_crossentropy``): Keras reduces a
-masked loss the same way (sum over the unmasked positions / their count). Keras takes its
-mask from the decoder's *input* Embedding instead, which also counts the position right
-after END (input END, target PAD) of every target shorter than T: there Keras trains the
-model to predict PAD, and this package ignores it, as its targets say.
+masked loss the same way (sum over the unmasked positions / their count, not per sequence,
+and not ``sample_weight``'s sum / all positions). Keras takes its mask from the decoder's
+*input* Embedding instead. With ``tasks.vocab.teacher_forcing_inputs`` (padding wherever the
+target pads) the two masks are the same, and so are the losses; with the plain shift, whose
+input reads END where the target pads, Keras also scores that position (it trains the model
+to predict PAD after END) and this package ignores it, as its targets say.
 
 Speed: the decoder runs the LSTM's fast path without a mask. Its input must be padded on
 the right only (checked), so a padded step comes after every real one and changes no

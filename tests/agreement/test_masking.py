@@ -89,17 +89,22 @@ def test_masked_lstm_with_an_initial_state_matches_keras_float32() -> None:
     assert not outputs[4, :5].any()  # h0 is not zero, the output is
 
 
+def with_weights(module: Any, cell: LSTMParams, suffix: str = "") -> Any:
+    """A torch LSTM (cell) holding ``cell``'s weights: W.T, U.T, b as the input bias, zero recurrent bias."""
+    W, U, b = cell.weights()
+    with torch.no_grad():
+        getattr(module, f"weight_ih{suffix}").copy_(torch.from_numpy(W.T.copy()))
+        getattr(module, f"weight_hh{suffix}").copy_(torch.from_numpy(U.T.copy()))
+        getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(b))
+        getattr(module, f"bias_hh{suffix}").zero_()
+    return module
+
+
 def torch_masked_lstm(
     cell: LSTMParams, x: torch.Tensor, mask: np.ndarray, h0: torch.Tensor, c0: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.nn.LSTMCell]:
     """Keras' masked loop in torch: torch.nn.LSTMCell steps, kept or not with torch.where."""
-    module = torch.nn.LSTMCell(cell.input_size, cell.hidden_size, dtype=torch.float64)
-    W, U, b = cell.weights()
-    with torch.no_grad():
-        module.weight_ih.copy_(torch.from_numpy(W.T.copy()))
-        module.weight_hh.copy_(torch.from_numpy(U.T.copy()))
-        module.bias_ih.copy_(torch.from_numpy(b))
-        module.bias_hh.zero_()
+    module = with_weights(torch.nn.LSTMCell(cell.input_size, cell.hidden_size, dtype=torch.float64), cell)
     h, c, out = h0, c0, torch.zeros_like(h0)
     outputs = []
     for t in range(x.shape[1]):
@@ -154,13 +159,7 @@ def test_final_states_and_their_gradients_match_pack_padded_sequence() -> None:
     outputs, cache = masking.masked_forward(cell, x, mask)
     dx, grads, _ = masking.masked_backward(np.zeros_like(outputs), cache, (dh_last, dc_last))
 
-    module = torch.nn.LSTM(inputs, hidden, batch_first=True, dtype=torch.float64)
-    W, U, b = cell.weights()
-    with torch.no_grad():
-        module.weight_ih_l0.copy_(torch.from_numpy(W.T.copy()))
-        module.weight_hh_l0.copy_(torch.from_numpy(U.T.copy()))
-        module.bias_ih_l0.copy_(torch.from_numpy(b))
-        module.bias_hh_l0.zero_()
+    module = with_weights(torch.nn.LSTM(inputs, hidden, batch_first=True, dtype=torch.float64), cell, "_l0")
     x_torch = torch.from_numpy(x).requires_grad_(True)
     packed = torch.nn.utils.rnn.pack_padded_sequence(
         x_torch, torch.from_numpy(lengths), batch_first=True, enforce_sorted=False
