@@ -56,6 +56,8 @@ from .ch12_what_cells_learn import EXERCISES as _CH12
 from .ch12_what_cells_learn import check_best_unit
 from .ch13_bidirectional_and_memory import EXERCISES as _CH13
 from .ch13_bidirectional_and_memory import check_bidirectional_lstm, check_mlp_predict
+from .ch15_encoder_decoder import EXERCISES as _CH15
+from .ch15_encoder_decoder import check_decoder_inputs, check_masked_cross_entropy, check_masked_lstm_step
 from .ch16_beam_search import EXERCISES as _CH16
 from .ch16_beam_search import check_beam_step, check_normalised_scores
 from .checking import CheckResult, Exercise
@@ -73,6 +75,7 @@ __all__ = [
     "check_cifg_step",
     "check_clip_by_global_norm",
     "check_copied_share",
+    "check_decoder_inputs",
     "check_fit_ar",
     "check_gru_step",
     "check_hidden_grad_norms",
@@ -81,6 +84,8 @@ __all__ = [
     "check_lstm_step",
     "check_lstm_step_backward",
     "check_make_windows",
+    "check_masked_cross_entropy",
+    "check_masked_lstm_step",
     "check_mlp_predict",
     "check_normalised_scores",
     "check_peephole_step",
@@ -114,6 +119,7 @@ EXERCISES: dict[str, Exercise] = {
         *_CH11,
         *_CH12,
         *_CH13,
+        *_CH15,
         *_CH16,
     )
 }

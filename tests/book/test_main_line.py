@@ -3,7 +3,8 @@ tables, folded deep dives and exercises stays within its budget (``tools/main_li
 
 The budgets are about three quarters of what the pages held before the detours moved into
 deep dives (22,223 words over these 15 pages by this count, 7 December 2026); the total is held
-under 17,000. A page that grows past its budget moves a detour into a deep dive, or cuts.
+under 17,000; Part IV, added later, has a total of its own. A page that grows past its budget
+moves a detour into a deep dive, or cuts.
 """
 
 from __future__ import annotations
@@ -35,9 +36,16 @@ BUDGETS = {
     "11_keras_language_model": 1210,
     "12_what_cells_learn": 1215,
     "13_bidirectional_and_memory": 1385,
+    "15_encoder_decoder": 1000,
+    "16_beam_search": 1000,
     "appendix_performance": 670,
 }
 TOTAL = 17_000
+"""The preface, Parts I to III and the appendix together."""
+PART_IV = ("14_", "15_", "16_", "17_")
+PART_IV_TOTAL = 4_000
+"""Part IV (sequence to sequence), written after the budgets above were set: its own total, so
+it does not squeeze the chapters before it; each of its pages has 1,000 words."""
 
 
 def test_every_page_of_the_main_line_has_a_budget() -> None:
@@ -50,7 +58,11 @@ def test_the_page_stays_within_its_budget(page: Path) -> None:
 
 
 def test_the_main_line_is_under_the_total() -> None:
-    assert sum(words(page) for page in main_line_pages()) <= TOTAL
+    pages = main_line_pages()
+    before = sum(words(page) for page in pages if not page.stem.startswith(PART_IV))
+    part_iv = sum(words(page) for page in pages if page.stem.startswith(PART_IV))
+    assert before <= TOTAL, f"preface, Parts I-III and the appendix: {before} words"
+    assert part_iv <= PART_IV_TOTAL, f"Part IV: {part_iv} words"
 
 
 @pytest.mark.parametrize(

@@ -168,6 +168,17 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
         "where an input was KEPT",
     ),
     (ex.check_input_dropout_grad, lambda d, keep, p: d / (1 - p), "multiply by keep"),
+    (ex.check_masked_cross_entropy, "masked:every_position", "leave the padded positions"),
+    (ex.check_masked_cross_entropy, "masked:per_sequence", "not per sequence"),
+    (ex.check_masked_cross_entropy, "masked:over_bt", "not by B * T"),
+    (ex.check_masked_cross_entropy, "masked:grad_at_padding", "zero at padded positions"),
+    (ex.check_decoder_inputs, lambda y: y.copy(), "shift right"),
+    (ex.check_decoder_inputs, lambda y: np.hstack([y[:, 1:], 0 * y[:, :1]]), "not to the left"),
+    (ex.check_decoder_inputs, lambda y: np.hstack([0 * y[:, :1], y[:, :-1]]) * (y != 0), "column 0 is START"),
+    (ex.check_decoder_inputs, lambda y: np.hstack([1 + 0 * y[:, :1], y[:, :-1]]), "even right after END"),
+    (ex.check_masked_lstm_step, "mstep:every_row", "does not step"),
+    (ex.check_masked_lstm_step, "mstep:zeroed", "do not reset it to zero"),
+    (ex.check_masked_lstm_step, "mstep:old_cell", "cell state changes too"),
     (
         ex.check_input_dropout_grad,
         lambda d, keep, p: (d * keep[:, None, :] / (1 - p)).sum(axis=1),
@@ -418,6 +429,37 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return y if kind == "column" else np.tanh(y[:, 0]) if kind == "tanh_output" else y[:, 0]
 
         return mlp
+    if name.startswith("masked:"):
+        kind = name.split(":")[1]
+
+        def masked(logits, y):  # type: ignore[no-untyped-def]
+            p = _softmax(logits)
+            nll = -np.log(np.take_along_axis(p, y[..., None], axis=-1)[..., 0])
+            real = y != 0
+            if kind == "every_position":
+                return nll.mean(), (p - _onehot(y, logits)) / y.size
+            if kind == "per_sequence":  # each row's mean, then the mean of the rows
+                counts = np.maximum(real.sum(axis=1, keepdims=True), 1)
+                loss = ((nll * real).sum(axis=1) / counts[:, 0]).mean()
+                return loss, (p - _onehot(y, logits)) * (real / counts / len(y))[..., None]
+            n = y.size if kind == "over_bt" else real.sum()
+            grad = (p - _onehot(y, logits)) / n
+            return (nll * real).sum() / n, grad if kind == "grad_at_padding" else grad * real[..., None]
+
+        return masked
+    if name.startswith("mstep:"):
+        kind = name.split(":")[1]
+
+        def masked_step(x, h, c, mask, W, U, b):  # type: ignore[no-untyped-def]
+            h_new, c_new = lstm_step_with("ifgo")(x, h, c, W, U, b)
+            if kind == "every_row":
+                return h_new, c_new
+            real = mask[:, None]
+            if kind == "zeroed":
+                return np.where(real, h_new, 0.0), np.where(real, c_new, 0.0)
+            return np.where(real, h_new, h), c  # old_cell
+
+        return masked_step
     if name.startswith("beam:"):
         kind = name.split(":")[1]
 
@@ -474,7 +516,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 32 and len({e.check for e in exercises}) == 32
+    assert len(exercises) == 35 and len({e.check for e in exercises}) == 35
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -933,6 +975,78 @@ def test_the_novelty_reference_matches_pythons_substring_search() -> None:
     assert REFERENCE["copied_share"]("zzzzzz", training_text, 2) == 0.0
 
 
+def test_masked_cross_entropy_reference_matches_torch_ignore_index_and_autograd() -> None:
+    """The masked loss is torch's cross_entropy with ignore_index=0 (its mean runs over the targets
+    that are not ignored, all rows together), and its gradient is torch's autograd of that."""
+    rng = np.random.default_rng(15)
+    for batch, steps, vocab in [(3, 5, 6), (4, 7, 9), (1, 2, 5)]:
+        logits = rng.normal(scale=2.0, size=(batch, steps, vocab))
+        lengths = rng.integers(1, steps + 1, size=batch)
+        y = rng.integers(3, vocab, size=(batch, steps))
+        y[np.arange(steps)[None, :] >= lengths[:, None]] = 0  # padding after each answer
+        z = _t(logits).requires_grad_(True)
+        expected = torch.nn.functional.cross_entropy(
+            z.reshape(-1, vocab), torch.from_numpy(y).reshape(-1), ignore_index=0
+        )
+        expected.backward()
+        loss, d_logits = REFERENCE["masked_cross_entropy"](logits, y)
+        assert abs(loss - expected.item()) <= 1e-12 * expected.item()
+        assert rel_error(d_logits, z.grad.numpy()) <= 1e-12
+        assert np.all(d_logits[y == 0] == 0)
+        if (y == 0).any():  # with padding counted the loss would differ: the test can fail
+            every = torch.nn.functional.cross_entropy(z.reshape(-1, vocab), torch.from_numpy(y).reshape(-1))
+            assert abs(loss - every.item()) > 1e-3
+
+
+def test_decoder_inputs_reference_matches_a_loop() -> None:
+    """START, then each row's previous target character; PAD wherever the target is PAD."""
+    rng = np.random.default_rng(16)
+    target = rng.integers(3, 13, size=(6, 5))
+    for row, length in enumerate([5, 1, 3, 4, 2, 5]):
+        target[row, length - 1] = 2  # END
+        target[row, length:] = 0
+    expected = np.zeros_like(target)
+    for row in range(6):
+        previous = 1  # START
+        for t in range(5):
+            if target[row, t] != 0:
+                expected[row, t] = previous
+            previous = target[row, t]
+    np.testing.assert_array_equal(REFERENCE["decoder_inputs"](target), expected)
+
+
+def test_masked_lstm_step_reference_matches_keras_masking() -> None:
+    """Keras' LSTM given a mask (here one real step, then one masked step) keeps a masked row's state:
+    the masked step of the reference leaves (h, c) as the real step left them, and that step is
+    torch's LSTMCell."""
+    from lstm_tutorial.frameworks.keras import keras
+
+    rng = np.random.default_rng(17)
+    B, D, H = 4, 3, 2
+    W, U, b = (
+        rng.normal(scale=0.7, size=(D, 4 * H)),
+        rng.normal(scale=0.7, size=(H, 4 * H)),
+        rng.normal(size=4 * H),
+    )
+    x, h0, c0 = rng.normal(size=(B, D)), rng.normal(size=(B, H)), rng.normal(size=(B, H))
+    mask = np.array([True, False, True, False])
+    h1, c1 = REFERENCE["masked_lstm_step"](x, h0, c0, mask, W, U, b)
+    h_torch, c_torch = _torch_cell(torch.nn.LSTMCell, W, U, b)(_t(x), (_t(h0), _t(c0)))
+    np.testing.assert_allclose(h1[mask], h_torch.detach().numpy()[mask], rtol=1e-12)
+    np.testing.assert_allclose(c1[mask], c_torch.detach().numpy()[mask], rtol=1e-12)
+    np.testing.assert_array_equal(h1[~mask], h0[~mask])
+    np.testing.assert_array_equal(c1[~mask], c0[~mask])
+
+    layer = keras.layers.LSTM(H, return_state=True)
+    layer.build((None, 2, D))
+    layer.set_weights([w.astype(np.float32) for w in (W, U, b)])
+    steps = np.stack([x, rng.normal(size=(B, D))], axis=1).astype(np.float32)
+    keras_mask = np.stack([mask, np.zeros(B, dtype=bool)], axis=1)  # step 2 masked for every row
+    _, h_keras, c_keras = layer(
+        steps, mask=keras_mask, initial_state=[h0.astype(np.float32), c0.astype(np.float32)]
+    )
+    np.testing.assert_allclose(h1, keras.ops.convert_to_numpy(h_keras), atol=1e-5)
+    np.testing.assert_allclose(c1, keras.ops.convert_to_numpy(c_keras), atol=1e-5)
 def test_beam_references_match_torch_topk_and_wu_et_al() -> None:
     r = np.random.default_rng(16)
     log_probs = torch.log_softmax(torch.from_numpy(r.normal(size=(4, 7))), dim=1)
