@@ -17,6 +17,10 @@ an optimizer and ``fit`` train it; ``saving`` writes it to disk.
     bidirectional  Bidirectional: one recurrent layer forward, one backward, merged
     dropout      inverted dropout: dropout_forward / dropout_backward and the Dropout layer
     losses       mean squared error, softmax cross-entropy at every step
+    masking      any cell over padded sequences with Keras' mask semantics; the masked loss
+    attention    Luong's dot-product attention (Keras' Attention()), forward and backward
+    seq2seq      EncoderDecoder: encoder and decoder LSTMs, teacher forcing, optional attention,
+                 encode / decode_step for greedy and beam search (its input checks: _seq2seq_checks)
     model        Sequential: layers in a row and a loss, Keras' model API
     regressors   LSTMRegressor, the classic sine model, and its RNN, GRU and variant twins
     optim        SGD and Keras 3's Adam, gradient clipping

@@ -16,6 +16,7 @@ from ._progress import progress_bar
 from .model import Sequential
 from .optim import SGD, Adam, clip_by_global_norm
 from .schedules import rate_at
+from .seq2seq import EncoderDecoder
 
 __all__ = ["OPTIMIZERS", "DivergenceError", "History", "batch_indices", "fit"]
 
@@ -115,7 +116,7 @@ def _non_finite(arrays: list[np.ndarray]) -> list[int]:
 
 
 def _diverged(
-    model: Sequential, optimizer: Adam | SGD, where: tuple[int, int, int, int], loss: float, bad: list[int]
+    model: Trainable, optimizer: Adam | SGD, where: tuple[int, int, int, int], loss: float, bad: list[int]
 ) -> str:
     """The message of a ``DivergenceError``: where, what, and what to try."""
     step, epoch, batch, batches = where
@@ -134,8 +135,18 @@ def _diverged(
     )
 
 
+Trainable = Sequential | EncoderDecoder
+"""What ``fit`` trains: a ``model.Sequential`` (one input array) or a ``seq2seq.EncoderDecoder``
+(a list of two, Keras' ``fit([encoder_input, decoder_input], y)``)."""
+
+
+def _rows(x: np.ndarray | list[np.ndarray], index: np.ndarray) -> Any:
+    """The samples ``index`` of x: of each array, when x is a list of inputs (Keras' multi-input fit)."""
+    return [part[index] for part in x] if isinstance(x, list) else x[index]
+
+
 def fit(
-    model: Sequential,
+    model: Trainable,
     x: Any,
     y: Any,
     epochs: int = 1,
@@ -157,8 +168,11 @@ def fit(
     Args:
         model: the model to train; its weights are updated in place.
         x: (N, T, D) inputs: floating arrays or nested lists of any precision, cast
-            to the model's dtype as Keras does (``Sequential.cast_inputs``).
-        y: (N,) targets (one per sequence; Keras' (N, 1) is accepted), cast alike.
+            to the model's dtype as Keras does (``Sequential.cast_inputs``); for an
+            ``EncoderDecoder``, ``[source_ids (N, S), decoder_input_ids (N, T)]``, as Keras'
+            multi-input ``fit`` takes them (``EncoderDecoder.cast_inputs``).
+        y: (N,) targets (one per sequence; Keras' (N, 1) is accepted), cast alike; (N, T)
+            target ids for an ``EncoderDecoder``.
         epochs: passes over the data, an integer >= 1.
         batch_size: samples per gradient step (1 in the classic example), an integer >= 1.
         shuffle: reshuffle the samples before every epoch (Keras' default); a real bool.
@@ -194,9 +208,10 @@ def fit(
     Raises:
         DivergenceError: a batch's loss or gradient is not finite (see above).
     """
-    if not isinstance(model, Sequential):
+    if not isinstance(model, (Sequential, EncoderDecoder)):
         raise TypeError(
-            f"model must be a model.Sequential (an LSTMRegressor, say), got {_checks.describe(model)}"
+            "model must be a model.Sequential (an LSTMRegressor, say) or a seq2seq.EncoderDecoder, "
+            f"got {_checks.describe(model)}"
         )
     x, y = model.cast_inputs(x, y)
     assert y is not None
@@ -212,7 +227,9 @@ def fit(
             "clip_norm", clip_norm, 0.0, low_open=True, expected="a finite number > 0, or None"
         )
     optimizer = _optimizer(optimizer)
-    stateful = any(getattr(layer, "stateful", False) for layer in model.layers)
+    stateful = isinstance(model, Sequential) and any(
+        getattr(layer, "stateful", False) for layer in model.layers
+    )
     n_samples = len(y)
     if stateful:
         _check_stateful(shuffle, n_samples, batch_size)
@@ -222,7 +239,7 @@ def fit(
     step = 0
     for epoch in range(epochs):
         start = time.perf_counter()
-        if stateful:
+        if isinstance(model, Sequential) and stateful:
             model.reset_states()  # each epoch reads the streams from their start
         bar = progress_bar(batches, f"Epoch {epoch + 1}/{epochs}") if verbose == 1 else None
         try:
@@ -278,8 +295,8 @@ def _check_stateful(shuffle: bool, n_samples: int, batch_size: int) -> None:
 
 
 def _epoch(
-    model: Sequential,
-    data: tuple[np.ndarray, np.ndarray],
+    model: Trainable,
+    data: tuple[Any, np.ndarray],
     batching: tuple[int, np.random.Generator | None],
     optimizer: Adam | SGD,
     clip_norm: float | None,
@@ -296,7 +313,7 @@ def _epoch(
     total, seen = 0.0, 0
     for batch, index in enumerate(_batches(len(y), batch_size, rng), start=1):
         with np.errstate(over="ignore", invalid="ignore"):  # a diverged loss is caught below
-            loss, grads = model.loss_and_grads(x[index], y[index], check=False, training=True)
+            loss, grads = model.loss_and_grads(_rows(x, index), y[index], check=False, training=True)
         grad_arrays = grads.parameters()
         bad = _non_finite(grad_arrays)
         if bad or not math.isfinite(loss):
