@@ -56,6 +56,8 @@ from .ch12_what_cells_learn import EXERCISES as _CH12
 from .ch12_what_cells_learn import check_best_unit
 from .ch13_bidirectional_and_memory import EXERCISES as _CH13
 from .ch13_bidirectional_and_memory import check_bidirectional_lstm, check_mlp_predict
+from .ch17_attention import EXERCISES as _CH17
+from .ch17_attention import check_attention_weights
 from .checking import CheckResult, Exercise
 
 __all__ = [
@@ -63,6 +65,7 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "check_adam_step",
+    "check_attention_weights",
     "check_best_unit",
     "check_bidirectional_lstm",
     "check_bigram_bits_per_char",
@@ -110,6 +113,7 @@ EXERCISES: dict[str, Exercise] = {
         *_CH11,
         *_CH12,
         *_CH13,
+        *_CH17,
     )
 }
 """Every exercise of the book by its id, in the book's order: ``EXERCISES["ch01-windows"]`` is the
