@@ -27,7 +27,8 @@ backward pass, written as the book derives them; ``sequence.forward`` runs them
 over time. The LSTM also has a fast path over whole sequences (``lstm_fast``), the
 same maths rearranged: ``LSTMParams.forward_sequence`` offers it to
 ``sequence.run``, so layers and training use it without knowing it exists, and
-``lstm_forward``/``lstm_backward`` run it.
+``lstm_forward``/``lstm_backward`` run it. ``LSTMParams.forward_padded`` offers it to
+``masking.run`` for right-padded rows, read at each row's last real step.
 
 The functions below are the ones every cell module has, with the same
 signatures: ``lstm_step``, ``lstm_step_backward``, ``lstm_forward``,
@@ -44,7 +45,7 @@ import numpy as np
 from . import _checks, sequence
 from .activations import sigmoid, tanh
 from .cell import CellParams, State, gate_blocks, glorot_uniform, orthogonal
-from .lstm_fast import LSTMCache, fast_forward
+from .lstm_fast import LSTMCache, fast_backward, fast_forward
 
 __all__ = [
     "GATE_ORDER",
@@ -196,6 +197,11 @@ class LSTMParams(CellParams):
         """The LSTM's own way over a whole sequence: the fast path (``lstm_fast``),
         which ``sequence.run`` takes instead of the loop. Inputs are not checked."""
         return fast_forward(self, x, state)
+
+    def forward_padded(self, x: np.ndarray, lengths: np.ndarray, state: State) -> sequence.Run:
+        """The LSTM's own way over right-padded rows (``masking.run`` asks it): the fast path
+        over the whole sequence, each row read at its last real step. Inputs are not checked."""
+        return _PaddedRun(fast_forward(self, x, state), lengths)
 
 
 def _check_step_inputs(x_t: Any, params: Any, **states: Any) -> None:
@@ -371,3 +377,56 @@ def _sequence_cache(cache: LSTMCache) -> sequence.SequenceCache:
         steps.append(LSTMStepCache(cache.x[:, t], h_prev[:, t], c_prev[:, t], i, f, g, o, tanh_cs[:, t]))
     states: list[State] = [(hs[:, t], cs[:, t]) for t in range(cache.x.shape[1])]
     return sequence.SequenceCache(cache.x, cache.params, (cache.h0, cache.c0), states, steps)
+
+
+@dataclass
+class _PaddedRun(sequence.Run):
+    """The LSTM's fast path over right-padded rows, read as the masked loop would give them.
+
+    Padding after a row's last real step L changes nothing before it, so the unmasked fast
+    path's steps 1 .. L are the masked loop's; the masked outputs after L repeat h_L and the final
+    state is (h_L, c_L). Backward, the gradients of the repeated outputs and of the final state
+    go to step L (``fast_backward``'s ``dcs`` takes the one on c_L); the steps after L then get
+    no gradient at all, so they add nothing to the weights' gradients or to dx.
+    """
+
+    run: LSTMCache
+    lengths: np.ndarray  # (B,) each row's real steps, >= 1
+
+    def __post_init__(self) -> None:
+        self.x, self.params = self.run.x, self.run.params
+        self._rows = np.arange(len(self.lengths))
+        self._read = np.minimum(np.arange(self.x.shape[1])[None, :], self.lengths[:, None] - 1)  # (B, T)
+
+    @property
+    def hs(self) -> np.ndarray:
+        """(B, T, H) the masked outputs: h_t up to each row's last real step, then h_L repeated."""
+        return self.run.hs[self._rows[:, None], self._read]
+
+    @property
+    def last_state(self) -> State:
+        """(h_L, c_L) of each row."""
+        last = self.lengths - 1
+        return self.run.hs[self._rows, last], self.run.cs[self._rows, last]
+
+    def state(self, name: str) -> np.ndarray:
+        """(B, T, H) one state after every step, carried after each row's last real step."""
+        return self.run.state(name)[self._rows[:, None], self._read]
+
+    def backward(
+        self, dhs: np.ndarray, d_last_state: State | None, truncate: int | None
+    ) -> tuple[np.ndarray, CellParams, State]:
+        """The masked loop's backward pass, through the fast path's (``truncate`` must be None)."""
+        if truncate is not None:
+            raise ValueError(f"truncate must be None for a masked run, got {truncate!r}")
+        last = self.lengths - 1
+        real = np.arange(dhs.shape[1])[None, :] <= last[:, None]
+        d_steps = np.where(real[..., None], dhs, 0.0)
+        d_steps[self._rows, last] += np.where(real[..., None], 0.0, dhs).sum(axis=1)  # repeated outputs
+        d_cells = None
+        if d_last_state is not None:
+            d_steps[self._rows, last] += d_last_state[0]
+            d_cells = np.zeros_like(d_steps)
+            d_cells[self._rows, last] = d_last_state[1]
+        dx, (dW, dU, db), d_initial = fast_backward(d_steps, self.run, None, None, d_cells)
+        return dx, type(self.params).unchecked(dW, dU, db), d_initial

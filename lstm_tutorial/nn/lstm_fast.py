@@ -318,6 +318,7 @@ def fast_backward(
     cache: LSTMCache,
     dc_last: np.ndarray | None,
     truncate: int | None,
+    dcs: np.ndarray | None = None,
 ) -> tuple[np.ndarray, Grads, tuple[np.ndarray, np.ndarray]]:
     """BPTT for ``fast_forward`` on checked inputs.
 
@@ -325,6 +326,8 @@ def fast_backward(
         dhs: (B, T, H) dL/dh_t at every step.
         cache: from ``fast_forward``.
         dc_last: (B, H) dL/dc_T, or None for zeros.
+        dcs: (B, T, H) dL/dc_t from outside at every step (a row's state read at its last real
+            step: ``masking``), or None for zeros.
         truncate: None, or k to cut the recurrent gradient every k steps.
 
     Returns:
@@ -399,6 +402,8 @@ def fast_backward(
             np.add(dh_above[t], dh_next, out=dh)  # from the output at t and step t+1
             np.multiply(dh, dc_from_dh_chunk[j], out=dc)
             dc += dc_next
+            if dcs is not None:
+                dc += dcs[:, t].T
             dz = dz_steps[:, t]
             dz_blocks = dz.reshape(4, hidden, batch)
             np.multiply(local_blocks[:3], dc, out=dz_blocks[:3])

@@ -97,11 +97,7 @@ class MaskedRun(sequence.Run):
 
     def state(self, name: str) -> np.ndarray:
         """(B, T, H) one state (``"h"`` or ``"c"``) after every step, carried over masked steps."""
-        names = self.params.state_names
-        if name not in names:
-            raise ValueError(f"name must be one of {names} for a {type(self.params).__name__}, got {name!r}")
-        k = names.index(name)
-        return np.stack([state[k] for state in self.states], axis=1)
+        return sequence.state_over_time(self.params, self.states, name)
 
     def backward(
         self, dhs: np.ndarray, d_last_state: State | None, truncate: int | None
@@ -208,13 +204,29 @@ def run_masked_backward(
     return dx, grads, d_state
 
 
+def _lengths_if_right_padded(mask: np.ndarray) -> np.ndarray | None:
+    """Each row's number of real steps when every row is real steps then padding (at least one
+    real step), else None."""
+    lengths = mask.sum(axis=1)
+    if lengths.min() < 1 or not np.array_equal(mask, np.arange(mask.shape[1])[None, :] < lengths[:, None]):
+        return None
+    return lengths
+
+
 def run(params: CellParams, x: np.ndarray, mask: np.ndarray | None, state: State) -> sequence.Run:
-    """The cell over (B, T, D) from ``state`` on checked inputs: its fast path (``sequence.run``)
-    when nothing is masked (``mask`` None or all True), which gives the same results, else the
-    masked loop. Either way the result's ``backward`` is the matching backward pass."""
+    """The cell over (B, T, D) from ``state`` on checked inputs, the fastest exact way.
+
+    Nothing masked (``mask`` None or all True): the cell's own path (``sequence.run``). Rows
+    padded on the right only: the cell's own way over them if it has one
+    (``CellParams.forward_padded``; the LSTM's fast path read at each row's last real step,
+    the same numbers as the loop to rounding). Otherwise the masked loop. Either way the
+    result's ``backward`` is the matching backward pass.
+    """
     if mask is None or mask.all():
         return sequence.run(params, x, state)
-    return run_masked_forward(params, x, mask, state)
+    lengths = _lengths_if_right_padded(mask)
+    padded = None if lengths is None else params.forward_padded(x, lengths, state)
+    return run_masked_forward(params, x, mask, state) if padded is None else padded
 
 
 def masked_sparse_categorical_crossentropy(

@@ -11,7 +11,8 @@ version, what kind of object it holds and, as a JSON string, its configuration;
 the object through its own checked constructors, and refuses a file that fails,
 saying why.
 
-Any cell (``cell.CellParams``) and any model (``model.Sequential``) can be saved,
+Any cell (``cell.CellParams``), any model (``model.Sequential``) and the encoder-decoder
+(``seq2seq.EncoderDecoder``: its config and its arrays by their labels) can be saved,
 and saving asks them what they are rather than knowing them. A cell's file holds
 its arrays by name (``W``, ``U``, ``b``...) and its own config (a variant, say). A
 model's config is its loss and, for each layer, the layer's class name, its
@@ -49,6 +50,7 @@ from .cell import CellParams
 from .layer import LAYERS, Layer
 from .layers import cell_config, cell_from_config, cell_kinds
 from .model import Sequential
+from .seq2seq import EncoderDecoder
 
 __all__ = ["FORMAT_VERSION", "load_params", "save_params"]
 
@@ -56,7 +58,7 @@ FORMAT_VERSION = 3
 """Bumped whenever the layout of a saved file changes (2: any cell or model, with a config;
 3: each layer saved as its own ``get_config()`` and named weights)."""
 
-Saveable = CellParams | Sequential
+Saveable = CellParams | Sequential | EncoderDecoder
 
 
 def _models() -> dict[str, type[Sequential]]:
@@ -74,6 +76,8 @@ def _contents(obj: Saveable) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     """(config, named arrays) of a cell or a model."""
     if isinstance(obj, CellParams):
         return cell_config(obj), dict(zip(obj.weight_names(), obj.weights(), strict=True))
+    if isinstance(obj, EncoderDecoder):
+        return obj.get_config(), dict(zip(obj.weight_labels(), obj.parameters(), strict=True))
     layers, arrays = [], {}
     for k, layer in enumerate(obj.layers):
         labels = layer.weight_labels()
@@ -88,15 +92,17 @@ def save_params(path: str | os.PathLike[str], obj: Saveable) -> Path:
     Args:
         path: where to write, a str or a path; ``.npz`` is appended unless the name
             already ends in it (in any case: ``m.NPZ`` is written as it is).
-        obj: a cell (``LSTMParams``, ``GRUParams``, ...) or a ``model.Sequential``
-            (``LSTMRegressor`` and the other regressors included).
+        obj: a cell (``LSTMParams``, ``GRUParams``, ...), a ``model.Sequential``
+            (``LSTMRegressor`` and the other regressors included) or a ``seq2seq.EncoderDecoder``
+            (its config ``{"attention": ...}``, its arrays by ``weight_labels``).
 
     Returns:
         The path written.
     """
-    if not isinstance(obj, (CellParams, Sequential)):
+    if not isinstance(obj, (CellParams, Sequential, EncoderDecoder)):
         raise TypeError(
-            f"obj must be a cell (LSTMParams, ...) or a model.Sequential, got {type(obj).__name__}"
+            "obj must be a cell (LSTMParams, ...), a model.Sequential or a seq2seq.EncoderDecoder, "
+            f"got {type(obj).__name__}"
         )
     path = _path(path)
     if path.suffix.lower() != ".npz":
@@ -151,6 +157,15 @@ def _model_from(kind: str, config: Any, arrays: dict[str, np.ndarray]) -> Sequen
         layers.append(layer)
     _require(arrays, expected, kind, exact=True)
     return models[kind].from_layers(layers, config["loss"])
+
+
+def _encoder_decoder_from(config: Any, arrays: dict[str, np.ndarray]) -> EncoderDecoder:
+    """The ``EncoderDecoder`` of ``config`` (``{"attention": bool}``) holding ``arrays`` by label."""
+    if not isinstance(config, dict) or not isinstance(config.get("attention"), bool):
+        raise ValueError(f"an EncoderDecoder's config must be {{'attention': true or false}}, got {config!r}")
+    labels = EncoderDecoder.labels(config["attention"])
+    _require(arrays, set(labels), EncoderDecoder.__name__, exact=True)
+    return EncoderDecoder.from_config(config, [arrays[label] for label in labels])
 
 
 def _check_spec(k: int, spec: Any) -> None:
@@ -316,6 +331,8 @@ def load_params(path: str | os.PathLike[str]) -> Saveable:
             names = cells[kind].weight_names()
             _require(contents, set(names), kind, exact=True)
             return cell_from_config(kind, config, [contents[name] for name in names])
+        if kind == EncoderDecoder.__name__:
+            return _encoder_decoder_from(config, contents)
         return _model_from(kind, config, contents)
     except (ValueError, TypeError, KeyError) as error:
         raise ValueError(f"{where} holds an invalid file: {error}") from None

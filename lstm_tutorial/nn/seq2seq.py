@@ -16,10 +16,12 @@ state is each source's state after its last real id, and attention gives padding
 
 The loss is the mean cross-entropy over the positions whose *target* is not padding,
 over the whole batch (``masking.masked_sparse_categorical_crossentropy``): Keras reduces a
-masked loss the same way (sum over the unmasked positions / their count). Keras takes its
-mask from the decoder's *input* Embedding instead, which also counts the position right
-after END (input END, target PAD) of every target shorter than T: there Keras trains the
-model to predict PAD, and this package ignores it, as its targets say.
+masked loss the same way (sum over the unmasked positions / their count, not per sequence,
+and not ``sample_weight``'s sum / all positions). Keras takes its mask from the decoder's
+*input* Embedding instead. With ``tasks.vocab.teacher_forcing_inputs`` (padding wherever the
+target pads) the two masks are the same, and so are the losses; with the plain shift, whose
+input reads END where the target pads, Keras also scores that position (it trains the model
+to predict PAD after END) and this package ignores it, as its targets say.
 
 Speed: the decoder runs the LSTM's fast path without a mask. Its input must be padded on
 the right only (checked), so a padded step comes after every real one and changes no
@@ -225,9 +227,14 @@ class EncoderDecoder:
         """The live weight arrays in ``weight_labels``' order, for an optimizer to update in place."""
         return [w for part in self._parts() for w in part.weights()]
 
+    @staticmethod
+    def labels(attention: bool) -> list[str]:
+        """The weights' names of a model with or without attention, in order (what files key them by)."""
+        return [label for part in PARTS if part != "attention" or attention for label in LABELS[part]]
+
     def weight_labels(self) -> list[str]:
         """A name for every weight: ``"source embeddings"``, ``"encoder kernel"``, ...."""
-        return [label for part in PARTS if part != "attention" or self.attention for label in LABELS[part]]
+        return self.labels(self.attention)
 
     def get_weights(self) -> list[np.ndarray]:
         """Copies of the weights."""
@@ -269,9 +276,7 @@ class EncoderDecoder:
             raise ValueError(
                 f"an EncoderDecoder's config must be {{'attention': true or false}}, got {config!r}"
             )
-        labels = [
-            label for part in PARTS if part != "attention" or config["attention"] for label in LABELS[part]
-        ]
+        labels = cls.labels(config["attention"])
         if not isinstance(weights, (list, tuple)) or len(weights) != len(labels):
             raise ValueError(f"weights must be a list of {len(labels)} arrays {tuple(labels)}")
         source, (W, U, b), target, (W2, U2, b2) = weights[0], weights[1:4], weights[4], weights[5:8]
@@ -316,15 +321,23 @@ class EncoderDecoder:
             self.decoder, self.target_embedding.W[decoder_input], encoder_run.last_state
         )
         s = decoder_run.hs
+        # The dense layers read (N T, .) rows: one matrix product each, not one per sequence.
+        rows = s.reshape(-1, s.shape[-1])
         attended = None
         if self.attentional is not None:
             context, attention_cache = attend(s, encoder_outputs, encoder_outputs, source_mask)
-            joined = np.concatenate([context, s], axis=-1)
-            a = np.tanh(joined @ self.attentional.W + self.attentional.b)
-            attended = (attention_cache, joined, a)
-            s = a
-        logits, _ = self.output.forward(s)
-        return logits, (source, decoder_input, encoder_run, decoder_run, attended, s)
+            joined = np.concatenate([context, s], axis=-1).reshape(len(rows), -1)
+            rows = np.tanh(joined @ self.attentional.W + self.attentional.b)
+            attended = (attention_cache, joined)
+        logits, _ = self.output.forward(rows)
+        return logits.reshape(*s.shape[:2], -1), (
+            source,
+            decoder_input,
+            encoder_run,
+            decoder_run,
+            attended,
+            rows,
+        )
 
     def predict(self, x: Any) -> np.ndarray:
         """(N, T, V) logits at every position, teacher forcing (Keras' ``predict``; no softmax).
@@ -364,19 +377,22 @@ class EncoderDecoder:
         if check:
             x, y = self.cast_inputs(x, y)
         _checks.flag("training", training)
-        logits, (source, decoder_input, encoder_run, decoder_run, attended, s) = self._forward(x)
+        logits, (source, decoder_input, encoder_run, decoder_run, attended, rows) = self._forward(x)
         loss, d_logits = masking.masked_crossentropy(logits, y, y != 0)
-        d_s, (dW_o, db_o) = self.output.backward(d_logits, s)
+        d_rows, (dW_o, db_o) = self.output.backward(d_logits.reshape(len(rows), -1), rows)
         d_encoder_outputs = np.zeros_like(encoder_run.hs)
         attention_grads = []
         if attended is not None:
-            attention_cache, joined, a = attended
-            dz = d_s * (1.0 - a * a)
+            attention_cache, joined = attended
+            dz = d_rows * (1.0 - rows * rows)  # through a = tanh(z)
             d_joined, attention_grads = self.attentional.backward(dz, joined)  # type: ignore[union-attr]
+            d_joined = d_joined.reshape(*logits.shape[:2], -1)
             hidden = self.hidden_size
             d_query, d_key, d_value = attend_backward(d_joined[..., :hidden], attention_cache)
             d_s = d_joined[..., hidden:] + d_query
             d_encoder_outputs = d_key + d_value
+        else:
+            d_s = d_rows.reshape(*logits.shape[:2], -1)
         dx_target, decoder_grads, d_start = decoder_run.backward(d_s, None, None)
         (dE_target,) = self.target_embedding.backward(dx_target, decoder_input)[1]
         dx_source, encoder_grads, _ = encoder_run.backward(d_encoder_outputs, d_start, None)

@@ -101,11 +101,7 @@ class SequenceCache(Run):
 
     def state(self, name: str) -> np.ndarray:
         """(B, T, H) one state (``"h"`` or ``"c"``) after every step."""
-        names = self.params.state_names
-        if name not in names:
-            raise ValueError(f"name must be one of {names} for a {type(self.params).__name__}, got {name!r}")
-        k = names.index(name)
-        return np.stack([state[k] for state in self.states], axis=1)
+        return state_over_time(self.params, self.states, name)
 
     def stacked(self, field: str) -> np.ndarray:
         """(B, T, ...) one field of every step cache (a gate, say), stacked over time."""
@@ -136,6 +132,15 @@ class SequenceCache(Run):
     ) -> tuple[np.ndarray, CellParams, State]:
         """BPTT on checked inputs: the loop of ``backward`` (``run_backward``)."""
         return run_backward(dhs, self, d_last_state, truncate)
+
+
+def state_over_time(params: CellParams, states: list[State], name: str) -> np.ndarray:
+    """(B, T, H) the state ``name`` (``"h"``, ``"c"``) of ``params``' cell from T states, each a tuple."""
+    names = params.state_names
+    if name not in names:
+        raise ValueError(f"name must be one of {names} for a {type(params).__name__}, got {name!r}")
+    k = names.index(name)
+    return np.stack([state[k] for state in states], axis=1)
 
 
 def forward(

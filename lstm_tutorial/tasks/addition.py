@@ -11,13 +11,27 @@ in the training set (``shared_questions`` checks it), though its sum may be.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from ..nn import _checks
+from .vocab import Vocabulary, teacher_forcing_inputs
 
-__all__ = ["addition_pairs", "addition_texts", "held_out_split", "shared_questions"]
+__all__ = [
+    "AdditionSet",
+    "addition_pairs",
+    "addition_set",
+    "addition_texts",
+    "held_out_split",
+    "most_frequent_answer",
+    "shared_questions",
+    "whole_answer_accuracy",
+]
+
+SYMBOLS = "0123456789+"
+"""The characters of questions and answers; ``tasks.vocab`` puts PAD, START and END before them."""
 
 MAX_DRAWS_FACTOR = 20
 """``addition_pairs`` gives up after drawing 20 times the pairs asked for: a request near the
@@ -136,3 +150,95 @@ def shared_questions(train: list[str], held_out: list[str]) -> int:
 
     seen = {key(q) for q in train}
     return sum(key(q) in seen for q in held_out)
+
+
+@dataclass(frozen=True)
+class AdditionSet:
+    """Addition questions as an encoder-decoder reads them: variable lengths, ids, a held-out split.
+
+    Attributes:
+        vocabulary: ``Vocabulary("0123456789+")``: PAD 0, START 1, END 2, then the symbols.
+        questions: N questions "a+b", as written (unreversed).
+        answers: N answers, the sums as written.
+        source: (N, S) the encoder's ids: each question, reversed if ``reversed_source``, PAD on the right.
+        target: (N, T) the decoder's targets: each answer and END, PAD on the right.
+        decoder_input: (N, T) what the decoder reads in training: START, then the target shifted right.
+        train: indices of the training questions.
+        held_out: indices of the held-out questions (none of them a training question).
+        reversed_source: whether the source was reversed (Sutskever et al. 2014).
+    """
+
+    vocabulary: Vocabulary
+    questions: list[str]
+    answers: list[str]
+    source: np.ndarray
+    target: np.ndarray
+    decoder_input: np.ndarray
+    train: np.ndarray
+    held_out: np.ndarray
+    reversed_source: bool
+
+
+def addition_set(
+    count: int = 50_000, digits: int = 3, seed: int = 0, reverse: bool = True, fraction: float = 0.1
+) -> AdditionSet:
+    """``count`` distinct questions (``addition_pairs``) as an encoder-decoder reads them, split as
+    Keras' example splits.
+
+    Args:
+        count: N, the number of questions.
+        digits: the most digits a number has.
+        seed: the seed of the questions and of the split, an integer >= 0.
+        reverse: reverse each question's characters (the source reads "16+535" for "535+61").
+        fraction: the share held out, in (0, 1).
+
+    Returns:
+        The ``AdditionSet``.
+    """
+    reverse = _checks.flag("reverse", reverse)
+    a, b = addition_pairs(count, digits, seed)
+    questions, answers = addition_texts(a, b)
+    vocabulary = Vocabulary(SYMBOLS)
+    source = vocabulary.encode([q[::-1] if reverse else q for q in questions], end=False)
+    target = vocabulary.encode(answers, end=True)
+    train, held_out = held_out_split(count, fraction, seed)
+    return AdditionSet(
+        vocabulary,
+        questions,
+        answers,
+        source,
+        target,
+        teacher_forcing_inputs(target),
+        train,
+        held_out,
+        reverse,
+    )
+
+
+def most_frequent_answer(answers: list[str]) -> str:
+    """The answer given most often (the smallest, as text, among ties): a trivial model's one reply."""
+    if not isinstance(answers, list) or not answers:
+        raise TypeError(f"answers must be a non-empty list of strings, got {_checks.describe(answers)}")
+    counts: dict[str, int] = {}
+    for answer in answers:
+        counts[answer] = counts.get(answer, 0) + 1
+    return min(counts, key=lambda answer: (-counts[answer], answer))
+
+
+def whole_answer_accuracy(predicted: list[str], true: list[str]) -> float:
+    """The share of answers exactly right, every character and the length.
+
+    Args:
+        predicted, true: N strings each.
+
+    Returns:
+        A number in [0, 1].
+    """
+    for name, value in (("predicted", predicted), ("true", true)):
+        if not isinstance(value, list) or not value:
+            raise TypeError(f"{name} must be a non-empty list of strings, got {_checks.describe(value)}")
+    if len(predicted) != len(true):
+        raise ValueError(
+            f"predicted and true must have the same length, got {len(predicted)} and {len(true)}"
+        )
+    return sum(p == t for p, t in zip(predicted, true, strict=True)) / len(true)

@@ -89,17 +89,22 @@ def test_masked_lstm_with_an_initial_state_matches_keras_float32() -> None:
     assert not outputs[4, :5].any()  # h0 is not zero, the output is
 
 
+def with_weights(module: Any, cell: LSTMParams, suffix: str = "") -> Any:
+    """A torch LSTM (cell) holding ``cell``'s weights: W.T, U.T, b as the input bias, zero recurrent bias."""
+    W, U, b = cell.weights()
+    with torch.no_grad():
+        getattr(module, f"weight_ih{suffix}").copy_(torch.from_numpy(W.T.copy()))
+        getattr(module, f"weight_hh{suffix}").copy_(torch.from_numpy(U.T.copy()))
+        getattr(module, f"bias_ih{suffix}").copy_(torch.from_numpy(b))
+        getattr(module, f"bias_hh{suffix}").zero_()
+    return module
+
+
 def torch_masked_lstm(
     cell: LSTMParams, x: torch.Tensor, mask: np.ndarray, h0: torch.Tensor, c0: torch.Tensor
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.nn.LSTMCell]:
     """Keras' masked loop in torch: torch.nn.LSTMCell steps, kept or not with torch.where."""
-    module = torch.nn.LSTMCell(cell.input_size, cell.hidden_size, dtype=torch.float64)
-    W, U, b = cell.weights()
-    with torch.no_grad():
-        module.weight_ih.copy_(torch.from_numpy(W.T.copy()))
-        module.weight_hh.copy_(torch.from_numpy(U.T.copy()))
-        module.bias_ih.copy_(torch.from_numpy(b))
-        module.bias_hh.zero_()
+    module = with_weights(torch.nn.LSTMCell(cell.input_size, cell.hidden_size, dtype=torch.float64), cell)
     h, c, out = h0, c0, torch.zeros_like(h0)
     outputs = []
     for t in range(x.shape[1]):
@@ -154,13 +159,7 @@ def test_final_states_and_their_gradients_match_pack_padded_sequence() -> None:
     outputs, cache = masking.masked_forward(cell, x, mask)
     dx, grads, _ = masking.masked_backward(np.zeros_like(outputs), cache, (dh_last, dc_last))
 
-    module = torch.nn.LSTM(inputs, hidden, batch_first=True, dtype=torch.float64)
-    W, U, b = cell.weights()
-    with torch.no_grad():
-        module.weight_ih_l0.copy_(torch.from_numpy(W.T.copy()))
-        module.weight_hh_l0.copy_(torch.from_numpy(U.T.copy()))
-        module.bias_ih_l0.copy_(torch.from_numpy(b))
-        module.bias_hh_l0.zero_()
+    module = with_weights(torch.nn.LSTM(inputs, hidden, batch_first=True, dtype=torch.float64), cell, "_l0")
     x_torch = torch.from_numpy(x).requires_grad_(True)
     packed = torch.nn.utils.rnn.pack_padded_sequence(
         x_torch, torch.from_numpy(lengths), batch_first=True, enforce_sorted=False
@@ -226,3 +225,40 @@ def test_run_takes_the_fast_path_when_nothing_is_masked_and_it_agrees() -> None:
         fast.backward(dhs, None, None)[1].weights(), slow.backward(dhs, None, None)[1].weights(), strict=True
     ):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("with_last_state", [False, True])
+def test_run_takes_the_fast_path_on_right_padded_rows_and_equals_the_loop(with_last_state: bool) -> None:
+    """Right padding only: the LSTM's fast path read at each row's last real step. Outputs, states
+    and every gradient (the initial state's too) equal the masked loop's to rounding."""
+    lengths = np.array([5, 2, 1, 4])
+    mask = np.arange(5)[None, :] < lengths[:, None]
+    rng = np.random.default_rng(12)
+    cell = random_lstm(3, 4, np.float64, seed=13)
+    x = rng.normal(size=(4, 5, 3))
+    state = (rng.normal(size=(4, 4)), rng.normal(size=(4, 4)))
+    dhs = rng.normal(size=(4, 5, 4))  # padded steps' outputs get gradients too (they repeat h_L)
+    d_last = (rng.normal(size=(4, 4)), rng.normal(size=(4, 4))) if with_last_state else None
+
+    fast = masking.run(cell, x, mask, state)
+    loop = masking.run_masked_forward(cell, x, mask, state)
+    assert not isinstance(fast, masking.MaskedRun)
+    np.testing.assert_allclose(fast.hs, loop.hs, **ROUNDING)
+    np.testing.assert_allclose(fast.state("c"), loop.state("c"), **ROUNDING)
+    for mine, theirs in zip(fast.last_state, loop.last_state, strict=True):
+        np.testing.assert_allclose(mine, theirs, **ROUNDING)
+    dx, grads, d_initial = fast.backward(dhs, d_last, None)
+    dx_loop, grads_loop, d_initial_loop = loop.backward(dhs, d_last, None)
+    np.testing.assert_allclose(dx, dx_loop, **ROUNDING)
+    for mine, theirs in zip(
+        [*grads.weights(), *d_initial], [*grads_loop.weights(), *d_initial_loop], strict=True
+    ):
+        np.testing.assert_allclose(mine, theirs, **ROUNDING)
+
+
+def test_run_takes_the_loop_on_leading_padding_and_on_an_empty_row() -> None:
+    cell = random_lstm(3, 4, np.float64)
+    x = np.zeros((2, 3, 3))
+    state = cell.zero_state(2)
+    for mask in ([[False, True, True], [True, True, True]], [[True, False, False], [False, False, False]]):
+        assert isinstance(masking.run(cell, x, np.array(mask), state), masking.MaskedRun)

@@ -6,11 +6,14 @@ Its agreement with Keras and torch autograd is in tests/agreement/test_seq2seq.p
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from lstm_tutorial.nn import train
 from lstm_tutorial.nn.optim import Adam
+from lstm_tutorial.nn.saving import load_params, save_params
 from lstm_tutorial.nn.seq2seq import DecoderState, EncoderDecoder
 
 ROUNDING = {"rtol": 1e-12, "atol": 1e-14}  # float64: the same sums in another order
@@ -180,3 +183,30 @@ def test_bad_sizes_and_steps_are_refused() -> None:
         state.select(np.array([3]))
     with pytest.raises(TypeError, match="rows must be a NumPy array of integer ids"):
         state.select([0, 1])
+
+
+@pytest.mark.parametrize("attention", [False, True])
+def test_save_and_load_round_trip(attention: bool, tmp_path: Path) -> None:
+    m = model(attention, np.float32, seed=6)
+    path = save_params(tmp_path / "seq2seq", m)
+    loaded = load_params(path)
+    assert isinstance(loaded, EncoderDecoder) and loaded.attention == attention
+    assert loaded.weight_labels() == m.weight_labels()
+    for mine, theirs in zip(m.parameters(), loaded.parameters(), strict=True):
+        assert theirs.dtype == mine.dtype
+        np.testing.assert_array_equal(mine, theirs)
+    x = [SOURCE, DECODER_INPUT]
+    np.testing.assert_array_equal(loaded.predict(x), m.predict(x))
+    state, loaded_state = m.encode(SOURCE), loaded.encode(SOURCE)
+    np.testing.assert_array_equal(
+        loaded.decode_step(np.array([1, 1, 1]), loaded_state)[0], m.decode_step(np.array([1, 1, 1]), state)[0]
+    )
+
+
+def test_a_file_missing_the_attention_weights_is_refused(tmp_path: Path) -> None:
+    path = save_params(tmp_path / "seq2seq.npz", model(True))
+    with np.load(path) as saved:
+        contents = {key: saved[key] for key in saved.files if not key.startswith("attention")}
+    np.savez(tmp_path / "broken.npz", **contents)
+    with pytest.raises(ValueError, match=r"broken\.npz.*'attention bias', 'attention kernel'"):
+        load_params(tmp_path / "broken.npz")

@@ -9,9 +9,12 @@ import pytest
 from lstm_tutorial.tasks.addition import (
     _numbers,
     addition_pairs,
+    addition_set,
     addition_texts,
     held_out_split,
+    most_frequent_answer,
     shared_questions,
+    whole_answer_accuracy,
 )
 from lstm_tutorial.tasks.vocab import END, PAD, START, Vocabulary, teacher_forcing_inputs
 
@@ -75,3 +78,28 @@ def test_bad_input_is_named(call, fragments) -> None:  # type: ignore[no-untyped
         call()
     for fragment in fragments:
         assert fragment in str(error.value)
+
+
+def test_addition_set_reverses_pads_and_splits() -> None:
+    data = addition_set(2000, 3, seed=0)
+    k = 0
+    question, answer = data.questions[k], data.answers[k]
+    assert sum(int(n) for n in question.split("+")) == int(answer)
+    assert data.vocabulary.decode(data.source[k : k + 1]) == [question[::-1]]
+    assert data.vocabulary.decode(data.target[k : k + 1]) == [answer]
+    longest = max(len(q) for q in data.questions)
+    assert (
+        data.source.shape == (2000, longest) and data.target.shape[1] == max(len(a) for a in data.answers) + 1
+    )
+    assert data.decoder_input[k, 0] == START and data.decoder_input[k, 1] == data.target[k, 0]
+    assert (
+        shared_questions([data.questions[i] for i in data.train], [data.questions[i] for i in data.held_out])
+        == 0
+    )
+    forward = addition_set(2000, 3, seed=0, reverse=False)
+    assert data.vocabulary.decode(forward.source[:1]) == [question]
+
+
+def test_trivial_answers() -> None:
+    assert most_frequent_answer(["10", "9", "10", "9", "3"]) == "10"
+    assert whole_answer_accuracy(["10", "1"], ["10", "10"]) == 0.5

@@ -178,6 +178,12 @@ gives(
     lambda: RNN.forward_sequence(np.ones((2, 5, 3)), (H0,)),
     lambda got: got is None,
 )
+gives(
+    "nn.cell.CellParams.forward_padded",
+    "a cell without a way over padded rows: None (the masked loop runs it)",
+    lambda: RNN.forward_padded(np.ones((2, 5, 3)), np.array([5, 2]), (H0,)),
+    lambda got: got is None,
+)
 raises(
     "nn.cell.CellParams.checked_step_backward",
     "a cache of another kind",

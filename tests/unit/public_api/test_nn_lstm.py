@@ -220,6 +220,12 @@ gives(
     close(sequence.forward(P, X)[0], rtol=1e-12),
 )
 gives(
+    "nn.lstm.LSTMParams.forward_padded",
+    "row 1 of length 2: h_2 of the row alone, repeated after it",
+    lambda: P.forward_padded(X, np.array([5, 2]), (H0, H0)).hs[1, 1:],
+    close(np.repeat(sequence.forward(P, X[1:2, :2])[0][0, 1:], 4, axis=0), rtol=1e-12),
+)
+gives(
     "nn.lstm.lstm_backward",
     "d_last_state: dh_T adds to dhs at T",
     lambda: lstm.lstm_backward(DHS * 0, CACHE, (np.ones((2, 4)), H0))[1].U,

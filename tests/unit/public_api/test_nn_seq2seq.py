@@ -208,6 +208,14 @@ raises(
 )
 
 
+gives(
+    "nn.seq2seq.EncoderDecoder.labels",
+    "10 without attention",
+    lambda: len(EncoderDecoder.labels(False)),
+    equal(10),
+)
+
+
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
 def test_row(row: Row, tmp_path: Path) -> None:
     check(row, tmp_path)

@@ -57,6 +57,56 @@ gives(
 )
 
 
+gives(
+    "tasks.addition.addition_set",
+    "reversed source '16+535'-style: 5+12 reads '21+5'",
+    lambda: (lambda d: d.vocabulary.decode(d.source[:1]) == [d.questions[0][::-1]])(
+        addition.addition_set(30, 2)
+    ),
+    equal(True),
+)
+raises(
+    "tasks.addition.addition_set",
+    "reverse 1",
+    lambda: addition.addition_set(30, 2, reverse=1),
+    TypeError,
+    "reverse",
+)
+gives(
+    "tasks.addition.AdditionSet",
+    "target ends with END (id 2) after the answer",
+    lambda: (lambda d: int(d.target[0, len(d.answers[0])]))(addition.addition_set(30, 2)),
+    equal(2),
+)
+gives(
+    "tasks.addition.most_frequent_answer",
+    "ties go to the smallest text",
+    lambda: addition.most_frequent_answer(["9", "10"]),
+    equal("10"),
+)
+raises(
+    "tasks.addition.most_frequent_answer",
+    "empty",
+    lambda: addition.most_frequent_answer([]),
+    TypeError,
+    "answers",
+)
+gives(
+    "tasks.addition.whole_answer_accuracy",
+    "1 of 4",
+    lambda: addition.whole_answer_accuracy(["1", "2", "3", "4"], ["1", "0", "0", "0"]),
+    equal(0.25),
+)
+raises(
+    "tasks.addition.whole_answer_accuracy",
+    "lengths differ",
+    lambda: addition.whole_answer_accuracy(["1"], ["1", "2"]),
+    ValueError,
+    "predicted",
+    "same length",
+)
+
+
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())
 def test_row(row: Row, tmp_path: Path) -> None:
     check(row, tmp_path)
