@@ -5,11 +5,11 @@ Keras' functional model, layer by layer (``frameworks.keras_seq2seq`` builds it)
     source ids (N, S) -> Embedding(mask_zero) -> LSTM(return_sequences, return_state)
                                                    |  outputs e (N, S, H), final (h, c)
     decoder input ids (N, T) -> Embedding -> LSTM(initial_state=[h, c]) -> s (N, T, H)
-    with attention:  context = Attention()([s, e], mask=[None, source mask])     (N, T, H)
+    with attention:  context = Attention()([s, e]), e's mask = the source's     (N, T, H)
                      a = tanh([context; s] W_c + b_c)   Dense(H, tanh) on the concatenation
     logits = a W_o + b_o   (s W_o + b_o without attention)   Dense(V)           (N, T, V)
 
-Teacher forcing: the decoder reads the previous target id (START first; the lead's
+Teacher forcing: the decoder reads the previous target id (START first;
 ``tasks.vocab.teacher_forcing_inputs``), so one pass scores every position. Id 0 is
 padding in both vocabularies. The encoder masks it, Keras' way (``masking``): its final
 state is each source's state after its last real id, and attention gives padding no weight.
@@ -26,9 +26,10 @@ to predict PAD after END) and this package ignores it, as its targets say.
 Speed: the decoder runs the LSTM's fast path without a mask. Its input must be padded on
 the right only (checked), so a padded step comes after every real one and changes no
 output at a real position; the loss ignores the padded positions' outputs, so the results
-are those of a masked decoder. The encoder takes the masked loop only when a batch holds
-padding. ``encode`` and ``decode_step`` run the model one step at a time for greedy and
-beam search (``nn.decoding``); ``DecoderState.select`` picks beams.
+are those of a masked decoder. The encoder runs the fast path too when its sources are padded
+on the right (``masking.run``), and the masked loop only for padding before a real id.
+``encode`` and ``decode_step`` run the model one step at a time for greedy and beam search
+(``nn.decoding``); ``DecoderState.select`` picks beams.
 
     N  sequences    S  source steps    T  target steps    E  embedding size    H  hidden size
     V  target vocabulary (logits)      B  rows decoded at once (beams)
