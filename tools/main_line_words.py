@@ -17,7 +17,7 @@ from pathlib import Path
 import jupytext
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = ["00_preface", *(f"{n:02d}_" for n in range(1, 14)), "15_", "16_", "appendix_performance"]
+PAGES = ["00_preface", *(f"{n:02d}_" for n in range(1, 18)), "appendix_performance"]
 """The pages of the main line (by the start of their file names): preface, chapters, the appendix."""
 
 _FENCE = re.compile(r"^(`{3,}|:{3,})\{([\w-]+)\}")

@@ -60,6 +60,8 @@ from .ch15_encoder_decoder import EXERCISES as _CH15
 from .ch15_encoder_decoder import check_decoder_inputs, check_masked_cross_entropy, check_masked_lstm_step
 from .ch16_beam_search import EXERCISES as _CH16
 from .ch16_beam_search import check_beam_step, check_normalised_scores
+from .ch17_attention import EXERCISES as _CH17
+from .ch17_attention import check_attention_weights
 from .checking import CheckResult, Exercise
 
 __all__ = [
@@ -67,6 +69,7 @@ __all__ = [
     "CheckResult",
     "Exercise",
     "check_adam_step",
+    "check_attention_weights",
     "check_beam_step",
     "check_best_unit",
     "check_bidirectional_lstm",
@@ -121,6 +124,7 @@ EXERCISES: dict[str, Exercise] = {
         *_CH13,
         *_CH15,
         *_CH16,
+        *_CH17,
     )
 }
 """Every exercise of the book by its id, in the book's order: ``EXERCISES["ch01-windows"]`` is the

@@ -41,6 +41,7 @@ def test_every_chapter_before_the_appendices_has_exercises() -> None:
         "13_bidirectional_and_memory",
         "15_encoder_decoder",
         "16_beam_search",
+        "17_attention",
     ]
     total = sum((ROOT / "book" / f"{c}.md").read_text().count("{exercise-start}") for c in CHAPTERS)
     assert total >= 27

@@ -184,6 +184,12 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
         lambda d, keep, p: (d * keep[:, None, :] / (1 - p)).sum(axis=1),
         "do not sum over time",
     ),
+    (ex.check_attention_weights, "attention:keys_axis_1", "over the KEYS"),
+    (ex.check_attention_weights, "attention:no_mask", "no weight at all"),
+    (ex.check_attention_weights, "attention:zeroed_after", "BEFORE the softmax"),
+    (ex.check_attention_weights, "attention:masked_zero", "not 0"),
+    (ex.check_attention_weights, "attention:scaled", "1/sqrt(D)"),
+    (ex.check_attention_weights, "attention:context_from_keys", "VALUES"),
 ]
 
 
@@ -484,6 +490,23 @@ def _named_wrong(name: str) -> Callable[..., Any]:
             return rows, ids, (np.exp(totals) if kind == "probabilities" else totals)
 
         return beam_step
+    if name.startswith("attention:"):
+        kind = name.split(":")[1]
+
+        def attention(q, k, v, mask):  # type: ignore[no-untyped-def]
+            scores = q @ k.transpose(0, 2, 1)
+            if kind == "scaled":
+                scores = scores / np.sqrt(q.shape[-1])
+            if kind == "masked_zero":
+                scores = scores * mask[:, None, :]
+            elif kind not in ("no_mask", "zeroed_after"):
+                scores = np.where(mask[:, None, :], scores, -1e9)
+            weights = _softmax(scores, axis=1 if kind == "keys_axis_1" else -1)
+            if kind == "zeroed_after":
+                weights = weights * mask[:, None, :]
+            return weights, weights @ (k if kind == "context_from_keys" else v)
+
+        return attention
     if name.startswith("bidir:"):
         kind = name.split(":")[1]
 
@@ -516,7 +539,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 35 and len({e.check for e in exercises}) == 35
+    assert len(exercises) == 36 and len({e.check for e in exercises}) == 36
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -1058,3 +1081,18 @@ def test_beam_references_match_torch_topk_and_wu_et_al() -> None:
     # Wu et al. (2016), eq. 14: lp(Y) = (5 + |Y|)^alpha / (5 + 1)^alpha
     scores = REFERENCE["normalised_scores"](np.array([-2.0, -3.5]), np.array([1, 7]), 0.6)
     np.testing.assert_allclose(scores, [-2.0, -3.5 * 6**0.6 / 12**0.6], rtol=1e-14)
+def test_attention_reference_matches_torch_scaled_dot_product_attention() -> None:
+    """attention_weights is torch's scaled_dot_product_attention with scale 1 and a boolean mask
+    (True: attend), and its weights torch.softmax of the scores with masked keys at -inf."""
+    rng = np.random.default_rng(17)
+    B, T, S, D, Dv = 3, 4, 6, 5, 2
+    q, k, v = rng.normal(size=(B, T, D)), rng.normal(size=(B, S, D)), rng.normal(size=(B, S, Dv))
+    mask = np.arange(S)[None, :] < np.array([6, 4, 1])[:, None]
+    weights, context = REFERENCE["attention_weights"](q, k, v, mask)
+    expected = torch.nn.functional.scaled_dot_product_attention(
+        _t(q), _t(k), _t(v), attn_mask=torch.from_numpy(mask)[:, None, :], scale=1.0
+    )
+    scores = (_t(q) @ _t(k).transpose(1, 2)).masked_fill(~torch.from_numpy(mask)[:, None, :], -torch.inf)
+    assert rel_error(context, expected.numpy()) <= 1e-12
+    assert rel_error(weights, torch.softmax(scores, dim=-1).numpy()) <= 1e-12
+    assert np.all(weights[2, :, 1:] == 0) and np.allclose(weights[2, :, 0], 1)  # one real key: all on it
