@@ -32,7 +32,14 @@ import numpy as np
 from . import _checks
 from .masking import check_mask
 
-__all__ = ["MASKED_SCORE", "AttentionCache", "attention_backward", "attention_forward"]
+__all__ = [
+    "MASKED_SCORE",
+    "AttentionCache",
+    "attend",
+    "attend_backward",
+    "attention_backward",
+    "attention_forward",
+]
 
 MASKED_SCORE = 1.0e9
 """What Keras subtracts from a masked key's score (``Attention._apply_scores``)."""
@@ -87,7 +94,18 @@ def attention_forward(
 def attend(
     query: np.ndarray, key: np.ndarray, value: np.ndarray, key_mask: np.ndarray | None
 ) -> tuple[np.ndarray, AttentionCache]:
-    """``attention_forward`` on checked inputs."""
+    """Luong's dot-product attention on checked inputs: the equations, nothing else.
+
+    Scores S = q k^T, minus ``MASKED_SCORE`` at masked keys; weights A = softmax(S) over
+    the keys; context = A v. ``attention_forward`` checks its arguments, then calls this.
+
+    Args:
+        query: (B, Tq, D); key: (B, Tk, D); value: (B, Tk, Dv).
+        key_mask: (B, Tk) bool, True at real keys, or None.
+
+    Returns:
+        ``(context (B, Tq, Dv), cache)``, ``cache.weights`` (B, Tq, Tk).
+    """
     scores = query @ key.transpose(0, 2, 1)  # (B, Tq, Tk)
     if key_mask is not None:
         scores -= (MASKED_SCORE * ~key_mask[:, None, :]).astype(scores.dtype)
@@ -127,7 +145,15 @@ def attention_backward(
 def attend_backward(
     d_context: np.ndarray, cache: AttentionCache
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``attention_backward`` on checked inputs."""
+    """The backward pass of ``attend`` on checked inputs (``attention_backward`` checks, then calls it).
+
+    Args:
+        d_context: (B, Tq, Dv) dL/d context.
+        cache: from ``attend`` or ``attention_forward``.
+
+    Returns:
+        ``(d_query (B, Tq, D), d_key (B, Tk, D), d_value (B, Tk, Dv))``.
+    """
     query, key, value, weights = cache
     d_weights = d_context @ value.transpose(0, 2, 1)  # (B, Tq, Tk)
     d_scores = weights * (d_weights - (weights * d_weights).sum(axis=-1, keepdims=True))

@@ -20,6 +20,18 @@ KV = np.array([[[0.0], [1.0]]])
 E = np.e
 CONTEXT, CACHE = attention.attention_forward(Q, KV, KV)
 
+gives(
+    "nn.attention.attend",
+    "the same context, unchecked",
+    lambda: attention.attend(Q, KV, KV, None)[0][0, 0, 0],
+    close(E / (1 + E)),
+)
+gives(
+    "nn.attention.attend_backward",
+    "d_value = weights^T d_context: [1, e] / (1 + e)",
+    lambda: attention.attend_backward(np.ones((1, 1, 1)), CACHE)[2][0, :, 0],
+    close([1 / (1 + E), E / (1 + E)]),
+)
 gives("nn.attention.MASKED_SCORE", "Keras' 1e9", lambda: attention.MASKED_SCORE, equal(1e9))
 gives("nn.attention.attention_forward", "context, by hand", lambda: CONTEXT[0, 0, 0], close(E / (1 + E)))
 gives(
