@@ -145,7 +145,7 @@ def attention_backward(
 def attend_backward(
     d_context: np.ndarray, cache: AttentionCache
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The backward pass of ``attend`` on checked inputs (``attention_backward`` checks, then calls it).
+    """The backward pass of ``attend``, on checked inputs (``attention_backward`` checks them).
 
     Args:
         d_context: (B, Tq, Dv) dL/d context.
