@@ -96,8 +96,8 @@ def attend(
 ) -> tuple[np.ndarray, AttentionCache]:
     """Luong's dot-product attention on checked inputs: the equations, nothing else.
 
-    Scores S = q k^T, minus ``MASKED_SCORE`` at masked keys; weights A = softmax(S) over
-    the keys; context = A v. ``attention_forward`` checks its arguments, then calls this.
+    Scores S = q k^T, minus ``MASKED_SCORE`` at masked keys; weights A = softmax(S)
+    over the keys; context = A v. ``attention_forward`` checks, then calls this.
 
     Args:
         query: (B, Tq, D); key: (B, Tk, D); value: (B, Tk, Dv).
@@ -145,7 +145,7 @@ def attention_backward(
 def attend_backward(
     d_context: np.ndarray, cache: AttentionCache
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The backward pass of ``attend``, on checked inputs (``attention_backward`` checks them).
+    """The backward pass of ``attend``, on checked inputs (``attention_backward`` checks).
 
     Args:
         d_context: (B, Tq, Dv) dL/d context.
