@@ -15,8 +15,9 @@ an optimizer and ``fit`` train it; ``saving`` writes it to disk.
     layers       Recurrent (any cell over time, optionally stateful, optionally dropping its inputs) and Dense
     embedding    Embedding: integer ids in, one learned vector per id out
     bidirectional  Bidirectional: one recurrent layer forward, one backward, merged
+    repeat       RepeatVector: one vector in, the same vector at each of n steps out
     dropout      inverted dropout: dropout_forward / dropout_backward and the Dropout layer
-    losses       mean squared error, softmax cross-entropy at every step
+    losses       mean squared error, softmax cross-entropy at every step (class ids or one-hot)
     model        Sequential: layers in a row and a loss, Keras' model API
     regressors   LSTMRegressor, the classic sine model, and its RNN, GRU and variant twins
     optim        SGD and Keras 3's Adam, gradient clipping

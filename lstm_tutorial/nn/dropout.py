@@ -189,6 +189,7 @@ class Dropout(Layer):
 
     takes = FEATURES
     keeps_shape = True
+    keeps_width = True
 
     def __post_init__(self) -> None:
         self.rate = check_rate("rate", self.rate)

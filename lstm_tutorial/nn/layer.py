@@ -12,7 +12,7 @@ A layer also describes itself (``get_config``: everything but the weights, as JS
 and is rebuilt from that description and its weights (``from_config``), as in
 Keras. A layer class joins ``LAYERS`` by being defined; ``saving`` and the framework
 bridges find it there by its name, as Keras finds a layer's class by its ``class_name``.
-The layers themselves live in ``layers``, ``embedding``, ``bidirectional`` and ``dropout``.
+The layers themselves live in ``layers``, ``embedding``, ``bidirectional``, ``dropout`` and ``repeat``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,11 @@ class Layer:
 
     keeps_shape: ClassVar[bool] = False
     """True for a layer without weights whose output has its input's shape, whatever it is
-    (``Dropout``): it has no width or dtype of its own, so a model reads them off the layers
+    (``Dropout``); such a layer ``keeps_width`` too."""
+
+    keeps_width: ClassVar[bool] = False
+    """True for a layer without weights that gives the width it reads, whatever it is (``Dropout``,
+    ``RepeatVector``): it has no width or dtype of its own, so a model reads them off the layers
     before it."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -96,6 +100,11 @@ class Layer:
     def gives(self, taken: str) -> str:
         """The kind of its output when it reads input of the kind ``taken``: the same, by default."""
         return taken
+
+    def output_steps(self, steps: int) -> int:
+        """The steps of its output when it reads ``steps`` steps: the same, by default
+        (``RepeatVector(n)`` gives n)."""
+        return steps
 
     def check_input(self, x: Any) -> None:
         """Check the model's input, for a layer that can come first (one that takes a sequence or ids)."""

@@ -44,6 +44,7 @@ raises(
     "cannot come first",
 )
 gives("nn.layer.Layer.gives", "the kind it takes, by default", lambda: BARE.gives("vector"), equal("vector"))
+gives("nn.layer.Layer.output_steps", "the steps it reads, by default", lambda: BARE.output_steps(7), equal(7))
 gives(
     "nn.layer.Layer.reset_state",
     "nothing to forget, by default",
