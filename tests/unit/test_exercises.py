@@ -138,6 +138,18 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_mlp_predict, "mlp:linear_second", "both hidden layers apply tanh"),
     (ex.check_mlp_predict, "mlp:tanh_output", "output layer is linear"),
     (ex.check_mlp_predict, "mlp:column", "shape (N,)"),
+    (ex.check_repeat_vector_grad, lambda dy: dy[:, 0].copy(), "add the gradients of all n copies"),
+    (ex.check_repeat_vector_grad, lambda dy: dy.sum(axis=1) / dy.shape[1], "not averaged"),
+    (
+        ex.check_whole_answer_accuracy,
+        lambda p, t: float(np.mean(np.argmax(p, -1) == np.argmax(t, -1))),
+        "every one of its characters",
+    ),
+    (
+        ex.check_whole_answer_accuracy,
+        lambda p, t: float(np.mean([any(r) for r in np.argmax(p, -1) == np.argmax(t, -1)])),
+        "all T must be",
+    ),
     (ex.check_bigram_bits_per_char, "bigram:unsmoothed", "probability 0"),
     (ex.check_bigram_bits_per_char, "bigram:nats", "log base 2"),
     (ex.check_bigram_bits_per_char, "bigram:over_m", "M - 1 predictions"),
@@ -442,7 +454,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 30 and len({e.check for e in exercises}) == 30
+    assert len(exercises) == 32 and len({e.check for e in exercises}) == 32
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -899,3 +911,23 @@ def test_the_novelty_reference_matches_pythons_substring_search() -> None:
         expected = float(np.mean(windows_found(sample, training_text, n)))
         assert REFERENCE["copied_share"](sample, training_text, n) == pytest.approx(expected, abs=1e-15)
     assert REFERENCE["copied_share"]("zzzzzz", training_text, 2) == 0.0
+
+
+def test_repeat_vector_grad_reference_matches_torch_autograd() -> None:
+    dy = np.random.default_rng(0).normal(size=(3, 5, 4))
+    x = torch.zeros((3, 4), dtype=torch.float64, requires_grad=True)
+    (x.unsqueeze(1).repeat(1, 5, 1) * torch.from_numpy(dy)).sum().backward()
+    np.testing.assert_allclose(REFERENCE["repeat_vector_grad"](dy), x.grad.numpy(), rtol=1e-12)
+
+
+def test_whole_answer_reference_matches_the_decoded_answers() -> None:
+    from lstm_tutorial.tasks.addition import answer_accuracy, decode, one_hot
+
+    answers = ["596 ", "15  ", "1998", "7   "]
+    targets = one_hot(answers, 4, np.float64)
+    guesses = one_hot(["596 ", "16  ", "1998", "1   "], 4, np.float64) + 0.01
+    assert (
+        REFERENCE["whole_answer_accuracy"](guesses, targets)
+        == answer_accuracy(decode(guesses), answers)
+        == 0.5
+    )
