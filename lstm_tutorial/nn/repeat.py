@@ -1,4 +1,4 @@
-"""RepeatVector: one vector in, the same vector at each of n steps out (Keras' ``RepeatVector(n)``).
+"""RepeatVector: one vector in, the same vector at n steps out (Keras' RepeatVector).
 
 An encoder reads a question into one summary vector, its last hidden state h_T;
 a decoder is a recurrent layer, and a recurrent layer reads a sequence. Keras'
@@ -27,6 +27,8 @@ from .layer import SEQUENCE, VECTOR, Layer, check_config, check_weight_count
 
 __all__ = ["RepeatVector", "repeat_vector_backward", "repeat_vector_forward"]
 
+NO_WIDTH = "a RepeatVector has no width of its own: it gives the one it reads"
+
 
 def repeat_vector_forward(x: np.ndarray, n: int) -> np.ndarray:
     """The vector x at each of n steps: ``y[:, t] = x``.
@@ -43,7 +45,7 @@ def repeat_vector_forward(x: np.ndarray, n: int) -> np.ndarray:
 
 
 def repeat_vector_backward(dy: np.ndarray) -> np.ndarray:
-    """From dL/dy to dL/dx: x was used at every step, so its gradient is the sum over the steps.
+    """From dL/dy to dL/dx: x was used at every step, so its gradient is their sum.
 
     Args:
         dy: (N, n, F) float32 or float64, the gradient of each step's copy.
@@ -68,12 +70,14 @@ class RepeatVector(Layer):
     """Keras' ``RepeatVector(n)``: takes a vector (N, F), gives a sequence (N, n, F).
 
     It sits between an encoder that returns only its last state (``Recurrent(cell)``,
-    a vector) and a decoder that reads a sequence (``Recurrent(cell, return_sequences=True)``).
-    It has no weights and no width of its own: it gives the width F it reads
-    (``keeps_width``), and a model reads F and the dtype off the layers before it.
+    a vector) and a decoder that reads a sequence (``Recurrent(cell, True)``,
+    returning sequences). It has no weights and no width of its own: it gives the
+    width F it reads (``keeps_width``), and a model reads F and the dtype off the
+    layers before it.
 
     Attributes:
-        n: the number of steps, an integer >= 1 (4 in Keras' addition example: the answer's length).
+        n: the number of steps, an integer >= 1 (4 in Keras' addition example: the
+            answer's length).
     """
 
     n: int
@@ -92,22 +96,22 @@ class RepeatVector(Layer):
         """n, whatever the steps of the sequence the encoder before it read."""
         return self.n
 
-    # --- what every layer has ---------------------------------------------------------------
+    # --- what every layer has ----------------------------------------------------
 
     @property
     def input_size(self) -> int:
         """None of its own: it reads any width."""
-        raise NotImplementedError("a RepeatVector layer has no width of its own: it gives the width it reads")
+        raise NotImplementedError(NO_WIDTH)
 
     @property
     def output_size(self) -> int:
         """None of its own: it gives the width it reads."""
-        raise NotImplementedError("a RepeatVector layer has no width of its own: it gives the width it reads")
+        raise NotImplementedError(NO_WIDTH)
 
     @property
     def dtype(self) -> np.dtype[Any]:
         """None of its own: it gives the dtype it reads."""
-        raise NotImplementedError("a RepeatVector layer has no weights and no dtype of its own")
+        raise NotImplementedError("a RepeatVector has no weights and no dtype")
 
     def weights(self) -> list[np.ndarray]:
         """None: ``[]``, as Keras' ``RepeatVector``."""
@@ -117,7 +121,7 @@ class RepeatVector(Layer):
         """``[]``."""
         return []
 
-    def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> RepeatVector:
+    def with_weights(self, arrays: list[Any], check: bool = True) -> RepeatVector:
         """The same layer (``arrays`` must be ``[]``)."""
         check_weight_count(type(self).__name__, arrays, ())
         return RepeatVector(self.n)
@@ -128,18 +132,18 @@ class RepeatVector(Layer):
 
     @classmethod
     def from_config(cls, config: Any, weights: list[np.ndarray]) -> RepeatVector:
-        """``RepeatVector(n)`` from ``get_config``'s description; ``weights`` must be ``[]``."""
+        """``RepeatVector(n)`` from ``get_config``'s description; no weights."""
         config = check_config(cls.__name__, config, {"n": object})
         check_weight_count(cls.__name__, weights, ())
         return cls(config["n"])
 
-    # --- running it ------------------------------------------------------------------------
+    # --- running it --------------------------------------------------------------
 
     def forward(self, x: np.ndarray, training: bool = False) -> tuple[np.ndarray, None]:
-        """(N, F) -> (N, n, F), x assumed checked; nothing to cache. The same in training
-        and at inference."""
+        """(N, F) -> (N, n, F), x assumed checked; nothing to cache. The same in
+        training and at inference."""
         return _repeat(x, self.n), None
 
-    def backward(self, dy: np.ndarray, cache: None) -> tuple[np.ndarray, list[np.ndarray]]:
+    def backward(self, dy: np.ndarray, cache: None) -> tuple[np.ndarray, list[Any]]:
         """(N, n, F) -> (dx (N, F), []): the n gradients summed."""
         return _sum_steps(dy), []

@@ -160,13 +160,13 @@ KERAS_CHARS = "0123456789+ "
 
 
 def keras_queries(a: Any, b: Any, digits: int = 3, reverse: bool = True) -> list[str]:
-    """The questions as Keras' example writes them: "a+b" padded with spaces to 2 * digits + 1
-    characters, then reversed ("535+61" -> "535+61 " -> " 16+535").
+    """The questions as Keras' example writes them: "a+b" padded with spaces to
+    2 * digits + 1 characters, then reversed ("535+61" -> "535+61 " -> " 16+535").
 
     Args:
         a, b: (N,) non-negative integers below 10**digits.
         digits: the most digits a number has.
-        reverse: reverse each padded query (the example's default, ``REVERSE = True``).
+        reverse: reverse each padded query (the example's ``REVERSE = True``).
 
     Returns:
         N strings of 2 * digits + 1 characters.

@@ -123,24 +123,29 @@ def addition_model(digits: int = 3, hidden: int = 128, seed: int = 0) -> Sequent
     )
 
 
-def keras_addition_model(digits: int = 3, hidden: int = 128, seed: int | None = 0) -> Any:
-    """The example's model, built and compiled as it builds it (``keras.utils.set_random_seed(seed)``
-    first, unless None): the softmax head, ``categorical_crossentropy``, Adam, per-character accuracy."""
+def keras_addition_model(digits: int = 3, hidden: int = 128, seed: Any = 0) -> Any:
+    """The example's model, built and compiled as it builds it: the softmax head,
+    ``categorical_crossentropy``, Adam, per-character accuracy. The initial weights
+    come from ``keras.utils.set_random_seed(seed)`` (None: the global seeds as set).
+    """
     keras = _imports.keras("keras_addition_model")
-    digits, hidden = _checks.positive_int("digits", digits), _checks.positive_int("hidden", hidden)
+    digits = _checks.positive_int("digits", digits)
+    hidden = _checks.positive_int("hidden", hidden)
     seed = _checks.seed("seed", seed, high=2**32 - 1)
     if seed is not None:
         keras.utils.set_random_seed(seed)
+    chars = len(KERAS_CHARS)  # 12: the digits, "+" and " "
     model = keras.Sequential(
         [
-            keras.Input(shape=(2 * digits + 1, len(KERAS_CHARS))),
-            keras.layers.LSTM(hidden),  # the encoder: the whole query in one vector
-            keras.layers.RepeatVector(digits + 1),  # that vector at each step of the answer
+            keras.Input(shape=(2 * digits + 1, chars)),  # a reversed query
+            keras.layers.LSTM(hidden),  # the encoder: the query in one vector
+            keras.layers.RepeatVector(digits + 1),  # it, at each step of the answer
             keras.layers.LSTM(hidden, return_sequences=True),  # the decoder
-            keras.layers.Dense(len(KERAS_CHARS), activation="softmax"),  # a character per step
+            keras.layers.Dense(chars, activation="softmax"),  # a character a step
         ]
     )
-    model.compile(loss="categorical_crossentropy", optimizer="adam", metrics=["accuracy"])
+    loss = "categorical_crossentropy"  # on the probabilities, with one-hot targets
+    model.compile(loss=loss, optimizer="adam", metrics=["accuracy"])
     return model
 
 

@@ -35,6 +35,7 @@ BUDGETS = {
     "11_keras_language_model": 1210,
     "12_what_cells_learn": 1215,
     "13_bidirectional_and_memory": 1385,
+    "14_keras_addition": 1000,
     "appendix_performance": 670,
 }
 TOTAL = 17_000
