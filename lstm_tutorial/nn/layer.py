@@ -159,6 +159,40 @@ class Layer:
         raise NotImplementedError(f"{type(self).__name__} does not define backward")
 
 
+class _Weightless(Layer):
+    """What a layer without weights has (``Dropout``, ``RepeatVector``): no weights, and no
+    width or dtype of its own; it gives the width and dtype it reads (``keeps_width``)."""
+
+    keeps_width = True
+
+    @property
+    def input_size(self) -> int:
+        """None of its own: it reads any width."""
+        raise NotImplementedError(
+            f"a {type(self).__name__} has no width of its own: it gives the one it reads"
+        )
+
+    @property
+    def output_size(self) -> int:
+        """None of its own: it gives the width it reads."""
+        raise NotImplementedError(
+            f"a {type(self).__name__} has no width of its own: it gives the one it reads"
+        )
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """None of its own: it gives the dtype it reads."""
+        raise NotImplementedError(f"a {type(self).__name__} has no weights and no dtype of its own")
+
+    def weights(self) -> list[np.ndarray]:
+        """None: ``[]``, as its Keras twin (a generator's state is not a weight)."""
+        return []
+
+    def weight_labels(self) -> list[str]:
+        """``[]``."""
+        return []
+
+
 def check_config(
     owner: str, config: Any, expected: Mapping[str, type], optional: Mapping[str, type] | None = None
 ) -> dict[str, Any]:

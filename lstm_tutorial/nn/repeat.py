@@ -23,11 +23,9 @@ from typing import Any
 import numpy as np
 
 from . import _checks
-from .layer import SEQUENCE, VECTOR, Layer, check_config, check_weight_count
+from .layer import SEQUENCE, VECTOR, _Weightless, check_config, check_weight_count
 
 __all__ = ["RepeatVector", "repeat_vector_backward", "repeat_vector_forward"]
-
-NO_WIDTH = "a RepeatVector has no width of its own: it gives the one it reads"
 
 
 def repeat_vector_forward(x: np.ndarray, n: int) -> np.ndarray:
@@ -66,14 +64,14 @@ def _sum_steps(dy: np.ndarray) -> np.ndarray:
 
 
 @dataclass
-class RepeatVector(Layer):
+class RepeatVector(_Weightless):
     """Keras' ``RepeatVector(n)``: takes a vector (N, F), gives a sequence (N, n, F).
 
     It sits between an encoder that returns only its last state (``Recurrent(cell)``,
     a vector) and a decoder that reads a sequence (``Recurrent(cell, True)``,
-    returning sequences). It has no weights and no width of its own: it gives the
-    width F it reads (``keeps_width``), and a model reads F and the dtype off the
-    layers before it.
+    returning sequences). It has no weights and no width of its own
+    (``layer._Weightless``): it gives the width F it reads, and a model reads F and
+    the dtype off the layers before it.
 
     Attributes:
         n: the number of steps, an integer >= 1 (4 in Keras' addition example: the
@@ -83,7 +81,6 @@ class RepeatVector(Layer):
     n: int
 
     takes = VECTOR
-    keeps_width = True
 
     def __post_init__(self) -> None:
         self.n = _checks.positive_int("n", self.n)
@@ -96,30 +93,7 @@ class RepeatVector(Layer):
         """n, whatever the steps of the sequence the encoder before it read."""
         return self.n
 
-    # --- what every layer has ----------------------------------------------------
-
-    @property
-    def input_size(self) -> int:
-        """None of its own: it reads any width."""
-        raise NotImplementedError(NO_WIDTH)
-
-    @property
-    def output_size(self) -> int:
-        """None of its own: it gives the width it reads."""
-        raise NotImplementedError(NO_WIDTH)
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        """None of its own: it gives the dtype it reads."""
-        raise NotImplementedError("a RepeatVector has no weights and no dtype")
-
-    def weights(self) -> list[np.ndarray]:
-        """None: ``[]``, as Keras' ``RepeatVector``."""
-        return []
-
-    def weight_labels(self) -> list[str]:
-        """``[]``."""
-        return []
+    # --- no weights, no width of its own (layer._Weightless) ---------------------
 
     def with_weights(self, arrays: list[Any], check: bool = True) -> RepeatVector:
         """The same layer (``arrays`` must be ``[]``)."""

@@ -82,6 +82,17 @@ def test_importing_the_package_does_not_import_keras_or_torch() -> None:
         (["sine", "--seed", "4294967296"], "argument --seed: must be an integer in [0, 4294967295]"),
         (["agree", "--seed", "x"], "argument --seed: must be an integer in [0, 4294967295], got 'x'"),
         (["train"], "invalid choice: 'train'"),
+        (["seq2seq", "--impl", "jax"], "argument --impl: invalid choice: 'jax'"),
+        (["seq2seq", "--epochs", "0"], "argument --epochs: must be an integer >= 1, got 0"),
+        (["seq2seq", "--digits", "10"], "argument --digits: must be from 1 to 9, got 10"),
+        (["seq2seq", "--questions", "5"], "argument --questions: must be at least 10"),
+        (
+            ["seq2seq", "--digits", "1", "--questions", "20"],
+            "argument --questions: must be at most 13 for --digits 1",
+        ),
+        (["seq2seq", "--batch-size", "x"], "argument --batch-size: must be an integer >= 1, got 'x'"),
+        (["seq2seq", "--impl", "keras", "--out", "w.npz"], "argument --out: saves the NumPy model's weights"),
+        (["seq2seq", "--out", "w.keras"], "argument --out: must end in .npz"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else None,
 )
@@ -363,31 +374,3 @@ def test_seq2seq_keras_impl_trains_the_example_with_keras_fit() -> None:
     out = run("-m", "lstm_tutorial", "seq2seq", "--impl", "keras", "--questions", "300", "--hidden", "8")
     assert "trained 1 epoch(s) with keras" in out and "val_accuracy" in out
     assert re.search(r"whole-answer accuracy:\s+[0-9.]+\s+baseline", out)
-
-
-@pytest.mark.parametrize(
-    "argv, fragment",
-    [
-        (["seq2seq", "--impl", "jax"], "argument --impl: invalid choice: 'jax'"),
-        (["seq2seq", "--epochs", "0"], "argument --epochs: must be an integer >= 1, got 0"),
-        (["seq2seq", "--digits", "10"], "argument --digits: must be from 1 to 9, got 10"),
-        (
-            ["seq2seq", "--digits", "1", "--questions", "20"],
-            "argument --questions: must be at most 13 for --digits 1",
-        ),
-        (["seq2seq", "--questions", "5"], "argument --questions: must be at least 10"),
-        (["seq2seq", "--batch-size", "x"], "argument --batch-size: must be an integer >= 1, got 'x'"),
-        (["seq2seq", "--impl", "keras", "--out", "w.npz"], "argument --out: saves the NumPy model's weights"),
-        (["seq2seq", "--out", "w.keras"], "argument --out: must end in .npz"),
-    ],
-)
-def test_seq2seq_bad_options_are_usage_errors(
-    argv: list[str], fragment: str, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from lstm_tutorial.cli.main import main
-
-    with pytest.raises(SystemExit) as info:
-        main(argv)
-    assert info.value.code == 2
-    err = capsys.readouterr().err
-    assert err.startswith("usage: lstm-tutorial seq2seq") and fragment in err

@@ -49,15 +49,6 @@ raises(
 )
 gives("nn.repeat.RepeatVector.gives", "a sequence", lambda: LAYER.gives("vector"), equal("sequence"))
 gives("nn.repeat.RepeatVector.output_steps", "n, whatever it read", lambda: LAYER.output_steps(7), equal(3))
-raises(
-    "nn.repeat.RepeatVector.input_size", "no width", lambda: LAYER.input_size, NotImplementedError, "width"
-)
-raises(
-    "nn.repeat.RepeatVector.output_size", "no width", lambda: LAYER.output_size, NotImplementedError, "width"
-)
-raises("nn.repeat.RepeatVector.dtype", "no dtype", lambda: LAYER.dtype, NotImplementedError, "dtype")
-gives("nn.repeat.RepeatVector.weights", "none", lambda: LAYER.weights(), equal([]))
-gives("nn.repeat.RepeatVector.weight_labels", "none", lambda: LAYER.weight_labels(), equal([]))
 gives("nn.repeat.RepeatVector.with_weights", "the same n", lambda: LAYER.with_weights([]).n, equal(3))
 raises(
     "nn.repeat.RepeatVector.with_weights",
