@@ -169,3 +169,30 @@ def test_lockstep_refuses_a_twin_with_other_layers_or_loss() -> None:
         ValueError, match="compiled with numpy_model's loss 'mse', got 'categorical_crossentropy'"
     ):
         lockstep_training(model, mse, x, y, steps=1, batch_size=8)
+
+
+def test_from_keras_pairs_a_softmax_head_only_with_a_cross_entropy_on_probabilities() -> None:
+    softmax_head = keras_addition_model(seed=5, hidden=4)
+    softmax_head.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True), optimizer="adam")
+    with pytest.raises(ValueError, match="folds into a cross-entropy on its probabilities"):
+        from_keras(softmax_head)  # softmax, then a loss that applies softmax again
+    assert from_keras(softmax_head, loss="categorical_crossentropy").loss == "categorical_crossentropy"
+    with pytest.raises(ValueError, match="loss must be one of"):
+        from_keras(softmax_head, loss="mse")
+
+    keras.utils.set_random_seed(5)
+    logits_head = keras.Sequential([keras.Input((7, 12)), *_logits_layers()])
+    logits_head.compile(loss="categorical_crossentropy", optimizer="adam")
+    with pytest.raises(ValueError, match="categorical_crossentropy on probabilities"):
+        from_keras(logits_head)  # logits read as probabilities
+    logits_head.compile(loss=keras.losses.CategoricalCrossentropy(from_logits=True), optimizer="adam")
+    assert from_keras(logits_head).loss == "categorical_crossentropy"
+
+
+def _logits_layers() -> list[Any]:
+    return [
+        keras.layers.LSTM(4),
+        keras.layers.RepeatVector(4),
+        keras.layers.LSTM(4, return_sequences=True),
+        keras.layers.Dense(12),
+    ]
