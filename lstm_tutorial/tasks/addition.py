@@ -19,6 +19,7 @@ from ..nn import _checks
 
 __all__ = [
     "KERAS_CHARS",
+    "KERAS_COLUMNS",
     "addition_pairs",
     "addition_texts",
     "answer_accuracy",
@@ -156,7 +157,11 @@ def shared_questions(train: list[str], held_out: list[str]) -> int:
 # --- Keras' format: padded, reversed, one-hot -----------------------------------------------------
 
 KERAS_CHARS = "0123456789+ "
-"""The example's 12 characters, in the order of its one-hot columns: digits, plus, space."""
+"""The example's 12 characters, as it writes them: digits, plus, space."""
+
+KERAS_COLUMNS = "".join(sorted(set(KERAS_CHARS)))
+"""The characters in the order of the one-hot columns, " +0123456789": the example's
+``CharacterTable`` sorts the characters it is given."""
 
 
 def keras_queries(a: Any, b: Any, digits: int = 3, reverse: bool = True) -> list[str]:
@@ -189,7 +194,7 @@ def _below(a: Any, b: Any, digits: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def one_hot(texts: list[str], length: int, dtype: Any = np.float32) -> np.ndarray:
-    """Texts of ``KERAS_CHARS`` as one-hot rows, the example's ``CharacterTable.encode``.
+    """Texts as one-hot rows in ``KERAS_COLUMNS`` order, the example's ``CharacterTable.encode``.
 
     Args:
         texts: N strings of exactly ``length`` characters, each one of ``KERAS_CHARS``.
@@ -202,7 +207,7 @@ def one_hot(texts: list[str], length: int, dtype: Any = np.float32) -> np.ndarra
     length = _checks.positive_int("length", length)
     if not isinstance(texts, (list, tuple)) or not texts:
         raise TypeError(f"texts must be a non-empty list of strings, got {_checks.describe(texts)}")
-    columns = {char: k for k, char in enumerate(KERAS_CHARS)}
+    columns = {char: k for k, char in enumerate(KERAS_COLUMNS)}
     ids = np.zeros((len(texts), length), dtype=np.int64)
     for n, text in enumerate(texts):
         if not isinstance(text, str) or len(text) != length:
@@ -211,7 +216,7 @@ def one_hot(texts: list[str], length: int, dtype: Any = np.float32) -> np.ndarra
         if unknown:
             raise ValueError(f"texts[{n}] holds {unknown}, which are not among {KERAS_CHARS!r}")
         ids[n] = [columns[char] for char in text]
-    return np.eye(len(KERAS_CHARS), dtype=dtype)[ids]
+    return np.eye(len(KERAS_COLUMNS), dtype=dtype)[ids]
 
 
 def decode(rows: Any) -> list[str]:
@@ -225,9 +230,9 @@ def decode(rows: Any) -> list[str]:
         N strings of L characters.
     """
     rows = _checks.float_array("rows", rows, ndim=3)
-    if rows.shape[-1] != len(KERAS_CHARS):
-        raise ValueError(f"rows must have {len(KERAS_CHARS)} columns (KERAS_CHARS), got {rows.shape[-1]}")
-    chars = np.array(list(KERAS_CHARS))
+    if rows.shape[-1] != len(KERAS_COLUMNS):
+        raise ValueError(f"rows must have {len(KERAS_COLUMNS)} columns (KERAS_COLUMNS), got {rows.shape[-1]}")
+    chars = np.array(list(KERAS_COLUMNS))
     return ["".join(row) for row in chars[rows.argmax(axis=-1)]]
 
 
@@ -275,10 +280,10 @@ def most_frequent_answer(answers: list[str]) -> str:
 
 def most_frequent_characters(answers: list[str]) -> str:
     """The character seen most often at each position of the training answers (the first in
-    ``KERAS_CHARS`` order on a tie): the per-character baseline's one answer."""
+    ``KERAS_COLUMNS`` order on a tie): the per-character baseline's one answer."""
     hits, _ = _compared(answers, answers)  # checks one length
     columns = one_hot(answers, hits.shape[1], np.int64).sum(axis=0)  # (L, 12) counts
-    return "".join(KERAS_CHARS[k] for k in columns.argmax(axis=1))
+    return "".join(KERAS_COLUMNS[k] for k in columns.argmax(axis=1))
 
 
 def shared_sums(train_answers: list[str], held_out_answers: list[str]) -> int:

@@ -35,6 +35,9 @@ def test_queries_and_answers_follow_the_example_and_round_trip_through_one_hot()
     assert x.shape == (50_000, 7, 12) and y.shape == (50_000, 4, 12) and x.dtype == np.float32
     assert np.all(x.sum(axis=-1) == 1) and decode(x) == queries and decode(y) == answers
     assert KERAS_CHARS == "0123456789+ "
+    # The example's CharacterTable: chars = sorted(set(chars)), column k for chars[k].
+    table = sorted(set("0123456789+ "))
+    np.testing.assert_array_equal(one_hot(["".join(table)], 12)[0], np.eye(12))
 
 
 def test_accuracies_and_baselines_against_counts_written_out() -> None:
