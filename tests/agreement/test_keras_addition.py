@@ -24,7 +24,14 @@ from lstm_tutorial.nn.gradcheck import rel_error
 from lstm_tutorial.nn.losses import softmax
 from lstm_tutorial.nn.model import Sequential
 from lstm_tutorial.nn.repeat import RepeatVector
-from lstm_tutorial.tasks.addition import addition_pairs, keras_answers, keras_queries, one_hot
+from lstm_tutorial.tasks.addition import (
+    addition_pairs,
+    character_accuracy,
+    decode,
+    keras_answers,
+    keras_queries,
+    one_hot,
+)
 
 
 def keras_addition_model(seed: int, dtype: str = "float32", hidden: int = 128) -> Any:
@@ -196,3 +203,14 @@ def _logits_layers() -> list[Any]:
         keras.layers.LSTM(4, return_sequences=True),
         keras.layers.Dense(12),
     ]
+
+
+def test_character_accuracy_is_keras_accuracy_metric() -> None:
+    """The example's metrics=["accuracy"] with categorical_crossentropy: per position, averaged."""
+    model = keras_addition_model(seed=6, hidden=16)
+    x, y = addition_data(512)
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)  # away from uniform guesses
+    _, keras_accuracy = model.evaluate(x, y, batch_size=512, verbose=0)
+    ours = character_accuracy(decode(model.predict(x, verbose=0)), decode(y))
+    assert ours == pytest.approx(keras_accuracy, abs=1e-6)
+    assert 0.2 < ours < 0.9  # a value that tells per-character from whole-answer accuracy
