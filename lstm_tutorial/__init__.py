@@ -16,6 +16,7 @@ Modules, one idea each, in the order the book meets them:
     layers       Recurrent (any cell over time, optionally stateful) and Dense
     embedding    Embedding: integer ids in, one learned vector per id out
     bidirectional  Bidirectional: one recurrent layer forward, one backward, merged
+    repeat       RepeatVector: one vector in, the same vector at each of n steps out
     losses       mean squared error, softmax cross-entropy at every step
     model        Sequential: any stack of layers that can work, and a loss (Keras' model API)
     regressors   LSTMRegressor (the classic sine model), RNNRegressor, GRURegressor, VariantRegressor
@@ -54,6 +55,7 @@ from .nn.lstm import LSTMParams, lstm_backward, lstm_forward, lstm_step, lstm_st
 from .nn.model import Sequential
 from .nn.optim import SGD, Adam
 from .nn.regressors import GRURegressor, LSTMRegressor, RNNRegressor, VariantRegressor
+from .nn.repeat import RepeatVector
 from .nn.rnn import RNNParams, rnn_backward, rnn_forward, rnn_step
 from .nn.train import DivergenceError, fit
 from .nn.variants import VARIANTS, PeepholeParams, Variant, variant_backward, variant_forward, variant_step
@@ -86,6 +88,7 @@ __all__ = [
     "RNNParams",
     "RNNRegressor",
     "Recurrent",
+    "RepeatVector",
     "Sequential",
     "SourceLabels",
     "Variant",

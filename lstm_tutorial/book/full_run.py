@@ -145,7 +145,10 @@ class Measured:
             *(("  versions  " if k == 0 else " " * 12) + line for k, line in enumerate(versions)),
         ]
         width = max(len(key) for key in self.values) if self.values else 0
-        lines += [f"  {key:<{width}}  {_shown(value)}" for key, value in self.values.items()]
+        for key, value in self.values.items():  # a long list wraps within the book's 88 columns
+            head = f"  {key:<{width}}  "
+            parts = textwrap.wrap(_shown(value), max(88 - len(head), 20)) or [""]
+            lines += [(head if k == 0 else " " * len(head)) + part for k, part in enumerate(parts)]
         return "\n".join(lines)
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m lstm_tutorial sine ...``, ``agree`` and ``text ...``.
+"""Command line: ``python -m lstm_tutorial sine ...``, ``agree``, ``text ...`` and ``seq2seq ...``.
 
 sine   train the classic sine model (NumPy or Keras), print the final loss,
        the predicted next value beside the true one, and the wall time
@@ -7,6 +7,8 @@ agree  print the largest differences between NumPy, Keras and PyTorch
 text   train the character language model on Python's standard library (NumPy
        or Keras), print its held-out bits per character beside the Kneser-Ney
        n-grams', save the weights; ``text --sample`` prints text from saved weights
+seq2seq  train Keras' addition example (NumPy or Keras), print its held-out
+       per-character and whole-answer accuracy beside the baselines
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import numpy as np
 
 from ..frameworks import _imports
 from ..tasks.data import make_windows, sine_wave
-from . import text_command
+from . import seq2seq_command, text_command
 
 __all__ = ["main"]
 
@@ -177,7 +179,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--length", type=_positive_int, help=f"characters to print (default {sampling['length']})"
     )
     text.set_defaults(run=text_command.run, error=text.error)
+    seq2seq = seq2seq_command.add_parser(sub, _positive_int, _seed)
     args = parser.parse_args(argv)
+    if args.command == "seq2seq":
+        problem = seq2seq_command.check_arguments(args)
+        if problem:
+            seq2seq.error(problem)
     if args.command == "text":
         problem = text_command.check_arguments(args)
         if problem:

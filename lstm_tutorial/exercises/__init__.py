@@ -56,6 +56,8 @@ from .ch12_what_cells_learn import EXERCISES as _CH12
 from .ch12_what_cells_learn import check_best_unit
 from .ch13_bidirectional_and_memory import EXERCISES as _CH13
 from .ch13_bidirectional_and_memory import check_bidirectional_lstm, check_mlp_predict
+from .ch14_keras_addition import EXERCISES as _CH14
+from .ch14_keras_addition import check_repeat_vector_grad, check_whole_answer_accuracy
 from .ch15_encoder_decoder import EXERCISES as _CH15
 from .ch15_encoder_decoder import check_decoder_inputs, check_masked_cross_entropy, check_masked_lstm_step
 from .ch16_beam_search import EXERCISES as _CH16
@@ -95,6 +97,7 @@ __all__ = [
     "check_perplexity_from_bits",
     "check_persistence_forecast",
     "check_recursive_forecast",
+    "check_repeat_vector_grad",
     "check_rnn_step",
     "check_sample_next",
     "check_sigmoid",
@@ -104,6 +107,7 @@ __all__ = [
     "check_split_in_time",
     "check_split_keras_lstm",
     "check_torch_to_keras",
+    "check_whole_answer_accuracy",
 ]
 
 EXERCISES: dict[str, Exercise] = {
@@ -122,6 +126,7 @@ EXERCISES: dict[str, Exercise] = {
         *_CH11,
         *_CH12,
         *_CH13,
+        *_CH14,
         *_CH15,
         *_CH16,
         *_CH17,

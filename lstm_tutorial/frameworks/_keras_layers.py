@@ -8,11 +8,12 @@ a Keras layer is taken only if its whole config is the one ``to_keras`` would
 build, so an option this package cannot carry is refused, naming the field.
 ``frameworks.keras`` builds ``to_keras`` and ``from_keras`` on these.
 
-Dropout crosses both ways with its meaning: ``Dropout(rate, seed)`` is Keras'
-``Dropout(rate, seed=seed)``, and ``Recurrent(cell, dropout=p, seed=s)`` is Keras'
-``LSTM(units, dropout=p, seed=s)`` (or ``GRU``, ``SimpleRNN``): inputs dropped with one
-mask per sequence in training. The seed crosses too, but the masks do not: Keras draws
-them with its backend's generator, this package with NumPy's.
+``RepeatVector(n)`` is Keras' ``RepeatVector(n)``. Dropout crosses both ways with its meaning:
+``Dropout(rate, seed)`` is Keras' ``Dropout(rate, seed=seed)``, and
+``Recurrent(cell, dropout=p, seed=s)`` is Keras' ``LSTM(units, dropout=p, seed=s)`` (or
+``GRU``, ``SimpleRNN``): inputs dropped with one mask per sequence in training. The seed
+crosses too, but the masks do not: Keras draws them with its backend's generator, this
+package with NumPy's.
 """
 
 from __future__ import annotations
@@ -100,6 +101,7 @@ TO_KERAS: dict[str, Callable[[dict[str, Any], tuple[int, int], str], Any]] = {
     "Dropout": lambda config, sizes, dtype: keras.layers.Dropout(
         config["rate"], seed=config["seed"], dtype=dtype
     ),
+    "RepeatVector": lambda config, sizes, dtype: keras.layers.RepeatVector(config["n"], dtype=dtype),
 }
 """Each layer class of ``layer.LAYERS`` that Keras has, and how to build its (unbuilt) Keras twin from
 the layer's ``get_config()``, its sizes (input size, output size; (0, 0) for a layer without a
@@ -112,7 +114,7 @@ def keras_twin(layer: Layer, where: str, dtype: str) -> Any:
     make = TO_KERAS.get(type(layer).__name__)
     if make is None:
         raise ValueError(f"{where} is a {type(layer).__name__} layer, which Keras has no twin for here")
-    sizes = (0, 0) if layer.keeps_shape else (layer.input_size, layer.output_size)
+    sizes = (0, 0) if layer.keeps_width else (layer.input_size, layer.output_size)
     try:
         return make(layer.get_config(), sizes, dtype)
     except ValueError as error:
@@ -152,6 +154,7 @@ FROM_KERAS: dict[str, Callable[[Any], tuple[str, dict[str, Any]]]] = {
     "Embedding": lambda theirs: ("Embedding", {}),
     "Bidirectional": _bidirectional,
     "Dropout": lambda theirs: ("Dropout", {"rate": theirs.rate, "seed": theirs.seed}),
+    "RepeatVector": lambda theirs: ("RepeatVector", {"n": theirs.n}),
 }
 """Each Keras layer class this package can hold, read as our layer's class name and config."""
 
@@ -193,9 +196,11 @@ def compare(theirs: dict[str, Any], ours: dict[str, Any], where: str) -> None:
             )
 
 
-def layer_from_keras(theirs: Any, where: str) -> Layer:
+def layer_from_keras(theirs: Any, where: str, softmax: bool = False) -> Layer:
     """Our layer for a built Keras layer: its config read as ours and compared, whole, with the config
-    of the Keras layer ours would give back; then its weights (copies), checked by ``from_config``."""
+    of the Keras layer ours would give back; then its weights (copies), checked by ``from_config``.
+    With ``softmax``, a ``Dense(activation="softmax")`` is read as our ``Dense``: the caller folds the
+    softmax into the model's cross-entropy (``keras.from_keras`` does, for a model's last layer)."""
     describe = FROM_KERAS.get(type(theirs).__name__)
     if describe is None:
         raise TypeError(
@@ -211,7 +216,10 @@ def layer_from_keras(theirs: Any, where: str) -> Layer:
         reference = TO_KERAS[name](config, (2, 2), "float32")  # sizes and dtype are not compared
     except (ValueError, TypeError) as error:
         raise type(error)(f"{where}: {error}") from None
-    compare(theirs.get_config(), reference.get_config(), where)
+    wanted = reference.get_config()
+    if softmax and name == "Dense":
+        wanted["activation"] = "softmax"
+    compare(theirs.get_config(), wanted, where)
     try:
         return LAYERS[name].from_config(config, [np.array(w, copy=True) for w in theirs.get_weights()])
     except (ValueError, TypeError) as error:

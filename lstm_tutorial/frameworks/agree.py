@@ -15,9 +15,10 @@ import numpy as np
 
 from ..nn import _checks
 from ..nn.gradcheck import rel_error
+from ..nn.losses import LOSSES
 from ..nn.lstm import LSTMParams, lstm_backward, lstm_forward
+from ..nn.model import Sequential
 from ..nn.optim import Adam, KerasTorchAdam
-from ..nn.regressors import LSTMRegressor
 from . import _imports
 from .torch import to_torch
 
@@ -223,8 +224,8 @@ class LockstepRun:
     """Losses and weight differences of ``lockstep_training``, one entry per step.
 
     Shapes: every field is (steps,). ``keras_losses[k]`` and ``numpy_losses[k]`` are the
-    mean squared errors on batch k before that batch's update (what Keras'
-    ``train_on_batch`` returns); ``max_weight_diff[k]`` is the largest absolute
+    models' losses (the sine model's mean squared error) on batch k before that batch's
+    update (what Keras' ``train_on_batch`` returns); ``max_weight_diff[k]`` is the largest absolute
     difference between any NumPy weight and the matching Keras weight after it.
     """
 
@@ -233,9 +234,14 @@ class LockstepRun:
     max_weight_diff: np.ndarray
 
 
+def _described_layers(model: Sequential) -> list[tuple[str, dict[str, Any]]]:
+    """Each layer's class name and config: what two models must share to compute the same thing."""
+    return [(type(layer).__name__, layer.get_config()) for layer in model.layers]
+
+
 def lockstep_training(
     keras_model: Any,
-    numpy_model: LSTMRegressor,
+    numpy_model: Sequential,
     x: np.ndarray,
     y: np.ndarray,
     steps: int,
@@ -243,7 +249,8 @@ def lockstep_training(
     seed: int = 0,
     optimizer: Adam | None = None,
 ) -> LockstepRun:
-    """Train a Keras sine model and its NumPy twin side by side on the same batches.
+    """Train a Keras model and its NumPy twin side by side on the same batches (the sine model,
+    Keras' addition model, any model ``keras.from_keras`` carries).
 
     Both models must start from the same weights (e.g. ``numpy_model = from_keras(keras_model)``)
     and the Keras model's Adam must not have stepped yet. Each step takes the next
@@ -254,11 +261,13 @@ def lockstep_training(
     trained in place.
 
     Args:
-        keras_model: a compiled [LSTM, Dense(1)] Keras model with a fresh
-            ``keras.optimizers.Adam`` and loss ``"mean_squared_error"``, e.g. ``build_sine_model()``.
-        numpy_model: an ``LSTMRegressor`` in float32 with exactly the Keras model's weights.
-        x: (N, T, D) float32 inputs.
-        y: (N,) float32 targets.
+        keras_model: a compiled Keras model with a fresh ``keras.optimizers.Adam``, e.g.
+            ``build_sine_model()`` (loss ``"mean_squared_error"``).
+        numpy_model: a ``model.Sequential`` with the Keras model's layers (as ``from_keras``
+            reads them: a softmax head is our Dense, its softmax folded into the loss), its
+            loss, and exactly its weights, in float32.
+        x: (N, T, D) float32 inputs ((N, T) ids after an ``Embedding``).
+        y: targets as ``numpy_model`` takes them: (N,) float32 for the sine model.
         steps: number of optimizer steps (batches).
         batch_size: samples per batch.
         seed: seed of the shuffling.
@@ -274,25 +283,24 @@ def lockstep_training(
     from ..nn.train import batch_indices
     from .keras import backend, from_keras
 
-    if not isinstance(numpy_model, LSTMRegressor):
-        raise TypeError(f"numpy_model must be an LSTMRegressor, got {_checks.describe(numpy_model)}")
+    numpy_model = _checks.instance("numpy_model", numpy_model, Sequential)
     if not isinstance(keras_model, keras.Model):
         raise TypeError(f"keras_model must be a keras.Model, got {type(keras_model).__name__}")
-    if not isinstance(from_keras(keras_model, loss="mse"), LSTMRegressor):  # the loss is checked below
-        kinds = [type(layer).__name__ for layer in keras_model.layers]
-        raise ValueError(f"keras_model must have exactly the layers [LSTM, Dense(1)], got {kinds}")
-    if keras_model.loss != "mean_squared_error":
+    if not keras_model.compiled:
         raise ValueError(
-            f"keras_model must be compiled with loss 'mean_squared_error', got {keras_model.loss!r}"
+            "keras_model must be compiled with its loss and Adam (keras_model.compile(...)) first"
         )
-    _checks.float_array("x", x, ndim=3)
-    _checks.float_array("y", y, ndim=1)
-    _checks.same_dtype("x", x, numpy_model.dtype, "numpy_model")
-    _checks.same_dtype("y", y, numpy_model.dtype, "numpy_model")
-    if y.shape[0] != x.shape[0]:
+    twin = from_keras(keras_model)  # refuses a layer or a loss this package cannot carry, naming it
+    assert isinstance(twin, Sequential)  # a keras.Model gives a model
+    theirs_layers, ours_layers = _described_layers(twin), _described_layers(numpy_model)
+    if theirs_layers != ours_layers:
+        raise ValueError(f"keras_model must have numpy_model's layers {ours_layers}, got {theirs_layers}")
+    if LOSSES[twin.loss] is not LOSSES[numpy_model.loss]:
         raise ValueError(
-            f"y must have shape (N,) = ({x.shape[0]},) to match x of shape {x.shape}, got {y.shape}"
+            f"keras_model must be compiled with numpy_model's loss {numpy_model.loss!r}, got {twin.loss!r} "
+            f"(Keras' {keras_model.loss!r})"
         )
+    numpy_model.check_inputs(x, y)
     steps = _checks.positive_int("steps", steps)
     batch_size = _checks.positive_int("batch_size", batch_size)
     keras_optimizer = keras_model.optimizer
@@ -354,12 +362,13 @@ def lockstep_training(
     for _ in range(steps):
         index = next(batches, None)
         if index is None:  # a new pass over the data, freshly shuffled, as in train.fit
-            batches = batch_indices(len(y), batch_size, rng)
+            batches = batch_indices(len(x), batch_size, rng)
             index = next(batches)
         loss, grads = numpy_model.loss_and_grads(x[index], y[index])
         optimizer.step(numpy_model.parameters(), grads.parameters())
         numpy_losses.append(loss)
-        keras_losses.append(float(keras_model.train_on_batch(x[index], y[index])))
+        logs = keras_model.train_on_batch(x[index], y[index], return_dict=True)  # the loss, and any metrics
+        keras_losses.append(float(logs["loss"]))
         weight_diffs.append(
             max(
                 float(np.abs(ours - theirs).max())

@@ -124,8 +124,24 @@ def load_keras_model(path: str | os.PathLike[str]) -> Any:
     return keras.saving.load_model(path, safe_mode=True)
 
 
-def _keras_loss(model: Any) -> str | None:
-    """The name in ``losses.LOSSES`` of the loss a Keras model was compiled with (None if not compiled)."""
+def _ends_in_softmax(model: Any) -> bool:
+    """Whether a Keras model's last layer is a ``Dense(activation="softmax")``, Keras' classifier head."""
+    if not model.layers:
+        return False
+    last = model.layers[-1]
+    return type(last).__name__ == "Dense" and last.get_config().get("activation") == "softmax"
+
+
+CROSS_ENTROPIES = ("categorical_crossentropy", "sparse_categorical_crossentropy")
+"""The losses on class probabilities: a Keras softmax head before them is folded into them."""
+
+
+def _keras_loss(model: Any, softmax: bool = False) -> str | None:
+    """The name in ``losses.LOSSES`` of the loss a Keras model was compiled with (None if not compiled).
+
+    With ``softmax`` (the model ends in ``Dense(activation="softmax")``), the loss must be a
+    cross-entropy on those probabilities (``from_logits=False``, Keras' default): ours reads the
+    Dense layer's logits and applies the softmax itself, the same function."""
     loss, config = getattr(model, "loss", None), {}
     if loss is None:
         return None
@@ -141,16 +157,26 @@ def _keras_loss(model: Any) -> str | None:
             f"layer_or_model's loss must average over the batch (reduction='sum_over_batch_size', "
             f"Keras' default), got reduction={config['reduction']!r}"
         )
+    if softmax:
+        if name not in CROSS_ENTROPIES or config.get("from_logits", False) or config.get("ignore_class"):
+            raise ValueError(
+                "layer_or_model ends in Dense(activation='softmax'), which this package folds into a "
+                f"cross-entropy on its probabilities ({' or '.join(CROSS_ENTROPIES)}, from_logits=False, "
+                f"no ignore_class); got the loss {name!r} with from_logits={config.get('from_logits', False)}"
+            )
+        return name
     if name in ("mse", "mean_squared_error"):
         return "mse"
-    if name == "sparse_categorical_crossentropy":
+    if name == "categorical_crossentropy" and config.get("from_logits", False):
+        return name
+    if name in CROSS_ENTROPIES:
         if not config.get("from_logits", False) or config.get("ignore_class") is not None:
             raise ValueError(
-                "layer_or_model is compiled with sparse_categorical_crossentropy on probabilities "
+                f"layer_or_model is compiled with {name} on probabilities "
                 "(from_logits=False, Keras' default for the string), but its last Dense layer gives "
-                "logits, as this package's loss expects: compile it with "
-                "keras.losses.SparseCategoricalCrossentropy(from_logits=True) (and no ignore_class), "
-                "or pass loss='sparse_categorical_crossentropy' to from_keras; got "
+                "logits, as this package's loss expects: compile it with from_logits=True "
+                "(keras.losses.SparseCategoricalCrossentropy or CategoricalCrossentropy, no ignore_class), "
+                f"end it in Dense(activation='softmax'), or pass loss='{name}' to from_keras; got "
                 f"from_logits={config.get('from_logits', False)}, ignore_class={config.get('ignore_class')}"
             )
         return "sparse_categorical_crossentropy"
@@ -182,14 +208,16 @@ def from_keras(layer_or_model: Any, loss: str | None = None) -> CellParams | Seq
         layer_or_model: a built ``keras.layers.LSTM``, ``GRU`` or ``SimpleRNN`` (without
             dropout: its cell has none), or a model of the layers this package has
             (``_keras_layers.FROM_KERAS``: those, ``Dense``, ``Embedding``,
-            ``Bidirectional``, ``Dropout``), like ``build_sine_model()``. Every field of
+            ``Bidirectional``, ``Dropout``, ``RepeatVector``), like ``build_sine_model()``. Every field of
             each layer's config must be one this package computes (``tanh``, input
             ``dropout`` but no ``recurrent_dropout``, no mask...): any other is refused,
-            naming it.
+            naming it. A last ``Dense(activation="softmax")`` (Keras' classifier head) is
+            read as our ``Dense``, its softmax folded into the cross-entropy after it.
         loss: the model's loss, a name in ``losses.LOSSES``; None takes the loss the
-            Keras model was compiled with (``"mse"``, or
-            ``SparseCategoricalCrossentropy(from_logits=True)``: any other is refused,
-            naming it), and for a model that was never compiled,
+            Keras model was compiled with (``"mse"``, or a categorical or sparse
+            categorical cross-entropy on logits, ``from_logits=True``, or on the
+            probabilities of a softmax head: any other is refused, naming it), and for
+            a model that was never compiled,
             ``"sparse_categorical_crossentropy"`` after an ``Embedding`` (a language
             model) and ``"mse"`` otherwise. Not used for a layer.
 
@@ -210,16 +238,24 @@ def from_keras(layer_or_model: Any, loss: str | None = None) -> CellParams | Seq
             f"layer_or_model must be a keras.layers.{recurrent_names()}, or a keras.Model, "
             f"got {type(layer_or_model).__name__}"
         )
+    softmax = _ends_in_softmax(layer_or_model)
+    count = len(layer_or_model.layers)
     layers = [
-        layer_from_keras(theirs, f"layer_or_model.layers[{k}]")
+        layer_from_keras(theirs, f"layer_or_model.layers[{k}]", softmax=softmax and k == count - 1)
         for k, theirs in enumerate(layer_or_model.layers)
     ]
     if not layers:
         raise ValueError("layer_or_model must have layers, got none")
     if loss is None:
-        loss = _keras_loss(layer_or_model)
+        loss = _keras_loss(layer_or_model, softmax)
     if loss is None:  # never compiled: the loss a model of this shape is trained with
         loss = "sparse_categorical_crossentropy" if layers[0].takes == IDS else "mse"
+    if softmax and loss not in CROSS_ENTROPIES:
+        raise ValueError(
+            f"layer_or_model ends in Dense(activation='softmax'), which this package folds into a "
+            f"cross-entropy: the loss must be one of {list(CROSS_ENTROPIES)}, got {loss!r} "
+            "(pass loss= for a model that was never compiled)"
+        )
     loss = "mse" if loss == "mean_squared_error" else loss
     regressor = _classic_regressor(layers) if loss == "mse" else None
     return regressor.from_layers(layers, loss) if regressor else Sequential(layers, loss=loss)

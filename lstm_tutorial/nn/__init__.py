@@ -15,8 +15,9 @@ an optimizer and ``fit`` train it; ``saving`` writes it to disk.
     layers       Recurrent (any cell over time, optionally stateful, optionally dropping its inputs) and Dense
     embedding    Embedding: integer ids in, one learned vector per id out
     bidirectional  Bidirectional: one recurrent layer forward, one backward, merged
+    repeat       RepeatVector: one vector in, the same vector at each of n steps out
     dropout      inverted dropout: dropout_forward / dropout_backward and the Dropout layer
-    losses       mean squared error, softmax cross-entropy at every step
+    losses       mean squared error, softmax cross-entropy at every step (class ids or one-hot)
     masking      any cell over padded sequences with Keras' mask semantics; the masked loss
     attention    Luong's dot-product attention (Keras' Attention()), forward and backward
     seq2seq      EncoderDecoder: encoder and decoder LSTMs, teacher forcing, optional attention,

@@ -26,7 +26,7 @@ from typing import Any, NamedTuple
 import numpy as np
 
 from . import _checks
-from .layer import FEATURES, Layer, check_config, check_weight_count
+from .layer import FEATURES, _Weightless, check_config, check_weight_count
 
 __all__ = ["Dropout", "DropoutCache", "check_rate", "dropout_backward", "dropout_forward", "dropout_mask"]
 
@@ -165,7 +165,7 @@ def _backward(dy: np.ndarray, cache: DropoutCache) -> np.ndarray:
 
 
 @dataclass
-class Dropout(Layer):
+class Dropout(_Weightless):
     """Keras' ``Dropout(rate, seed=seed)``: drops units of whatever it reads, in training only.
 
     In training (``forward(x, training=True)``, which ``train.fit`` and
@@ -200,30 +200,7 @@ class Dropout(Layer):
             self._rng = np.random.default_rng(self.seed)
         return self._rng
 
-    # --- what every layer has ---------------------------------------------------------------
-
-    @property
-    def input_size(self) -> int:
-        """None of its own: it reads any width."""
-        raise NotImplementedError("a Dropout layer has no width of its own: it gives what it takes")
-
-    @property
-    def output_size(self) -> int:
-        """None of its own: it gives the width it reads."""
-        raise NotImplementedError("a Dropout layer has no width of its own: it gives what it takes")
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        """None of its own: it gives the dtype it reads."""
-        raise NotImplementedError("a Dropout layer has no weights and no dtype of its own")
-
-    def weights(self) -> list[np.ndarray]:
-        """None: ``[]`` (Keras' ``Dropout`` has none either; its generator's state is not a weight)."""
-        return []
-
-    def weight_labels(self) -> list[str]:
-        """``[]``."""
-        return []
+    # --- what every layer has (no weights, no width: layer._Weightless) ---------------
 
     def with_weights(self, arrays: list[np.ndarray], check: bool = True) -> Dropout:
         """The same layer (``arrays`` must be ``[]``); a checked copy continues this one's masks."""

@@ -12,7 +12,7 @@ A layer also describes itself (``get_config``: everything but the weights, as JS
 and is rebuilt from that description and its weights (``from_config``), as in
 Keras. A layer class joins ``LAYERS`` by being defined; ``saving`` and the framework
 bridges find it there by its name, as Keras finds a layer's class by its ``class_name``.
-The layers themselves live in ``layers``, ``embedding``, ``bidirectional`` and ``dropout``.
+The layers themselves live in ``layers``, ``embedding``, ``bidirectional``, ``dropout`` and ``repeat``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,11 @@ class Layer:
 
     keeps_shape: ClassVar[bool] = False
     """True for a layer without weights whose output has its input's shape, whatever it is
-    (``Dropout``): it has no width or dtype of its own, so a model reads them off the layers
+    (``Dropout``); such a layer ``keeps_width`` too."""
+
+    keeps_width: ClassVar[bool] = False
+    """True for a layer without weights that gives the width it reads, whatever it is (``Dropout``,
+    ``RepeatVector``): it has no width or dtype of its own, so a model reads them off the layers
     before it."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -96,6 +100,11 @@ class Layer:
     def gives(self, taken: str) -> str:
         """The kind of its output when it reads input of the kind ``taken``: the same, by default."""
         return taken
+
+    def output_steps(self, steps: int) -> int:
+        """The steps of its output when it reads ``steps`` steps: the same, by default
+        (``RepeatVector(n)`` gives n)."""
+        return steps
 
     def check_input(self, x: Any) -> None:
         """Check the model's input, for a layer that can come first (one that takes a sequence or ids)."""
@@ -148,6 +157,40 @@ class Layer:
     def backward(self, dy: np.ndarray, cache: Any) -> tuple[np.ndarray, list[np.ndarray]]:
         """From dL/d output: ``(dx, weight gradients)``, one gradient per weight."""
         raise NotImplementedError(f"{type(self).__name__} does not define backward")
+
+
+class _Weightless(Layer):
+    """What a layer without weights has (``Dropout``, ``RepeatVector``): no weights, and no
+    width or dtype of its own; it gives the width and dtype it reads (``keeps_width``)."""
+
+    keeps_width = True
+
+    @property
+    def input_size(self) -> int:
+        """None of its own: it reads any width."""
+        raise NotImplementedError(
+            f"a {type(self).__name__} has no width of its own: it gives the one it reads"
+        )
+
+    @property
+    def output_size(self) -> int:
+        """None of its own: it gives the width it reads."""
+        raise NotImplementedError(
+            f"a {type(self).__name__} has no width of its own: it gives the one it reads"
+        )
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        """None of its own: it gives the dtype it reads."""
+        raise NotImplementedError(f"a {type(self).__name__} has no weights and no dtype of its own")
+
+    def weights(self) -> list[np.ndarray]:
+        """None: ``[]``, as its Keras twin (a generator's state is not a weight)."""
+        return []
+
+    def weight_labels(self) -> list[str]:
+        """``[]``."""
+        return []
 
 
 def check_config(

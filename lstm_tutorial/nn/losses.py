@@ -4,7 +4,10 @@ Each loss takes the model's output and the targets and returns
 ``(loss, d_output)``, the mean over every target and its gradient.
 
 ``"sparse_categorical_crossentropy"`` takes integer targets (class ids); the
-others take float targets of the output's dtype.
+others take float targets of the output's dtype. The two cross-entropies read
+logits: Keras' ``Dense(K, activation="softmax")`` followed by its cross-entropy on
+probabilities is this package's ``Dense(K)`` followed by the loss, the softmax folded
+into it (the same function; ``softmax(model.predict(x))`` gives the probabilities).
 """
 
 from __future__ import annotations
@@ -13,7 +16,14 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["LOSSES", "log_softmax", "mean_squared_error", "sparse_categorical_crossentropy"]
+__all__ = [
+    "LOSSES",
+    "categorical_crossentropy",
+    "log_softmax",
+    "mean_squared_error",
+    "softmax",
+    "sparse_categorical_crossentropy",
+]
 
 
 def mean_squared_error(output: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
@@ -73,9 +83,46 @@ def sparse_categorical_crossentropy(
     return float(-picked.astype(np.float64).mean()), p
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Probabilities from logits over the last axis: ``exp(log_softmax(logits))``.
+
+    Args:
+        logits: (..., V) unnormalised scores, e.g. a model's ``predict`` output.
+
+    Returns:
+        (..., V) probabilities, logits' dtype; each row sums to 1.
+    """
+    return np.exp(log_softmax(logits))
+
+
+def categorical_crossentropy(logits: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+    """Keras' ``"categorical_crossentropy"`` from logits, at every position, on one-hot targets.
+
+    With p = softmax(logits) over the V classes, the loss is the mean over the n
+    positions of ``-sum(y * log p)`` (nats), Keras' ``softmax`` activation and its
+    ``categorical_crossentropy`` in one; its gradient with respect to the logits is
+    ``(p * sum(y) - y) / n``, which is ``(p - y) / n`` when each row of y sums to 1.
+
+    Args:
+        logits: (..., V) the last Dense layer's output, (N, T, V) for a decoder.
+        y: (..., V) targets of the logits' shape and dtype: one-hot rows (or any
+            distributions over the V classes).
+
+    Returns:
+        ``(loss, d_logits)``, d_logits of the logits' shape and dtype.
+    """
+    log_p = log_softmax(logits)
+    positions = log_p.size // log_p.shape[-1]
+    picked = (y * log_p).sum(axis=-1)
+    d_logits = np.exp(log_p) * y.sum(axis=-1, keepdims=True) - y
+    d_logits *= d_logits.dtype.type(1.0 / positions)
+    return float(-picked.astype(np.float64).sum() / positions), d_logits
+
+
 LOSSES: dict[str, Callable[[np.ndarray, np.ndarray], tuple[float, np.ndarray]]] = {
     "mse": mean_squared_error,
     "mean_squared_error": mean_squared_error,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
 }
 """Every loss by the names Keras gives it."""

@@ -83,7 +83,8 @@ class Sequential:
             (a ``Recurrent`` or ``Bidirectional`` layer) or (N, T) integer ids (an
             ``Embedding``), and each takes what the one before gives.
         loss: the loss's name (``losses.LOSSES``): ``"mse"``, or
-            ``"sparse_categorical_crossentropy"`` on logits with integer targets.
+            ``"sparse_categorical_crossentropy"`` on logits with integer targets, or
+            ``"categorical_crossentropy"`` on logits with one-hot targets.
     """
 
     layers: list[Layer]
@@ -107,7 +108,7 @@ class Sequential:
             raise TypeError(
                 f"layers[0] must be {_one_of(starters)} layer, one that takes the model's input "
                 f"({describe_kind(SEQUENCE, 'D')} or ids (N, T)), got {_described(first)}, which takes "
-                f"{describe_kind(first.takes, 'F' if first.keeps_shape else first.input_size)}"
+                f"{describe_kind(first.takes, 'F' if first.keeps_width else first.input_size)}"
             )
         if self.loss not in LOSSES:
             raise ValueError(f"loss must be one of {sorted(LOSSES)}, got {self.loss!r}")
@@ -118,9 +119,9 @@ class Sequential:
                 raise TypeError(
                     f"layers[{k}] must be {_one_of(takers(given))} layer: {before} gives "
                     f"{describe_kind(given, width)}, and layers[{k}], {_described(layer)}, takes "
-                    f"{describe_kind(layer.takes, width if layer.keeps_shape else layer.input_size)}"
+                    f"{describe_kind(layer.takes, width if layer.keeps_width else layer.input_size)}"
                 )
-            if layer.keeps_shape:  # a Dropout: what it gives is what it took, width and dtype
+            if layer.keeps_width:  # a Dropout or RepeatVector: it gives the width and dtype it took
                 given = layer.gives(given)
                 continue
             inputs = layer.input_size
@@ -163,7 +164,7 @@ class Sequential:
     def output_size(self) -> int:
         """K, the width of the model's output: that of its last layer with a width of its own
         (a ``Dropout`` at the end gives the width it reads)."""
-        return next(layer for layer in reversed(self.layers) if not layer.keeps_shape).output_size
+        return next(layer for layer in reversed(self.layers) if not layer.keeps_width).output_size
 
     def parameters(self) -> list[np.ndarray]:
         """The live weight arrays, layer by layer, for an optimizer to update in place."""
@@ -231,6 +232,13 @@ class Sequential:
             kind = layer.gives(kind)
         return kind == SEQUENCE
 
+    def output_steps(self, steps: int) -> int:
+        """The steps of the model's output for inputs of ``steps`` steps: T, unless a layer
+        sets its own (a ``RepeatVector(n)`` gives n, whatever the encoder read)."""
+        for layer in self.layers:
+            steps = layer.output_steps(steps)
+        return steps
+
     def output_shape(self, x_shape: tuple[int, ...]) -> tuple[tuple[int, ...], str]:
         """The shape ``predict`` returns for inputs of shape (N, T, D), and its letters.
 
@@ -239,7 +247,7 @@ class Sequential:
         """
         outputs = self.output_size
         letters = ["N", "T"] if self.per_step else ["N"]
-        shape = [x_shape[0], x_shape[1]][: len(letters)]
+        shape = [x_shape[0], self.output_steps(x_shape[1])][: len(letters)]
         if outputs > 1:
             letters, shape = [*letters, "K"], [*shape, outputs]
         spelled = f"({letters[0]},)" if len(letters) == 1 else "(" + ", ".join(letters) + ")"
@@ -297,7 +305,8 @@ class Sequential:
 
     def _check_class_targets(self, x: np.ndarray, y: Any) -> None:
         """Integer class ids in [0, K), one per output row: (N, T) or (N,)."""
-        expected, letters = (x.shape[:2], "(N, T)") if self.per_step else (x.shape[:1], "(N,)")
+        per_step = (x.shape[0], self.output_steps(x.shape[1]))
+        expected, letters = (per_step, "(N, T)") if self.per_step else (x.shape[:1], "(N,)")
         _checks.index_array("y", y, len(expected), self.output_size, letters)
         if y.shape != expected:
             raise ValueError(

@@ -20,13 +20,22 @@ from ..nn import _checks
 from .vocab import Vocabulary, teacher_forcing_inputs
 
 __all__ = [
+    "KERAS_CHARS",
+    "KERAS_COLUMNS",
     "AdditionSet",
     "addition_pairs",
     "addition_set",
     "addition_texts",
+    "character_accuracy",
+    "decode",
     "held_out_split",
+    "keras_answers",
+    "keras_queries",
     "most_frequent_answer",
+    "most_frequent_characters",
+    "one_hot",
     "shared_questions",
+    "shared_sums",
     "whole_answer_accuracy",
 ]
 
@@ -218,7 +227,7 @@ def addition_set(
 def most_frequent_answer(answers: list[str]) -> str:
     """The answer given most often (the smallest, as text, among ties): a trivial model's one reply."""
     if not isinstance(answers, list) or not answers:
-        raise TypeError(f"answers must be a non-empty list of strings, got {_checks.describe(answers)}")
+        raise ValueError(f"answers must be a non-empty list of strings, got {_checks.describe(answers)}")
     counts: dict[str, int] = {}
     for answer in answers:
         counts[answer] = counts.get(answer, 0) + 1
@@ -242,3 +251,127 @@ def whole_answer_accuracy(predicted: list[str], true: list[str]) -> float:
             f"predicted and true must have the same length, got {len(predicted)} and {len(true)}"
         )
     return sum(p == t for p, t in zip(predicted, true, strict=True)) / len(true)
+
+
+# --- Keras' format: padded, reversed, one-hot -----------------------------------------------------
+
+KERAS_CHARS = "0123456789+ "
+"""The example's 12 characters, as it writes them: digits, plus, space."""
+
+KERAS_COLUMNS = "".join(sorted(set(KERAS_CHARS)))
+"""The characters in the order of the one-hot columns, " +0123456789": the example's
+``CharacterTable`` sorts the characters it is given."""
+
+
+def keras_queries(a: Any, b: Any, digits: int = 3, reverse: bool = True) -> list[str]:
+    """The questions as Keras' example writes them: "a+b" padded with spaces to
+    2 * digits + 1 characters, then reversed ("535+61" -> "535+61 " -> " 16+535").
+
+    Args:
+        a, b: (N,) non-negative integers below 10**digits.
+        digits: the most digits a number has.
+        reverse: reverse each padded query (the example's ``REVERSE = True``).
+
+    Returns:
+        N strings of 2 * digits + 1 characters.
+    """
+    questions, _ = addition_texts(*_below(a, b, digits))
+    padded = [q.ljust(2 * digits + 1) for q in questions]
+    return [q[::-1] for q in padded] if _checks.flag("reverse", reverse) else padded
+
+
+def keras_answers(a: Any, b: Any, digits: int = 3) -> list[str]:
+    """The answers as the example writes them: the sum padded with spaces to digits + 1 characters."""
+    _, answers = addition_texts(*_below(a, b, digits))
+    return [s.ljust(digits + 1) for s in answers]
+
+
+def _below(a: Any, b: Any, digits: Any) -> tuple[np.ndarray, np.ndarray]:
+    """a and b checked as (N,) integers in [0, 10**digits)."""
+    high = 10 ** _checks.positive_int("digits", digits)
+    return _checks.index_array("a", a, 1, high, "(N,)"), _checks.index_array("b", b, 1, high, "(N,)")
+
+
+def one_hot(texts: list[str], length: int, dtype: Any = np.float32) -> np.ndarray:
+    """Texts as one-hot rows in ``KERAS_COLUMNS`` order, the example's ``CharacterTable.encode``.
+
+    Args:
+        texts: N strings of exactly ``length`` characters, each one of ``KERAS_CHARS``.
+        length: L, their length (7 for 3-digit queries, 4 for answers).
+        dtype: the array's dtype (the example uses bool; the models here take floats).
+
+    Returns:
+        (N, L, 12): row [n, t] is 1 in the column of character t of text n, 0 elsewhere.
+    """
+    length = _checks.positive_int("length", length)
+    if not isinstance(texts, (list, tuple)) or not texts:
+        raise TypeError(f"texts must be a non-empty list of strings, got {_checks.describe(texts)}")
+    columns = {char: k for k, char in enumerate(KERAS_COLUMNS)}
+    ids = np.zeros((len(texts), length), dtype=np.int64)
+    for n, text in enumerate(texts):
+        if not isinstance(text, str) or len(text) != length:
+            raise ValueError(f"texts[{n}] must be a string of {length} characters, got {text!r}")
+        unknown = sorted(set(text) - set(columns))
+        if unknown:
+            raise ValueError(f"texts[{n}] holds {unknown}, which are not among {KERAS_CHARS!r}")
+        ids[n] = [columns[char] for char in text]
+    return np.eye(len(KERAS_COLUMNS), dtype=dtype)[ids]
+
+
+def decode(rows: Any) -> list[str]:
+    """Text from one-hot rows or probabilities: the most likely character at each position
+    (the example's ``CharacterTable.decode(x, calc_argmax=True)``).
+
+    Args:
+        rows: (N, L, 12) one-hot rows, probabilities or logits (the argmax is the same).
+
+    Returns:
+        N strings of L characters.
+    """
+    rows = _checks.float_array("rows", rows, ndim=3)
+    if rows.shape[-1] != len(KERAS_COLUMNS):
+        raise ValueError(f"rows must have {len(KERAS_COLUMNS)} columns (KERAS_COLUMNS), got {rows.shape[-1]}")
+    chars = np.array(list(KERAS_COLUMNS))
+    return ["".join(row) for row in chars[rows.argmax(axis=-1)]]
+
+
+def character_accuracy(predicted: list[str], answers: list[str]) -> float:
+    """The share of answer characters predicted right, padding included: Keras' ``accuracy``
+    metric on the example's one-hot targets (per position, averaged over every position)."""
+    hits, total = _compared(predicted, answers)
+    return float(hits.sum() / total)
+
+
+def _compared(predicted: list[str], answers: list[str]) -> tuple[np.ndarray, int]:
+    """Whether each character is right, (N, L) booleans, and N * L."""
+    if not isinstance(predicted, list) or not isinstance(answers, list) or len(predicted) != len(answers):
+        raise ValueError(
+            "predicted and answers must be two lists of the same length, got "
+            f"{_checks.describe(predicted)} and {_checks.describe(answers)}"
+        )
+    if not answers:
+        raise ValueError("answers must not be empty")
+    lengths = {len(text) for text in [*predicted, *answers]}
+    if len(lengths) != 1:
+        raise ValueError(
+            f"predicted and answers must all have one length (padded), got lengths {sorted(lengths)}"
+        )
+    hits = np.array(
+        [[p == a for p, a in zip(pt, at, strict=True)] for pt, at in zip(predicted, answers, strict=True)]
+    )
+    return hits, hits.size
+
+
+def most_frequent_characters(answers: list[str]) -> str:
+    """The character seen most often at each position of the training answers (the first in
+    ``KERAS_COLUMNS`` order on a tie): the per-character baseline's one answer."""
+    hits, _ = _compared(answers, answers)  # checks one length
+    columns = one_hot(answers, hits.shape[1], np.int64).sum(axis=0)  # (L, 12) counts
+    return "".join(KERAS_COLUMNS[k] for k in columns.argmax(axis=1))
+
+
+def shared_sums(train_answers: list[str], held_out_answers: list[str]) -> int:
+    """How many held-out questions have a sum that some training question also has ("3+5" held
+    out, "2+6" trained on): the held-out question is new, its answer is not."""
+    seen = {answer.strip() for answer in train_answers}
+    return sum(answer.strip() in seen for answer in held_out_answers)

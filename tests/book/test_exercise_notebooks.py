@@ -39,6 +39,7 @@ def test_every_chapter_before_the_appendices_has_exercises() -> None:
         "11_keras_language_model",
         "12_what_cells_learn",
         "13_bidirectional_and_memory",
+        "14_keras_addition",
         "15_encoder_decoder",
         "16_beam_search",
         "17_attention",

@@ -36,6 +36,7 @@ BUDGETS = {
     "11_keras_language_model": 1210,
     "12_what_cells_learn": 1215,
     "13_bidirectional_and_memory": 1385,
+    "14_keras_addition": 1000,
     "15_encoder_decoder": 1000,
     "16_beam_search": 1000,
     "17_attention": 1000,

@@ -82,6 +82,17 @@ def test_importing_the_package_does_not_import_keras_or_torch() -> None:
         (["sine", "--seed", "4294967296"], "argument --seed: must be an integer in [0, 4294967295]"),
         (["agree", "--seed", "x"], "argument --seed: must be an integer in [0, 4294967295], got 'x'"),
         (["train"], "invalid choice: 'train'"),
+        (["seq2seq", "--impl", "jax"], "argument --impl: invalid choice: 'jax'"),
+        (["seq2seq", "--epochs", "0"], "argument --epochs: must be an integer >= 1, got 0"),
+        (["seq2seq", "--digits", "10"], "argument --digits: must be from 1 to 9, got 10"),
+        (["seq2seq", "--questions", "5"], "argument --questions: must be at least 10"),
+        (
+            ["seq2seq", "--digits", "1", "--questions", "20"],
+            "argument --questions: must be at most 13 for --digits 1",
+        ),
+        (["seq2seq", "--batch-size", "x"], "argument --batch-size: must be an integer >= 1, got 'x'"),
+        (["seq2seq", "--impl", "keras", "--out", "w.npz"], "argument --out: saves the NumPy model's weights"),
+        (["seq2seq", "--out", "w.keras"], "argument --out: must end in .npz"),
     ],
     ids=lambda value: " ".join(value) if isinstance(value, list) else None,
 )
@@ -330,3 +341,36 @@ def test_text_keras_impl_trains_the_same_model_with_keras_fit(tmp_path: Path) ->
     # second Adam step moves a weight by at most 1.0014 times its rate (bias-corrected moments of two
     # gradients, by Cauchy-Schwarz).
     assert all(0 < m < 8e-3 * 1.0014 for m in moved)
+
+
+def test_seq2seq_trains_and_prints_held_out_accuracy_beside_the_baselines(tmp_path: Path) -> None:
+    out_file = tmp_path / "addition.npz"
+    out = run(
+        "-m", "lstm_tutorial", "seq2seq", "--questions", "600", "--hidden", "8", "--epochs", "2",
+        "--seed", "3", "--out", str(out_file),
+    )  # fmt: skip
+    assert "540 training and 60 held-out questions" in out
+    losses = [float(v) for v in re.findall(r"loss: ([0-9.e+-]+)", out)]
+    assert len(losses) == 2 and losses[1] < losses[0]
+    characters, base_characters = map(
+        float, re.search(r"per-character accuracy: (\S+)\s+baseline (\S+)", out).groups()
+    )
+    answers, base_answers = map(
+        float, re.search(r"whole-answer accuracy:\s+(\S+)\s+baseline (\S+)", out).groups()
+    )
+    assert 0 <= answers <= characters <= 1 and 0 <= base_answers <= base_characters <= 1
+    examples = re.findall(r"^\s+(\d+)\+(\d+) = (\S*)\s+\((right|wrong); the answer is (\d+)\)$", out, re.M)
+    assert len(examples) == 5
+    for a, b, guess, mark, answer in examples:
+        assert int(answer) == int(a) + int(b) and (mark == "right") == (guess == answer)
+    from lstm_tutorial.nn.saving import load_params
+
+    assert [type(layer).__name__ for layer in load_params(out_file).layers] == [
+        "Recurrent", "RepeatVector", "Recurrent", "Dense",
+    ]  # fmt: skip
+
+
+def test_seq2seq_keras_impl_trains_the_example_with_keras_fit() -> None:
+    out = run("-m", "lstm_tutorial", "seq2seq", "--impl", "keras", "--questions", "300", "--hidden", "8")
+    assert "trained 1 epoch(s) with keras" in out and "val_accuracy" in out
+    assert re.search(r"whole-answer accuracy:\s+[0-9.]+\s+baseline", out)

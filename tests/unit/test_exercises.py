@@ -146,6 +146,18 @@ WRONG: list[tuple[Callable[..., ex.CheckResult], Callable[..., Any], str]] = [
     (ex.check_normalised_scores, lambda lp, n, a: lp / (5 + n) ** a, "divide by 6 inside the power"),
     (ex.check_normalised_scores, lambda lp, n, a: lp / n**a, "not |Y| ** alpha"),
     (ex.check_normalised_scores, lambda lp, n, a: lp / ((5 + n) / 6 * a), "not times alpha"),
+    (ex.check_repeat_vector_grad, lambda dy: dy[:, 0].copy(), "add the gradients of all n copies"),
+    (ex.check_repeat_vector_grad, lambda dy: dy.sum(axis=1) / dy.shape[1], "not averaged"),
+    (
+        ex.check_whole_answer_accuracy,
+        lambda p, t: float(np.mean(np.argmax(p, -1) == np.argmax(t, -1))),
+        "every one of its characters",
+    ),
+    (
+        ex.check_whole_answer_accuracy,
+        lambda p, t: float(np.mean([any(r) for r in np.argmax(p, -1) == np.argmax(t, -1)])),
+        "all T must be",
+    ),
     (ex.check_bigram_bits_per_char, "bigram:unsmoothed", "probability 0"),
     (ex.check_bigram_bits_per_char, "bigram:nats", "log base 2"),
     (ex.check_bigram_bits_per_char, "bigram:over_m", "M - 1 predictions"),
@@ -539,7 +551,7 @@ def _named_wrong(name: str) -> Callable[..., Any]:
 
 def test_the_registry_names_every_checker_once() -> None:
     exercises = list(ex.EXERCISES.values())
-    assert len(exercises) == 36 and len({e.check for e in exercises}) == 36
+    assert len(exercises) == 38 and len({e.check for e in exercises}) == 38
     assert sorted(e.check.__name__ for e in exercises) == sorted(
         n for n in ex.__all__ if n.startswith("check_")
     )
@@ -1070,6 +1082,8 @@ def test_masked_lstm_step_reference_matches_keras_masking() -> None:
     )
     np.testing.assert_allclose(h1, keras.ops.convert_to_numpy(h_keras), atol=1e-5)
     np.testing.assert_allclose(c1, keras.ops.convert_to_numpy(c_keras), atol=1e-5)
+
+
 def test_beam_references_match_torch_topk_and_wu_et_al() -> None:
     r = np.random.default_rng(16)
     log_probs = torch.log_softmax(torch.from_numpy(r.normal(size=(4, 7))), dim=1)
@@ -1081,6 +1095,8 @@ def test_beam_references_match_torch_topk_and_wu_et_al() -> None:
     # Wu et al. (2016), eq. 14: lp(Y) = (5 + |Y|)^alpha / (5 + 1)^alpha
     scores = REFERENCE["normalised_scores"](np.array([-2.0, -3.5]), np.array([1, 7]), 0.6)
     np.testing.assert_allclose(scores, [-2.0, -3.5 * 6**0.6 / 12**0.6], rtol=1e-14)
+
+
 def test_attention_reference_matches_torch_scaled_dot_product_attention() -> None:
     """attention_weights is torch's scaled_dot_product_attention with scale 1 and a boolean mask
     (True: attend), and its weights torch.softmax of the scores with masked keys at -inf."""
@@ -1096,3 +1112,23 @@ def test_attention_reference_matches_torch_scaled_dot_product_attention() -> Non
     assert rel_error(context, expected.numpy()) <= 1e-12
     assert rel_error(weights, torch.softmax(scores, dim=-1).numpy()) <= 1e-12
     assert np.all(weights[2, :, 1:] == 0) and np.allclose(weights[2, :, 0], 1)  # one real key: all on it
+
+
+def test_repeat_vector_grad_reference_matches_torch_autograd() -> None:
+    dy = np.random.default_rng(0).normal(size=(3, 5, 4))
+    x = torch.zeros((3, 4), dtype=torch.float64, requires_grad=True)
+    (x.unsqueeze(1).repeat(1, 5, 1) * torch.from_numpy(dy)).sum().backward()
+    np.testing.assert_allclose(REFERENCE["repeat_vector_grad"](dy), x.grad.numpy(), rtol=1e-12)
+
+
+def test_whole_answer_reference_matches_the_decoded_answers() -> None:
+    from lstm_tutorial.tasks.addition import decode, one_hot, whole_answer_accuracy
+
+    answers = ["596 ", "15  ", "1998", "7   "]
+    targets = one_hot(answers, 4, np.float64)
+    guesses = one_hot(["596 ", "16  ", "1998", "1   "], 4, np.float64) + 0.01
+    assert (
+        REFERENCE["whole_answer_accuracy"](guesses, targets)
+        == whole_answer_accuracy(decode(guesses), answers)
+        == 0.5
+    )

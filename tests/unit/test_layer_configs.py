@@ -164,7 +164,7 @@ def test_a_recurrent_layer_without_return_sequences_cannot_feed_another() -> Non
         Sequential([first, Recurrent(LSTMParams.init(4, 3))])
     message = str(info.value)
     for fragment in (
-        "layers[1] must be a Dense layer",
+        "layers[1] must be a RepeatVector or Dense layer",
         "layers[0]",
         "return_sequences=False",
         "a vector (N, 4)",

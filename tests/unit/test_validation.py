@@ -901,13 +901,19 @@ CORE_CASES: list[tuple[str, Callable[[], Any], type[Exception], tuple[str, ...]]
         "stack: LSTM giving a vector, then an RNN",
         lambda: Sequential([Recurrent(LSTMParams.init(2, 2)), Recurrent(RNNParams.init(2, 3))]),
         TypeError,
-        ("layers[1] must be a Dense layer", "layers[0]", "gives a vector (N, 2)", "RNNParams", "(N, T, 2)"),
+        (
+            "layers[1] must be a RepeatVector or Dense layer",
+            "layers[0]",
+            "gives a vector (N, 2)",
+            "RNNParams",
+            "(N, T, 2)",
+        ),
     ),
     (
         "stack: LSTM giving a vector, then a Peephole",
         lambda: Sequential([Recurrent(LSTMParams.init(2, 3)), Recurrent(PeepholeParams.init(3, 3))]),
         TypeError,
-        ("layers[1] must be a Dense layer", "LSTMParams", "PeepholeParams", "vector (N, 3)"),
+        ("layers[1] must be a RepeatVector or Dense layer", "LSTMParams", "PeepholeParams", "vector (N, 3)"),
     ),
     (
         "stack: widths differ",

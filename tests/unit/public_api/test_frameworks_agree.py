@@ -64,9 +64,20 @@ raises(
     lambda: agree.lockstep_training(
         keras_bridge.build_sine_model(), regressors.GRURegressor.init(dtype=np.float32), WX, WY, 1, 8
     ),
+    ValueError,
+    "keras_model must have numpy_model's layers",
+    "GRUParams",
+    "LSTMParams",
+)
+raises(
+    "frameworks.agree.lockstep_training",
+    "numpy_model a cell",
+    lambda: agree.lockstep_training(
+        keras_bridge.build_sine_model(), lstm.LSTMParams.init(1, 4), WX, WY, 1, 8
+    ),
     TypeError,
     "numpy_model",
-    "LSTMRegressor",
+    "Sequential",
 )
 gives(
     "frameworks.agree.LockstepRun",

@@ -89,19 +89,6 @@ raises(
 )
 raises("nn.dropout.Dropout", "rate -0.1", lambda: dropout.Dropout(-0.1), ValueError, "rate", "-0.1")
 raises(
-    "nn.dropout.Dropout.input_size", "none of its own", lambda: LAYER.input_size, NotImplementedError, "width"
-)
-raises(
-    "nn.dropout.Dropout.output_size",
-    "none of its own",
-    lambda: LAYER.output_size,
-    NotImplementedError,
-    "width",
-)
-raises("nn.dropout.Dropout.dtype", "none of its own", lambda: LAYER.dtype, NotImplementedError, "dtype")
-gives("nn.dropout.Dropout.weights", "none", lambda: LAYER.weights(), equal([]))
-gives("nn.dropout.Dropout.weight_labels", "none", lambda: LAYER.weight_labels(), equal([]))
-raises(
     "nn.dropout.Dropout.with_weights",
     "one array",
     lambda: LAYER.with_weights([np.zeros(1)]),

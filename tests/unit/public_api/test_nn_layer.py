@@ -9,6 +9,8 @@ import pytest
 from _table import DENSE, REC, Row, Table, X, check, equal
 
 from lstm_tutorial.nn import layer
+from lstm_tutorial.nn.dropout import Dropout
+from lstm_tutorial.nn.repeat import RepeatVector
 
 TABLE = Table("nn.layer")
 raises, gives = TABLE.raises, TABLE.gives
@@ -44,6 +46,7 @@ raises(
     "cannot come first",
 )
 gives("nn.layer.Layer.gives", "the kind it takes, by default", lambda: BARE.gives("vector"), equal("vector"))
+gives("nn.layer.Layer.output_steps", "the steps it reads, by default", lambda: BARE.output_steps(7), equal(7))
 gives(
     "nn.layer.Layer.reset_state",
     "nothing to forget, by default",
@@ -95,6 +98,30 @@ raises(
     "2 arrays",
     "got 1",
 )
+
+
+# --- a layer without weights (Dropout, RepeatVector) ------------------------------------------------
+
+for weightless in (Dropout(0.5), RepeatVector(3)):
+    kind = type(weightless).__name__
+    raises(
+        "nn.layer._Weightless.input_size",
+        kind,
+        lambda w=weightless: w.input_size,
+        NotImplementedError,
+        kind,
+        "width",
+    )
+    raises(
+        "nn.layer._Weightless.output_size",
+        kind,
+        lambda w=weightless: w.output_size,
+        NotImplementedError,
+        "width",
+    )
+    raises("nn.layer._Weightless.dtype", kind, lambda w=weightless: w.dtype, NotImplementedError, "dtype")
+    gives("nn.layer._Weightless.weights", kind, lambda w=weightless: w.weights(), equal([]))
+    gives("nn.layer._Weightless.weight_labels", kind, lambda w=weightless: w.weight_labels(), equal([]))
 
 
 @pytest.mark.parametrize("row", TABLE.rows, ids=TABLE.ids())

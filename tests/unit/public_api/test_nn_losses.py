@@ -24,7 +24,19 @@ gives(
     "nn.losses.LOSSES",
     "Keras' names",
     lambda: sorted(losses.LOSSES),
-    equal(["mean_squared_error", "mse", "sparse_categorical_crossentropy"]),
+    equal(["categorical_crossentropy", "mean_squared_error", "mse", "sparse_categorical_crossentropy"]),
+)
+gives(
+    "nn.losses.categorical_crossentropy",
+    "uniform logits, one-hot targets: ln K, gradient (1/K - y) / n",
+    lambda: losses.categorical_crossentropy(np.zeros((1, 2, 4)), np.eye(4)[[[0, 3]]]),
+    lambda r: math.isclose(r[0], math.log(4.0)) and np.allclose(r[1][0, 0], [-0.375, 0.125, 0.125, 0.125]),
+)
+gives(
+    "nn.losses.softmax",
+    "of [0, ln 3]: 1/4, 3/4",
+    lambda: losses.softmax(np.array([0.0, math.log(3.0)])),
+    close([0.25, 0.75]),
 )
 gives(
     "nn.losses.log_softmax",

@@ -9,6 +9,7 @@ import pytest
 from _table import CHAR, DENSE, REC, REG32, REG64, WX, WY, P, Row, Table, check, close, equal
 
 from lstm_tutorial.nn import dropout, layers, lstm, model, regressors
+from lstm_tutorial.nn.repeat import RepeatVector
 
 TABLE = Table("nn.model")
 raises, gives = TABLE.raises, TABLE.gives
@@ -96,6 +97,18 @@ raises(
     lambda: model.Sequential.from_layers([DENSE]),
     TypeError,
     "layers[0]",
+)
+gives(
+    "nn.model.Sequential.output_steps",
+    "a RepeatVector(4) decides the steps",
+    lambda: model.Sequential(
+        [
+            layers.Recurrent(lstm.LSTMParams.init(3, 2)),
+            RepeatVector(4),
+            layers.Dense(np.ones((2, 5)), np.zeros(5)),
+        ]
+    ).output_steps(7),
+    equal(4),
 )
 gives(
     "nn.model.Sequential.output_shape",

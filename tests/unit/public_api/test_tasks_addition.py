@@ -86,9 +86,9 @@ gives(
 )
 raises(
     "tasks.addition.most_frequent_answer",
-    "empty",
-    lambda: addition.most_frequent_answer([]),
-    TypeError,
+    "not a list",
+    lambda: addition.most_frequent_answer("10"),
+    ValueError,
     "answers",
 )
 gives(
@@ -104,6 +104,117 @@ raises(
     ValueError,
     "predicted",
     "same length",
+)
+
+# --- Keras' format (the example's encoding) ---------------------------------------------------------
+
+A, B = np.array([535, 7]), np.array([61, 8])
+gives(
+    "tasks.addition.KERAS_CHARS", "digits, plus, space", lambda: addition.KERAS_CHARS, equal("0123456789+ ")
+)
+gives(
+    "tasks.addition.keras_queries",
+    "padded to 7 and reversed, by hand",
+    lambda: addition.keras_queries(A, B),
+    equal([" 16+535", "    8+7"]),
+)
+gives(
+    "tasks.addition.keras_queries",
+    "unreversed",
+    lambda: addition.keras_queries(A, B, reverse=False),
+    equal(["535+61 ", "7+8    "]),
+)
+raises(
+    "tasks.addition.keras_queries",
+    "a number with too many digits",
+    lambda: addition.keras_queries(np.array([1000]), np.array([1])),
+    ValueError,
+    "a",
+    "[0, 1000)",
+)
+gives(
+    "tasks.addition.keras_answers",
+    "padded to 4",
+    lambda: addition.keras_answers(A, B),
+    equal(["596 ", "15  "]),
+)
+gives(
+    "tasks.addition.KERAS_COLUMNS",
+    "sorted, as CharacterTable sorts",
+    lambda: addition.KERAS_COLUMNS,
+    equal(" +0123456789"),
+)
+gives(
+    "tasks.addition.one_hot",
+    "'1+ ' as columns 3, 1, 0",
+    lambda: addition.one_hot(["1+ "], 3).argmax(axis=-1).tolist(),
+    equal([[3, 1, 0]]),
+)
+raises(
+    "tasks.addition.one_hot",
+    "a letter",
+    lambda: addition.one_hot(["1+a"], 3),
+    ValueError,
+    "texts[0]",
+    "['a']",
+)
+gives(
+    "tasks.addition.decode",
+    "the argmax of each row",
+    lambda: addition.decode(np.eye(12, dtype=np.float32)[[[7, 11, 8, 0]]]),
+    equal(["596 "]),
+)
+raises(
+    "tasks.addition.decode",
+    "11 columns",
+    lambda: addition.decode(np.zeros((1, 2, 11))),
+    ValueError,
+    "rows",
+    "12",
+)
+gives(
+    "tasks.addition.character_accuracy",
+    "7 of 8 characters",
+    lambda: addition.character_accuracy(["596 ", "15  "], ["596 ", "16  "]),
+    equal(0.875),
+)
+raises(
+    "tasks.addition.character_accuracy",
+    "lengths differ",
+    lambda: addition.character_accuracy(["59"], ["596 "]),
+    ValueError,
+    "one length",
+)
+gives(
+    "tasks.addition.whole_answer_accuracy",
+    "1 of 2 answers",
+    lambda: addition.whole_answer_accuracy(["596 ", "15  "], ["596 ", "16  "]),
+    equal(0.5),
+)
+gives(
+    "tasks.addition.most_frequent_answer",
+    "the commonest",
+    lambda: addition.most_frequent_answer(["10  ", "9   ", "10  "]),
+    equal("10  "),
+)
+raises(
+    "tasks.addition.most_frequent_answer",
+    "none",
+    lambda: addition.most_frequent_answer([]),
+    ValueError,
+    "answers",
+)
+gives(
+    "tasks.addition.most_frequent_characters",
+    "per position, by hand",
+    lambda: addition.most_frequent_characters(["10  ", "19  ", "29 1"]),
+    equal("19  "),
+)
+gives(
+    "tasks.addition.shared_sums",
+    "one held-out sum (8) was trained on",
+    lambda: addition.shared_sums(["8   ", "12  "], ["8   ", "13  "]),
+    equal(1),
 )
 
 
