@@ -134,6 +134,11 @@ def _ends_in_softmax(model: Any) -> bool:
 
 CROSS_ENTROPIES = ("categorical_crossentropy", "sparse_categorical_crossentropy")
 """The losses on class probabilities: a Keras softmax head before them is folded into them."""
+_LOSS_CLASSES = {
+    "categorical_crossentropy": "CategoricalCrossentropy",
+    "sparse_categorical_crossentropy": "SparseCategoricalCrossentropy",
+}
+"""Keras' class for each of them, for messages."""
 
 
 def _keras_loss(model: Any, softmax: bool = False) -> str | None:
@@ -174,8 +179,8 @@ def _keras_loss(model: Any, softmax: bool = False) -> str | None:
             raise ValueError(
                 f"layer_or_model is compiled with {name} on probabilities "
                 "(from_logits=False, Keras' default for the string), but its last Dense layer gives "
-                "logits, as this package's loss expects: compile it with from_logits=True "
-                "(keras.losses.SparseCategoricalCrossentropy or CategoricalCrossentropy, no ignore_class), "
+                "logits, as this package's loss expects: compile it with "
+                f"keras.losses.{_LOSS_CLASSES[name]}(from_logits=True) (no ignore_class), "
                 f"end it in Dense(activation='softmax'), or pass loss='{name}' to from_keras; got "
                 f"from_logits={config.get('from_logits', False)}, ignore_class={config.get('ignore_class')}"
             )
