@@ -326,8 +326,8 @@ def fast_backward(
         dhs: (B, T, H) dL/dh_t at every step.
         cache: from ``fast_forward``.
         dc_last: (B, H) dL/dc_T, or None for zeros.
-        dcs: (B, T, H) dL/dc_t from outside at every step (a row's state read at its last real
-            step: ``masking``), or None for zeros.
+        dcs: (B, T, H) dL/dc_t from outside at every step (``masking`` reads a
+            row's state at its last real step), or None for zeros.
         truncate: None, or k to cut the recurrent gradient every k steps.
 
     Returns:
